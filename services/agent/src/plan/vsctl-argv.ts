@@ -1,0 +1,124 @@
+import { NETFLEET_OWNER, OwnershipMark, type ControllerSpec } from './bridge-spec';
+import { CONTROLLER_COLUMN, type OvsOp } from './ovs-op';
+
+/**
+ * ops → the argv tail of ONE ovs-vsctl transaction: `--`-separated commands, executed by
+ * ovs-vsctl atomically (all or nothing). The caller puts `--timeout` and `--db` in front. Never
+ * goes through a shell; values are written in ovs-vsctl's own syntax (see `ovsdbString`).
+ * Empty ops → empty argv.
+ */
+export function toVsctlArgs(ops: OvsOp[]): string[] {
+  const commands: string[][] = [];
+  let symbols = 0;
+  const symbol = (prefix: string): string => `@${prefix}${symbols++}`;
+
+  const createController = (controller: ControllerSpec): string => {
+    const id = symbol('c');
+    commands.push([`--id=${id}`, 'create', 'controller', ...controllerColumns(controller)]);
+    return id;
+  };
+
+  for (const op of ops) {
+    switch (op.kind) {
+      case 'add-bridge': {
+        commands.push(['--may-exist', 'add-br', op.bridge]);
+        const columns = [
+          ...(op.failMode ? [`fail_mode=${op.failMode}`] : []),
+          ...mapEntries('other_config', op.otherConfig),
+          ...mapEntries('external_ids', op.externalIds),
+        ];
+        if (columns.length > 0) commands.push(['set', 'bridge', op.bridge, ...columns]);
+        if (op.controllers.length > 0) {
+          const ids = op.controllers.map(createController);
+          commands.push(['set', 'bridge', op.bridge, `controller=[${ids.join(',')}]`]);
+        }
+        break;
+      }
+      case 'set-bridge': {
+        const columns = [
+          ...(op.failMode ? [`fail_mode=${op.failMode}`] : []),
+          ...mapEntries('other_config', op.otherConfig ?? {}),
+          ...mapEntries('external_ids', op.externalIds ?? {}),
+        ];
+        if (columns.length > 0) commands.push(['set', 'bridge', op.bridge, ...columns]);
+        break;
+      }
+      case 'clear-fail-mode':
+        commands.push(['clear', 'bridge', op.bridge, 'fail_mode']);
+        break;
+      case 'remove-bridge-keys':
+        if (op.keys.length > 0) commands.push(['remove', 'bridge', op.bridge, op.column, ...op.keys.map(ovsdbString)]);
+        break;
+      case 'add-controller': {
+        const id = createController(op.controller);
+        commands.push(['add', 'bridge', op.bridge, 'controller', id]);
+        break;
+      }
+      case 'update-controller': {
+        const set = controllerColumns(op.set);
+        if (set.length > 0) commands.push(['set', 'controller', op.uuid, ...set]);
+        if (op.clear.length > 0) commands.push(['clear', 'controller', op.uuid, ...op.clear.map((k) => CONTROLLER_COLUMN[k])]);
+        break;
+      }
+      case 'remove-controller':
+        commands.push(['remove', 'bridge', op.bridge, 'controller', op.uuid]);
+        break;
+      case 'delete-bridge':
+        commands.push(['--if-exists', 'del-br', op.bridge]);
+        break;
+      case 'set-ssl': {
+        // What `set-ssl` does, but inside this transaction, and stamped as netfleet's.
+        const id = symbol('s');
+        commands.push([
+          `--id=${id}`,
+          'create',
+          'ssl',
+          `private_key=${ovsdbString(op.ssl.privateKey)}`,
+          `certificate=${ovsdbString(op.ssl.certificate)}`,
+          `ca_cert=${ovsdbString(op.ssl.caCert)}`,
+          ...mapEntries('external_ids', { [OwnershipMark.owner]: NETFLEET_OWNER }),
+        ]);
+        commands.push(['set', 'open_vswitch', '.', `ssl=${id}`]);
+        break;
+      }
+      case 'clear-ssl':
+        commands.push(['clear', 'open_vswitch', '.', 'ssl']);
+        break;
+      default: {
+        const never: never = op;
+        throw new Error(`unknown OVS op ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  return commands.flatMap((command) => ['--', ...command]);
+}
+
+/**
+ * A string atom in ovs-vsctl's syntax: always double-quoted. ovs-vsctl splits its arguments at
+ * `:=, []{}!<>` outside quotes, then reads a quoted string as a JSON string (its
+ * json_string_unescape), so JSON's escaping of `"`, `\` and control characters is exactly right.
+ */
+export function ovsdbString(value: string): string {
+  return JSON.stringify(value);
+}
+
+function mapEntries(column: string, entries: Record<string, string>): string[] {
+  return Object.keys(entries)
+    .sort()
+    .map((key) => `${column}:${ovsdbString(key)}=${ovsdbString(entries[key]!)}`);
+}
+
+function controllerColumns(c: Partial<ControllerSpec>): string[] {
+  const columns: string[] = [];
+  if (c.target !== undefined) columns.push(`${CONTROLLER_COLUMN.target}=${ovsdbString(c.target)}`);
+  if (c.connectionMode !== undefined) columns.push(`${CONTROLLER_COLUMN.connectionMode}=${c.connectionMode}`);
+  const integer = (key: 'maxBackoffMs' | 'inactivityProbeMs' | 'rateLimit' | 'burstLimit'): void => {
+    const value = c[key];
+    if (value !== undefined) columns.push(`${CONTROLLER_COLUMN[key]}=${Math.trunc(value)}`);
+  };
+  integer('maxBackoffMs');
+  integer('inactivityProbeMs');
+  integer('rateLimit');
+  integer('burstLimit');
+  return columns;
+}
