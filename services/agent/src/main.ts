@@ -1,0 +1,33 @@
+import { connectBus, DEFAULT_NATS_URL } from '@netfleet/bus/nats';
+import { busNames, isValidHostName } from '@netfleet/bus/names';
+import { isNetfleetError } from '@netfleet/errors/netfleet-error';
+import { createLogger } from '@netfleet/log/logger';
+import { startAgent } from './agent';
+import { createVsctl } from './ovs/vsctl';
+
+// Configuration from the environment (the systemd unit in deploy/ and the dev fleet set it).
+const env = process.env;
+const host = env['NETFLEET_HOST'] ?? '';
+const log = createLogger('agent', { host });
+if (!isValidHostName(host)) {
+  log.fatal(`NETFLEET_HOST '${host}' is not a valid host name (1-64 letters, digits, '-' or '_')`);
+  process.exit(2);
+}
+
+try {
+  const names = busNames(env['NETFLEET_NAMESPACE'] ?? 'netfleet');
+  const nc = await connectBus({
+    servers: env['NETFLEET_NATS_URL'] ?? DEFAULT_NATS_URL, name: `netfleet-agent-${host}`,
+    ...(env['NETFLEET_NATS_USER'] ? { user: env['NETFLEET_NATS_USER'], pass: env['NETFLEET_NATS_PASSWORD'] ?? '' } : {}),
+    inboxPrefix: `_INBOX_${host}`,
+  });
+  const vsctl = createVsctl({ db: env['NETFLEET_OVS_DB'] ?? 'unix:/var/run/openvswitch/db.sock', timeoutSeconds: Number(env['NETFLEET_OVS_TIMEOUT'] ?? 10) });
+  const agent = await startAgent({ host, nc, names, vsctl, log });
+  log.info({ ovsDb: vsctl.db }, 'agent running');
+  const shutdown = () => { void agent.stop().then(() => nc.drain()).then(() => process.exit(0)); };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+} catch (e) {
+  log.fatal({ err: e }, isNetfleetError(e) ? e.message : 'the agent failed to start');
+  process.exit(1);
+}
