@@ -4,7 +4,7 @@
  * and retry policies are tables at the edges, keyed by code — never decided here.
  */
 export class NetfleetError extends Error {
-  override readonly name = 'NetfleetError';
+  override readonly name: string = 'NetfleetError';
   readonly code: string;
   readonly details: Record<string, unknown>;
 

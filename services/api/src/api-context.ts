@@ -1,0 +1,22 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { BusNames } from '@netfleet/bus/names';
+import type { Database } from '@netfleet/eventstore/database';
+import type { Logger } from '@netfleet/log/logger';
+import type { HostConsumers } from './bus/host-consumers';
+import type { OutboxRelay } from './bus/outbox-relay';
+import type { ViewWatcher } from './view-watcher';
+
+/** What the API's handlers need from the outside world; built once in api-server.ts. */
+export interface ApiContext {
+  db: Database;
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+  names: BusNames;
+  log: Logger;
+  relay: OutboxRelay;
+  watcher: ViewWatcher;
+  hostConsumers: HostConsumers;
+  now: () => Date;
+  newId: () => string;
+}

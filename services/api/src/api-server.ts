@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { connectBus, setUpBus } from '@netfleet/bus/nats';
+import { busNames } from '@netfleet/bus/names';
+import { createDatabase } from '@netfleet/eventstore/database';
+import { migrateToLatest } from '@netfleet/eventstore/migrate';
+import type { Logger } from '@netfleet/log/logger';
+import type { ApiContext } from './api-context';
+import { buildApp } from './app';
+import { createAuthenticator, type StaticToken } from './auth/authenticate';
+import { answerDesiredState } from './bus/desired-state-responder';
+import { EventRecorder } from './bus/event-recorder';
+import { HostConsumers } from './bus/host-consumers';
+import { OutboxRelay } from './bus/outbox-relay';
+import { ViewWatcher } from './view-watcher';
+
+export interface ApiServerConfig {
+  databaseUrl: string;
+  natsUrl: string;
+  namespace: string;
+  host: string;
+  port: number;
+  tokens: StaticToken[];
+  log: Logger;
+}
+
+export interface ApiServer {
+  url: string;
+  app: FastifyInstance;
+  ctx: ApiContext;
+  close(): Promise<void>;
+}
+
+/** Wires the API: migrates, connects to PostgreSQL and NATS, starts the bus loops, listens. */
+export async function startApiServer(config: ApiServerConfig): Promise<ApiServer> {
+  const { log } = config;
+  const db = createDatabase(config.databaseUrl);
+  const closers: (() => Promise<unknown>)[] = [() => db.destroy()];
+  const close = async () => { for (const c of closers.reverse()) await c().catch((e) => log.warn({ err: e }, 'shutdown step failed')); };
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) log.info({ migrations: applied.map((m) => m.migrationName) }, 'migrated the event store');
+
+    const names = busNames(config.namespace);
+    const nc = await connectBus({ servers: config.natsUrl, name: 'netfleet-api' });
+    closers.push(() => nc.drain());
+    const jsm = await setUpBus(nc, names);
+
+    const relay = new OutboxRelay(nc, db, log.child({ component: 'outbox' }));
+    closers.push(() => relay.stop());
+    const watcher = new ViewWatcher(config.databaseUrl, log);
+    await watcher.start();
+    closers.push(() => watcher.stop());
+    const hostConsumers = new HostConsumers(jsm, names);
+    const ctx: ApiContext = { db, nc, jsm, names, log, relay, watcher, hostConsumers, now: () => new Date(), newId: randomUUID };
+
+    const recorder = new EventRecorder(nc, db, names, log.child({ component: 'recorder' }));
+    await recorder.start();
+    closers.push(() => recorder.stop());
+    const desired = answerDesiredState(nc, db, names, hostConsumers, log.child({ component: 'desired' }));
+    closers.push(async () => desired.unsubscribe());
+    relay.start();
+
+    const app = await buildApp({ ctx, authenticate: createAuthenticator(config.tokens) });
+    closers.push(() => app.close());
+    const address = await app.listen({ host: config.host, port: config.port });
+    log.info({ url: address }, 'netfleet API listening');
+    return { url: address, app, ctx, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

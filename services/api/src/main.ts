@@ -1,0 +1,32 @@
+import { DEFAULT_DATABASE_URL } from '@netfleet/eventstore/database';
+import { DEFAULT_NATS_URL } from '@netfleet/bus/nats';
+import { createLogger } from '@netfleet/log/logger';
+import { isNetfleetError } from '@netfleet/errors/netfleet-error';
+import { startApiServer } from './api-server';
+
+// Configuration comes from the environment (deploy/ and the dev fleet set it).
+const env = process.env;
+const log = createLogger('api');
+const adminToken = env['NETFLEET_ADMIN_TOKEN'];
+if (!adminToken) {
+  log.fatal('NETFLEET_ADMIN_TOKEN is not set: the API needs at least one admin token');
+  process.exit(2);
+}
+
+try {
+  const server = await startApiServer({
+    databaseUrl: env['NETFLEET_PG_URL'] ?? DEFAULT_DATABASE_URL,
+    natsUrl: env['NETFLEET_NATS_URL'] ?? DEFAULT_NATS_URL,
+    namespace: env['NETFLEET_NAMESPACE'] ?? 'netfleet',
+    host: env['NETFLEET_API_HOST'] ?? '127.0.0.1',
+    port: Number(env['NETFLEET_API_PORT'] ?? 8080),
+    tokens: [{ actor: env['NETFLEET_ADMIN_NAME'] ?? 'admin', role: 'admin', token: adminToken }],
+    log,
+  });
+  const shutdown = () => { void server.close().then(() => process.exit(0)); };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+} catch (e) {
+  log.fatal({ err: e }, isNetfleetError(e) ? e.message : 'the API failed to start');
+  process.exit(1);
+}

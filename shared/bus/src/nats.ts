@@ -1,0 +1,81 @@
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, JetStreamApiError, RetentionPolicy, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import type { BusNames } from './names';
+
+export type { NatsConnection };
+
+export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+
+export interface BusConnectOptions {
+  servers: string;
+  name: string;
+  user?: string;
+  pass?: string;
+  /** Per-host inbox prefix, so a restricted agent user can receive replies. */
+  inboxPrefix?: string;
+}
+
+export async function connectBus(options: BusConnectOptions): Promise<NatsConnection> {
+  try {
+    return await connect({
+      servers: options.servers, name: options.name, user: options.user, pass: options.pass,
+      inboxPrefix: options.inboxPrefix, maxReconnectAttempts: -1, reconnectTimeWait: 250,
+    });
+  } catch (e) {
+    throw new NetfleetError('NF_BUS_UNAVAILABLE', `cannot connect to NATS at ${options.servers}: ${(e as Error).message}; check that nats-server runs with JetStream (-js) and NETFLEET_NATS_URL is right`, { servers: options.servers }, e);
+  }
+}
+
+const DUPLICATE_WINDOW_MS = 2 * 60_000;
+
+/**
+ * Creates (or keeps) the command and event streams. Both are work queues: a command is gone once
+ * its host acked it, an event once the API recorded it in PostgreSQL (the source of truth).
+ */
+export async function ensureStreams(jsm: JetStreamManager, names: BusNames): Promise<void> {
+  for (const [name, subjects] of [[names.commandStream, [names.allCommands]], [names.eventStream, [names.allEvents]]] as const) {
+    try {
+      await jsm.streams.info(name);
+    } catch (e) {
+      if (!(e instanceof JetStreamApiError) || e.code !== 404) throw e;
+      await jsm.streams.add({ name, subjects: [...subjects], retention: RetentionPolicy.Workqueue, duplicate_window: nanos(DUPLICATE_WINDOW_MS) });
+    }
+  }
+}
+
+/** The durable pull consumer a host's agent reads its commands from (made by the API). */
+export async function ensureHostConsumer(jsm: JetStreamManager, names: BusNames, host: string): Promise<void> {
+  await jsm.consumers.add(names.commandStream, {
+    durable_name: names.agentConsumer(host), filter_subject: names.commandFilter(host),
+    ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: nanos(30_000), max_deliver: -1,
+  });
+}
+
+/** The durable consumer API instances share to record agents' events (each event to one instance). */
+export async function ensureApiConsumer(jsm: JetStreamManager, names: BusNames): Promise<void> {
+  await jsm.consumers.add(names.eventStream, {
+    durable_name: names.apiConsumer, filter_subject: names.allEvents,
+    ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: nanos(30_000), max_deliver: -1,
+  });
+}
+
+export async function setUpBus(nc: NatsConnection, names: BusNames): Promise<JetStreamManager> {
+  try {
+    const jsm = await jetstreamManager(nc);
+    await ensureStreams(jsm, names);
+    await ensureApiConsumer(jsm, names);
+    return jsm;
+  } catch (e) {
+    throw new NetfleetError('NF_BUS_JETSTREAM', `NATS JetStream is not usable: ${(e as Error).message}; start nats-server with -js`, {}, e);
+  }
+}
+
+/** Removes a namespace's streams (tests clean up after themselves). */
+export async function deleteStreams(jsm: JetStreamManager, names: BusNames): Promise<void> {
+  for (const stream of [names.commandStream, names.eventStream]) {
+    await jsm.streams.delete(stream).catch(() => undefined);
+  }
+}
+
+export const encodeJson = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));

@@ -1,0 +1,28 @@
+/**
+ * What the API tells a host's agent. Level-triggered: the command carries the whole desired state
+ * of one network on that host at one generation, so applying it twice, or an older one after a
+ * newer one, changes nothing (the agent keeps the highest generation it has seen).
+ */
+export interface ApplyNetworkV1 {
+  type: 'ApplyNetwork';
+  v: 1;
+  commandId: string;
+  correlationId: string;
+  host: string;
+  network: string;
+  uuid: string;
+  generation: number;
+  desired: 'running' | 'stopped';
+  /** Canonical network XML: the agent parses it with the same package the API used. */
+  xml: string;
+  issuedAt: string;
+}
+
+export type HostCommand = ApplyNetworkV1;
+
+/** The answer to an agent's "what should run on my host?" request. */
+export interface DesiredStateV1 {
+  v: 1;
+  host: string;
+  networks: ApplyNetworkV1[];
+}

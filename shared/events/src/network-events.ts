@@ -1,0 +1,38 @@
+import type { NewEvent, RecordedEvent } from './event-envelope';
+
+/** Events an operator's commands record on a network's stream (past tense, versioned). */
+export const NetworkEventType = {
+  Defined: 'NetworkDefined',
+  Started: 'NetworkStarted',
+  Destroyed: 'NetworkDestroyed',
+  Undefined: 'NetworkUndefined',
+} as const;
+export type NetworkEventType = (typeof NetworkEventType)[keyof typeof NetworkEventType];
+
+export interface NetworkDefinedV1 {
+  name: string;
+  uuid: string;
+  networkType: 'bridge' | 'ovs-datapath';
+  /** The definition in canonical form. */
+  xml: string;
+  /** Placement: the hosts this network runs on. */
+  hosts: string[];
+  /** For a redefinition: the unified diff from the previous definition. */
+  diff?: string;
+}
+export interface NetworkStartedV1 { name: string; hosts: string[] }
+export interface NetworkDestroyedV1 { name: string; hosts: string[] }
+export interface NetworkUndefinedV1 { name: string }
+
+export type NetworkEventData =
+  | { type: typeof NetworkEventType.Defined; v: 1; data: NetworkDefinedV1 }
+  | { type: typeof NetworkEventType.Started; v: 1; data: NetworkStartedV1 }
+  | { type: typeof NetworkEventType.Destroyed; v: 1; data: NetworkDestroyedV1 }
+  | { type: typeof NetworkEventType.Undefined; v: 1; data: NetworkUndefinedV1 };
+
+export type NewNetworkEvent = NewEvent & NetworkEventData;
+export type RecordedNetworkEvent = RecordedEvent & NetworkEventData;
+
+export function isNetworkEventType(type: string): type is NetworkEventType {
+  return (Object.values(NetworkEventType) as string[]).includes(type);
+}

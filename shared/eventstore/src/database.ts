@@ -1,0 +1,51 @@
+import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
+import pg from 'pg';
+
+// int8 (bigserial positions) as JS numbers: positions stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export interface EventsTable {
+  position: Generated<number>;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  data: ColumnType<unknown, string, never>;
+  metadata: ColumnType<Record<string, unknown>, string, never>;
+  recorded_at: ColumnType<Date, never, never>;
+  transaction_id: ColumnType<string, never, never>;
+}
+export interface OutboxTable {
+  id: Generated<number>;
+  msg_id: string;
+  subject: string;
+  payload: ColumnType<unknown, string, never>;
+  created_at: ColumnType<Date, never, never>;
+  published_at: ColumnType<Date | null, never, Date>;
+}
+export interface NetworkViewTable {
+  name: string;
+  doc: ColumnType<unknown, string, string>;
+  position: number;
+}
+export interface ProjectionCheckpointTable {
+  projection: string;
+  position: number;
+}
+export interface Tables {
+  events: EventsTable;
+  outbox: OutboxTable;
+  network_view: NetworkViewTable;
+  projection_checkpoint: ProjectionCheckpointTable;
+}
+
+export type Database = Kysely<Tables>;
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/netfleet';
+
+/** A kysely handle over a pg pool. `close()` it with `db.destroy()`. */
+export function createDatabase(url: string, options: { max?: number } = {}): Database {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,23 @@
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
+
+interface PgErrorLike { code?: string; constraint?: string; message?: string }
+
+const isPgError = (e: unknown): e is PgErrorLike => typeof e === 'object' && e !== null && 'code' in e;
+
+export const isUniqueViolation = (e: unknown, constraint?: string): boolean =>
+  isPgError(e) && e.code === '23505' && (constraint === undefined || e.constraint === constraint);
+
+/** Maps a PostgreSQL error to netfleet's error, once, at the adapter's edge. */
+export function fromPgError(e: unknown): NetfleetError {
+  if (e instanceof NetfleetError) return e;
+  if (isPgError(e)) {
+    if (e.code === 'ECONNREFUSED' || e.code === '57P01' || e.code === '08006' || e.code === '08001') {
+      return new NetfleetError('NF_STORE_UNAVAILABLE', `the event store (PostgreSQL) is unreachable: ${e.message ?? e.code}; check that PostgreSQL runs and NETFLEET_PG_URL is right`, { pgCode: e.code }, e);
+    }
+    if (e.code === '3D000') {
+      return new NetfleetError('NF_STORE_NO_DATABASE', `the event store's database does not exist: ${e.message}`, { pgCode: e.code }, e);
+    }
+    return new NetfleetError('NF_STORE_FAILED', `the event store failed: ${e.message ?? e.code}`, { pgCode: e.code }, e);
+  }
+  return new NetfleetError('NF_STORE_FAILED', `the event store failed: ${String(e)}`, {}, e);
+}

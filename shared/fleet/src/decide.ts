@@ -1,0 +1,86 @@
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import { NetworkEventType, type NetworkEventData } from '@netfleet/events/network-events';
+import type { NetworkView } from './fleet-view';
+import { xmlDiff } from './xml-diff';
+
+/** Operator commands about one network (imperative). The API parses XML before deciding. */
+export type NetworkCommand =
+  | {
+      type: 'DefineNetwork';
+      name: string;
+      uuid: string;
+      networkType: 'bridge' | 'ovs-datapath';
+      /** Canonical XML of the new definition. */
+      xml: string;
+      /** The OVS bridge the network needs on each host (datapath name or bridge name), if any. */
+      bridge?: string;
+      /** Placement; empty on a redefinition keeps the current one. */
+      hosts: string[];
+    }
+  | { type: 'StartNetwork'; name: string }
+  | { type: 'DestroyNetwork'; name: string }
+  | { type: 'UndefineNetwork'; name: string };
+
+export interface DecideContext {
+  /** Every other network's view: for conflicts across networks (bridge names per host). */
+  others: readonly Pick<NetworkView, 'name' | 'hosts' | 'xml'>[];
+  /** Bridge names the other networks use, by network name. */
+  bridgeOf: (other: Pick<NetworkView, 'name' | 'xml'>) => string | undefined;
+}
+
+/**
+ * Decides which events a command records, given the network's current view, or refuses it with
+ * a NetfleetError naming what is wrong and what to do. Pure.
+ */
+export function decideNetwork(command: NetworkCommand, view: NetworkView | undefined, context: DecideContext): NetworkEventData[] {
+  switch (command.type) {
+    case 'DefineNetwork':
+      return decideDefine(command, view, context);
+    case 'StartNetwork': {
+      const current = requireNetwork(view, command.name);
+      if (current.active) throw new NetfleetError('NF_NETWORK_ALREADY_ACTIVE', `network '${command.name}' is already active; use net-destroy first to restart it`, { network: command.name });
+      return [{ type: NetworkEventType.Started, v: 1, data: { name: command.name, hosts: current.hosts } }];
+    }
+    case 'DestroyNetwork': {
+      const current = requireNetwork(view, command.name);
+      if (!current.active) throw new NetfleetError('NF_NETWORK_NOT_ACTIVE', `network '${command.name}' is not active`, { network: command.name });
+      return [{ type: NetworkEventType.Destroyed, v: 1, data: { name: command.name, hosts: current.hosts } }];
+    }
+    case 'UndefineNetwork': {
+      const current = requireNetwork(view, command.name);
+      if (current.active) throw new NetfleetError('NF_NETWORK_ACTIVE', `network '${command.name}' is still active on ${current.hosts.join(', ')}; run net-destroy first`, { network: command.name, hosts: current.hosts });
+      return [{ type: NetworkEventType.Undefined, v: 1, data: { name: command.name } }];
+    }
+  }
+}
+
+function decideDefine(command: Extract<NetworkCommand, { type: 'DefineNetwork' }>, view: NetworkView | undefined, context: DecideContext): NetworkEventData[] {
+  if (view && view.uuid !== command.uuid) {
+    throw new NetfleetError('NF_NETWORK_EXISTS', `network '${command.name}' already exists with uuid ${view.uuid}; to redefine it, keep its uuid (or leave <uuid> out), or choose another name`, { network: command.name, uuid: view.uuid });
+  }
+  const hosts = command.hosts.length > 0 ? unique(command.hosts) : (view?.hosts ?? []);
+  if (hosts.length === 0) {
+    throw new NetfleetError('NF_NETWORK_NO_PLACEMENT', `network '${command.name}' has no hosts to run on; name at least one with --host`, { network: command.name });
+  }
+  if (command.bridge !== undefined) {
+    for (const other of context.others) {
+      if (other.name === command.name || context.bridgeOf(other) !== command.bridge) continue;
+      const shared = other.hosts.filter((h) => hosts.includes(h));
+      if (shared.length > 0) {
+        throw new NetfleetError('NF_NETWORK_BRIDGE_CONFLICT', `bridge '${command.bridge}' of network '${command.name}' is already used by network '${other.name}' on ${shared.join(', ')}; choose another datapath/bridge name or other hosts`, { network: command.name, bridge: command.bridge, conflictsWith: other.name, hosts: shared });
+      }
+    }
+  }
+  const diff = view && view.xml !== command.xml ? xmlDiff(command.name, view.xml, command.xml) : undefined;
+  return [{
+    type: NetworkEventType.Defined, v: 1,
+    data: { name: command.name, uuid: command.uuid, networkType: command.networkType, xml: command.xml, hosts, ...(diff ? { diff } : {}) },
+  }];
+}
+
+function requireNetwork(view: NetworkView | undefined, name: string): NetworkView {
+  if (!view) throw new NetfleetError('NF_NETWORK_NOT_FOUND', `network '${name}' is not defined; see net-list --all for the defined networks`, { network: name });
+  return view;
+}
+
+const unique = (values: string[]) => [...new Set(values)];
