@@ -1,0 +1,37 @@
+import type { XmlElementDef } from './network-def.ts';
+import { element, indent } from './xml-writer.ts';
+
+/**
+ * `<metadata>`: libvirt hands these foreign elements to libxml2, which writes them with double
+ * quotes and re-indents element-only content; mixed content is written inline.
+ */
+export function formatMetadata(metadata: XmlElementDef[] | undefined): string[] {
+  if (!metadata || metadata.length === 0) return [];
+  return element('metadata', [], metadata.flatMap(formatForeign));
+}
+
+function formatForeign(node: XmlElementDef): string[] {
+  const open = `<${node.name}${node.attributes.map(([k, v]) => ` ${k}="${escapeAttribute(v)}"`).join('')}`;
+  if (node.children.length === 0) return [`${open}/>`];
+  if (node.children.every((c) => typeof c !== 'string')) {
+    return [`${open}>`, ...indent(node.children.flatMap((c) => formatForeign(c as XmlElementDef))), `</${node.name}>`];
+  }
+  return [`${open}>${node.children.map(inline).join('')}</${node.name}>`];
+}
+
+function inline(child: XmlElementDef | string): string {
+  if (typeof child === 'string') return escapeText(child);
+  const open = `<${child.name}${child.attributes.map(([k, v]) => ` ${k}="${escapeAttribute(v)}"`).join('')}`;
+  return child.children.length === 0 ? `${open}/>` : `${open}>${child.children.map(inline).join('')}</${child.name}>`;
+}
+
+function escapeText(text: string): string {
+  return text.replace(/[&<>\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' })[c]!);
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(
+    /[&<>"\t\n\r]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' })[c]!,
+  );
+}

@@ -1,0 +1,18 @@
+import { MacTableManager, type BridgeDef } from './network-def.ts';
+import type { At, ParseContext } from './parse-context.ts';
+
+/** `<bridge name zone stp delay macTableManager/>`; which modes allow what is checked later. */
+export function parseBridge(ctx: ParseContext, at: At): BridgeDef {
+  const def: BridgeDef = {};
+  const name = ctx.attr(at, 'name');
+  if (name !== undefined && name !== '') def.name = name;
+  const zone = ctx.attr(at, 'zone');
+  if (zone !== undefined && zone !== '') def.zone = zone;
+  const stp = ctx.onOff(at, 'stp');
+  if (stp !== undefined) def.stp = stp;
+  const delay = ctx.integer(at, 'delay', 0, 2 ** 31 - 1);
+  if (delay !== undefined) def.delay = delay;
+  const manager = ctx.oneOf(at, 'macTableManager', Object.values(MacTableManager));
+  if (manager !== undefined) def.macTableManager = manager;
+  return def;
+}
