@@ -46,7 +46,14 @@ export function readXmlTree(xml: string): XmlNode {
 
   const lineStarts = lineStartsOf(xml);
   const problems: XmlProblem[] = [];
-  const entries = parser.parse(xml) as OrderedEntry[];
+  let entries: OrderedEntry[];
+  try {
+    entries = parser.parse(xml) as OrderedEntry[];
+  } catch (error) {
+    // The validator passed it, but the parser has limits of its own: still a syntax problem.
+    const text = error instanceof Error ? error.message : String(error);
+    throw new NetworkXmlError(NetworkXmlErrorCode.Syntax, [{ path: '/', message: `XML error: ${text}` }]);
+  }
   const roots = entries
     .filter((entry) => elementName(entry) !== undefined)
     .map((entry) => toNode(entry, lineStarts, problems));
