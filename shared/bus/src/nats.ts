@@ -36,10 +36,11 @@ const DUPLICATE_WINDOW_MS = 2 * 60_000;
 export async function ensureStreams(jsm: JetStreamManager, names: BusNames): Promise<void> {
   for (const [name, subjects] of [[names.commandStream, [names.allCommands]], [names.eventStream, [names.allEvents]]] as const) {
     try {
-      await jsm.streams.info(name);
-    } catch (e) {
-      if (!(e instanceof JetStreamApiError) || e.code !== 404) throw e;
+      // Idempotent when the stream exists with this configuration.
       await jsm.streams.add({ name, subjects: [...subjects], retention: RetentionPolicy.Workqueue, duplicate_window: nanos(DUPLICATE_WINDOW_MS) });
+    } catch (e) {
+      // An existing stream with other settings (an operator tuned it): keep it as it is.
+      if (!(e instanceof JetStreamApiError) || !/already in use/i.test(e.message)) throw e;
     }
   }
 }
