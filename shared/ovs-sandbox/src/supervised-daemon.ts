@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
+import { onExit } from 'signal-exit';
 
 /**
  * An OVS daemon run as a child of this process — never with --detach: a detached daemon is
@@ -34,8 +35,11 @@ export interface SpawnDaemonOptions {
   stderrFile: string;
 }
 
-// The safety net: whatever is still registered when the process exits gets SIGKILL and its
-// directory removed, so a test that crashed before its teardown leaves nothing behind.
+// The safety net: whatever is still registered when the process exits — normally, by an
+// uncaught error, or by a signal nobody else handles (signal-exit, the same hook execa's
+// `cleanup` uses) — gets SIGKILL and its directory removed, so a test that crashed before its
+// teardown leaves nothing behind. A process that handles SIGINT/SIGTERM itself (the dev fleet)
+// is expected to call stop().
 const liveDaemons = new Set<number>();
 const liveDirs = new Set<string>();
 let exitHookInstalled = false;
@@ -43,7 +47,7 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
+  onExit(() => {
     for (const pid of liveDaemons) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -53,7 +57,7 @@ function installExitHook(): void {
     }
     for (const dir of liveDirs) {
       try {
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
       } catch {
         // best effort while exiting
       }
