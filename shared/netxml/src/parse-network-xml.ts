@@ -1,5 +1,5 @@
 import type { NetworkDef } from './network-def.ts';
-import { NetworkXmlError, NetworkXmlErrorCode } from './network-xml-error.ts';
+import { NetworkXmlError, NetworkXmlErrorCode, type XmlProblem } from './network-xml-error.ts';
 import { ParseContext } from './parse-context.ts';
 import { parseNetworkElement, type ParseNetworkOptions } from './parse-network-element.ts';
 import { readXmlTree } from './read-xml-tree.ts';
@@ -20,6 +20,14 @@ export function parseNetworkXml(xml: string, options: ParseNetworkOptions = {}):
     throw new NetworkXmlError(NetworkXmlErrorCode.Invalid, ctx.problems);
   }
   const def = parseNetworkElement(ctx, { node: root, path: '/network' }, options);
-  if (ctx.problems.length > 0) throw new NetworkXmlError(NetworkXmlErrorCode.Invalid, ctx.problems);
+  if (ctx.problems.length > 0) throw new NetworkXmlError(NetworkXmlErrorCode.Invalid, inDocumentOrder(ctx.problems));
   return def;
+}
+
+/** Problems are found element family by family; users read them top to bottom. */
+function inDocumentOrder(problems: XmlProblem[]): XmlProblem[] {
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) => (a.problem.line ?? Infinity) - (b.problem.line ?? Infinity) || a.index - b.index)
+    .map(({ problem }) => problem);
 }

@@ -86,6 +86,23 @@ describe('ovs-datapath parse', () => {
     expect(def.pki).toEqual({ privateKey: '/etc/ovs/key.pem', certificate: '/etc/ovs/cert.pem', caCert: '/etc/ovs/ca.pem' });
   });
 
+  it('round-trips the README example, already canonical', () => {
+    const xml = [
+      "<network type='ovs-datapath'>",
+      '  <name>ofnet</name>',
+      '  <uuid>6f1e6d2a-2c55-4f0b-9d7e-0c9a3c1b2a10</uuid>',
+      "  <datapath name='dp0' id='0000000000000abc' hwdesc='rfovs' failmode='secure'/>",
+      "  <controller protocol='tcp' address='127.0.0.1' port='6633' outofband='yes'/>",
+      "  <controller protocol='ssl' address='2001:db8::10' maxbackoff='8000' inactivityprobe='30000' ratelimit='1000' burstlimit='100'/>",
+      "  <controller protocol='tcp' mode='passive' address='127.0.0.1' port='6634'/>",
+      "  <controller protocol='unix' path='/run/openvswitch/ofnet.ctl'/>",
+      "  <pki privatekey='/etc/openvswitch/key.pem' certificate='/etc/openvswitch/cert.pem' cacert='/etc/openvswitch/cacert.pem'/>",
+      '</network>',
+      '',
+    ].join('\n');
+    expect(formatNetworkXml(parseNetworkXml(xml))).toBe(xml);
+  });
+
   it('accepts an ovs-datapath network without a controller', () => {
     expect(parseNetworkXml(ovsNetwork('<datapath name="dp0"/>')).controllers).toEqual([]);
   });
@@ -171,9 +188,9 @@ describe('ovs-datapath rules', () => {
   it('needs a datapath, and refuses libvirt-only elements in an ovs-datapath network', () => {
     const problems = problemsOf(ovsNetwork('<bridge name="br0"/>', '<ip address="10.0.0.1"/>'));
     expect(problems).toEqual([
+      "XML error: missing <datapath> element in network 'ofnet' (an ovs-datapath network needs one) (/network/datapath, line 1)",
       "XML error: element <bridge> is not supported in a network of type='ovs-datapath' in network 'ofnet' (allowed: name, uuid, metadata, datapath, controller, pki) (/network/bridge, line 3)",
       "XML error: element <ip> is not supported in a network of type='ovs-datapath' in network 'ofnet' (allowed: name, uuid, metadata, datapath, controller, pki) (/network/ip, line 4)",
-      "XML error: missing <datapath> element in network 'ofnet' (an ovs-datapath network needs one) (/network/datapath, line 1)",
     ]);
   });
 

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { ovsBridgeOf } from './ovs-bridge-of.ts';
+import { parseNetworkXml } from './parse-network-xml.ts';
+
+const network = (body: string, type = ''): string => `<network${type}><name>n</name>${body}</network>`;
+
+describe('ovsBridgeOf', () => {
+  it("recognises libvirt's own Open vSwitch network", () => {
+    const def = parseNetworkXml(network("<forward mode='bridge'/><bridge name='ovsbr0'/><virtualport type='openvswitch'/>"));
+    expect(ovsBridgeOf(def)).toEqual({ bridge: 'ovsbr0' });
+  });
+
+  it.each([
+    ['a Linux bridge', "<forward mode='bridge'/><bridge name='br0'/>"],
+    ['a nat network', "<forward mode='nat'/><bridge name='virbr0'/><virtualport type='openvswitch'/>"],
+    ['the OVS form without a bridge name', "<forward mode='bridge'/><virtualport type='openvswitch'/>"],
+  ])('is undefined for %s', (_, body) => {
+    expect(ovsBridgeOf(parseNetworkXml(network(body)))).toBeUndefined();
+  });
+
+  it('is undefined for an ovs-datapath network (its bridge is the datapath name)', () => {
+    expect(ovsBridgeOf(parseNetworkXml(network("<datapath name='dp0'/>", " type='ovs-datapath'")))).toBeUndefined();
+  });
+});
