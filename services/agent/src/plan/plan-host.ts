@@ -4,11 +4,12 @@ import {
   OwnershipMark,
   type BridgeSpec,
   type ControllerSpec,
-  type SslSpec,
 } from './bridge-spec';
-import type { ObservedBridge, ObservedController, ObservedSsl } from './observed-bridge';
+import type { ObservedBridge, ObservedController } from './observed-bridge';
 import { ControllerKnob, CONTROLLER_COLUMN, type OvsOp } from './ovs-op';
-import { needsSsl, validateBridgeSpec } from './validate-bridge-spec';
+import { planSsl, type PlanSslOptions } from './plan-ssl';
+import { RefusalCode, type Refusal } from './refusal';
+import { validateBridgeSpec } from './validate-bridge-spec';
 
 /**
  * desired + observed → the exact OVS changes (pure: no I/O, no clock).
@@ -27,13 +28,6 @@ export interface HostPlan {
   drift: Drift[];
 }
 
-export interface Refusal {
-  network: string;
-  bridge: string;
-  code: RefusalCode;
-  message: string;
-}
-
 /** What differed on an existing owned bridge, each entry "<what> <observed> != <desired>". */
 export interface Drift {
   network: string;
@@ -41,26 +35,11 @@ export interface Drift {
   what: string[];
 }
 
-export const RefusalCode = {
-  /** a bridge of that name exists and netfleet did not make it */
-  bridgeForeign: 'NF_OVS_BRIDGE_FOREIGN',
-  /** two desired networks on this host name the same bridge */
-  bridgeDuplicate: 'NF_OVS_BRIDGE_DUPLICATE',
-  /** the spec holds a value OVS would reject */
-  specInvalid: 'NF_OVS_SPEC_INVALID',
-  /** networks on this host need different PKI (OVS has one SSL config per host), or the host's own differs */
-  pkiConflict: 'NF_OVS_PKI_CONFLICT',
-  /** an ssl:/pssl: controller without any PKI */
-  sslMissing: 'NF_OVS_SSL_MISSING',
-} as const;
-export type RefusalCode = (typeof RefusalCode)[keyof typeof RefusalCode];
-
-export interface PlanHostOptions {
-  /** Host-wide PKI; when given it wins over the networks' own `ssl`. */
-  ssl?: SslSpec;
-  /** The host's current SSL row (from observeHost). */
-  observedSsl?: ObservedSsl;
-}
+/**
+ * `ssl`: host-wide PKI (wins over the networks' own). `observedSsl`: the host's SSL row from
+ * observeHost — pass it whenever a network uses PKI, or every pass re-sets the SSL row.
+ */
+export type PlanHostOptions = PlanSslOptions;
 
 export function planHost(desired: BridgeSpec[], observed: ObservedBridge[], options: PlanHostOptions = {}): HostPlan {
   const refusals: Refusal[] = [];
@@ -271,67 +250,4 @@ function planControllers(
     ops.push({ kind: 'remove-controller', bridge, uuid: have.uuid });
   }
   return { ops, what };
-}
-
-function sameSsl(a: SslSpec, b: SslSpec): boolean {
-  return a.privateKey === b.privateKey && a.certificate === b.certificate && a.caCert === b.caCert;
-}
-
-/**
- * OVS has one SSL row per host. The host-wide `options.ssl` wins; otherwise the networks'
- * `ssl` must agree — preferring one the host already has, else the first by bridge name. A
- * network that disagrees is refused (NF_OVS_PKI_CONFLICT), as is an ssl:/pssl: controller with
- * no PKI at all. An SSL row netfleet did not make is never replaced or cleared.
- */
-function planSsl(accepted: BridgeSpec[], options: PlanHostOptions): { ops: OvsOp[]; refusals: Refusal[] } {
-  const refusals: Refusal[] = [];
-  const observedSsl = options.observedSsl;
-  const withSsl = accepted.filter((s) => s.ssl !== undefined);
-  const chosen: SslSpec | undefined =
-    options.ssl ??
-    (observedSsl && withSsl.find((s) => sameSsl(s.ssl!, observedSsl))?.ssl) ??
-    withSsl[0]?.ssl;
-  const chosenBy = options.ssl ? 'the host' : withSsl.find((s) => chosen && sameSsl(s.ssl!, chosen))?.network;
-
-  const observedOwned = observedSsl?.externalIds[OwnershipMark.owner] === NETFLEET_OWNER;
-  const observedMatches = observedSsl !== undefined && chosen !== undefined && sameSsl(observedSsl, chosen);
-  const foreignBlocks = chosen !== undefined && observedSsl !== undefined && !observedOwned && !observedMatches;
-
-  for (const spec of accepted) {
-    const usesSsl = spec.controllers.some((c) => needsSsl(c.target));
-    if (spec.ssl && chosen && !sameSsl(spec.ssl, chosen)) {
-      refusals.push({
-        network: spec.network,
-        bridge: spec.bridge,
-        code: RefusalCode.pkiConflict,
-        message:
-          `network ${spec.network} needs PKI (key ${spec.ssl.privateKey}, cert ${spec.ssl.certificate}, CA ${spec.ssl.caCert}) ` +
-          `but this host's OVS already uses the PKI of ${chosenBy ?? 'another network'} (key ${chosen.privateKey}); ` +
-          'OVS has one SSL configuration per host: give these networks the same PKI or place them on different hosts',
-      });
-    } else if (foreignBlocks && (spec.ssl || usesSsl)) {
-      refusals.push({
-        network: spec.network,
-        bridge: spec.bridge,
-        code: RefusalCode.pkiConflict,
-        message:
-          `network ${spec.network} needs PKI but this host's OVS has an SSL configuration netfleet did not make ` +
-          `(key ${observedSsl!.privateKey}); netfleet will not replace it: remove it (ovs-vsctl del-ssl) or use that PKI`,
-      });
-    } else if (usesSsl && !chosen && !observedSsl) {
-      refusals.push({
-        network: spec.network,
-        bridge: spec.bridge,
-        code: RefusalCode.sslMissing,
-        message: `network ${spec.network} has an ssl controller but no PKI (private key, certificate, CA certificate) was given`,
-      });
-    }
-  }
-
-  const ops: OvsOp[] = [];
-  const anyUsesSsl = accepted.some((s) => s.controllers.some((c) => needsSsl(c.target)));
-  if (chosen && !observedMatches && !foreignBlocks) ops.push({ kind: 'set-ssl', ssl: { ...chosen } });
-  // An owned SSL row nobody asks for any more goes (unless an ssl: controller still leans on it).
-  if (!chosen && observedSsl && observedOwned && !anyUsesSsl) ops.push({ kind: 'clear-ssl' });
-  return { ops, refusals };
 }
