@@ -1,5 +1,5 @@
 import type { NetworkDef } from './network-def.ts';
-import { singleChild, type At, type ParseContext } from './parse-context.ts';
+import { firstChild, type At, type ParseContext } from './parse-context.ts';
 
 /** Modes where libvirt runs its own bridge (and so owns stp, delay and the bridge MAC). */
 const OWN_BRIDGE_MODES = [undefined, 'nat', 'route', 'open'];
@@ -8,8 +8,8 @@ const OWN_BRIDGE_MODES = [undefined, 'nat', 'route', 'open'];
 export function checkForwardModeRules(ctx: ParseContext, root: At, def: NetworkDef): void {
   const mode = def.forward?.mode;
   if (OWN_BRIDGE_MODES.includes(mode)) return;
-  const bridgeAt = singleChild(ctx, root, 'bridge');
-  const macAt = singleChild(ctx, root, 'mac');
+  const bridgeAt = firstChild(root, 'bridge');
+  const macAt = firstChild(root, 'mac');
 
   if (bridgeAt && (def.bridge?.stp !== undefined || def.bridge?.delay !== undefined)) {
     ctx.element(bridgeAt, `bridge delay/stp options only allowed in route, nat, and isolated mode, not in ${mode} (network '${def.name}')`);

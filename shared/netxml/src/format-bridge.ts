@@ -20,19 +20,3 @@ export function formatBridge(def: NetworkDef): string[] {
     ['macTableManager', bridge.macTableManager],
   ]);
 }
-
-export function formatMtu(mtu: number | undefined): string[] {
-  return mtu === undefined ? [] : element('mtu', [['size', mtu]]);
-}
-
-export function formatMac(mac: string | undefined): string[] {
-  return mac === undefined ? [] : element('mac', [['address', mac]]);
-}
-
-export function formatDomain(def: NetworkDef): string[] {
-  return def.domain ? element('domain', [['name', def.domain.name], ['localOnly', def.domain.localOnly]]) : [];
-}
-
-export function formatPort(isolated: boolean | undefined): string[] {
-  return isolated === undefined ? [] : element('port', [['isolated', isolated]]);
-}

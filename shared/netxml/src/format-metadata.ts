@@ -11,7 +11,7 @@ export function formatMetadata(metadata: XmlElementDef[] | undefined): string[] 
 }
 
 function formatForeign(node: XmlElementDef): string[] {
-  const open = `<${node.name}${node.attributes.map(([k, v]) => ` ${k}="${escapeAttribute(v)}"`).join('')}`;
+  const open = openTag(node);
   if (node.children.length === 0) return [`${open}/>`];
   if (node.children.every((c) => typeof c !== 'string')) {
     return [`${open}>`, ...indent(node.children.flatMap((c) => formatForeign(c as XmlElementDef))), `</${node.name}>`];
@@ -21,8 +21,13 @@ function formatForeign(node: XmlElementDef): string[] {
 
 function inline(child: XmlElementDef | string): string {
   if (typeof child === 'string') return escapeText(child);
-  const open = `<${child.name}${child.attributes.map(([k, v]) => ` ${k}="${escapeAttribute(v)}"`).join('')}`;
+  const open = openTag(child);
   return child.children.length === 0 ? `${open}/>` : `${open}>${child.children.map(inline).join('')}</${child.name}>`;
+}
+
+/** `<name a="…"` without its closing `>`. */
+function openTag(node: XmlElementDef): string {
+  return `<${node.name}${node.attributes.map(([k, v]) => ` ${k}="${escapeAttribute(v)}"`).join('')}`;
 }
 
 function escapeText(text: string): string {

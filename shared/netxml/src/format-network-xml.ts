@@ -1,5 +1,5 @@
 import type { NetworkDef } from './network-def.ts';
-import { formatLibvirtElements } from './format-network-body.ts';
+import { formatLibvirtElements } from './format-libvirt-elements.ts';
 import { formatMetadata } from './format-metadata.ts';
 import { formatOvsExtension } from './format-ovs-extension.ts';
 import { DNSMASQ_NAMESPACE } from './parse-dnsmasq-options.ts';

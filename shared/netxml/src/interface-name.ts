@@ -8,7 +8,7 @@ export const MAX_INTERFACE_NAME_LENGTH = 15;
 export function interfaceNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'must not be empty';
   if (utf8Length(name) > MAX_INTERFACE_NAME_LENGTH) {
-    return `must be at most ${MAX_INTERFACE_NAME_LENGTH} characters (a Linux interface name)`;
+    return `must be at most ${MAX_INTERFACE_NAME_LENGTH} bytes (a Linux interface name)`;
   }
   if (name === '.' || name === '..') return "must not be '.' or '..'";
   if (name.includes('/')) return "must not contain '/'";

@@ -130,6 +130,11 @@ export function singleChild(ctx: ParseContext, parent: At, name: string): At | u
   return all[0] === undefined ? undefined : { node: all[0].node, path: `${parent.path}/${name}` };
 }
 
+/** The first child `name` without reporting extras (for rules that run after `singleChild`). */
+export function firstChild(parent: At, name: string): At | undefined {
+  return childrenNamed(parent, name)[0];
+}
+
 /** The concatenated text of an element (libvirt reads element content as a string). */
 export function textOf(at: At): string {
   return at.node.children.filter((c): c is string => typeof c === 'string').join('');

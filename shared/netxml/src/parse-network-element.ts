@@ -131,10 +131,7 @@ function rejectNonOvsContent(ctx: ParseContext, root: At): void {
     const value = ctx.attr(root, attribute);
     if (value !== undefined) ctx.invalid(root, attribute, value, "is not supported in a network of type='ovs-datapath'");
   }
-  const counts = new Map<string, number>();
   for (const node of childElements(root)) {
-    const index = (counts.get(node.name) ?? 0) + 1;
-    counts.set(node.name, index);
     if (OVS_DATAPATH_ELEMENTS.includes(node.name)) continue;
     ctx.report(
       `${root.path}/${node.name}`,

@@ -119,7 +119,9 @@ describe('ovs-datapath parse', () => {
 describe('ovs-datapath rules', () => {
   it.each([
     ['', "missing required attribute 'name' of <datapath>"],
-    ['name="abcdefghijklmnop"', 'at most 15 characters'],
+    ['name="abcdefghijklmnop"', 'at most 15 bytes'],
+    ['name="abcdefghijklmno" id="1"', 'must be 16 hex digits'],
+    ['name="a:b"', "must not contain ':'"],
     ['name="a/b"', "must not contain '/'"],
     ['name="a b"', 'must not contain whitespace'],
     ['name="."', "must not be '.' or '..'"],

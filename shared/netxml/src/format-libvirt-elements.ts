@@ -1,6 +1,7 @@
 import type { NetworkDef } from './network-def.ts';
 import { formatIp, formatRoute } from './format-addressing.ts';
-import { formatBridge, formatDomain, formatMac, formatMtu, formatPort } from './format-bridge.ts';
+import { formatBridge } from './format-bridge.ts';
+import { formatDomain, formatMac, formatMtu, formatPort } from './format-small-elements.ts';
 import { formatDns } from './format-dns.ts';
 import { formatForward } from './format-forward.ts';
 import { formatBandwidth, formatPortGroup, formatVirtualPort, formatVlan } from './format-port-settings.ts';
