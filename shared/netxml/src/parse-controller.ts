@@ -1,6 +1,6 @@
 import { ControllerMode, ControllerProtocol, type ControllerDef } from './network-def.ts';
 import { parseIp } from './ip-address.ts';
-import { rejectUnknownAttributes } from './reject-unknown.ts';
+import { rejectChildElements, rejectUnknownAttributes } from './reject-unknown.ts';
 import { unixSocketPathProblem } from './path-rules.ts';
 import type { At, ParseContext } from './parse-context.ts';
 
@@ -31,6 +31,7 @@ const MAX_INT32 = 2 ** 31 - 1;
  */
 export function parseController(ctx: ParseContext, at: At): ControllerDef | undefined {
   rejectUnknownAttributes(ctx, at, ATTRIBUTES);
+  rejectChildElements(ctx, at);
   const protocolText = ctx.required(at, 'protocol', "one of 'tcp', 'ssl', 'unix'");
   const protocol = protocolText === undefined ? undefined : ctx.oneOf(at, 'protocol', Object.values(ControllerProtocol));
   const mode = ctx.oneOf(at, 'mode', Object.values(ControllerMode)) ?? ControllerMode.Active;

@@ -1,6 +1,6 @@
 import { FailMode, type DatapathDef } from './network-def.ts';
 import { interfaceNameProblem, utf8Length } from './interface-name.ts';
-import { rejectUnknownAttributes } from './reject-unknown.ts';
+import { rejectChildElements, rejectUnknownAttributes } from './reject-unknown.ts';
 import type { At, ParseContext } from './parse-context.ts';
 
 /** OpenFlow's description fields are 256-byte, NUL-terminated strings. */
@@ -11,6 +11,7 @@ const ATTRIBUTES = ['name', 'id', 'mfrdesc', 'hwdesc', 'swdesc', 'failmode'];
 /** `<datapath name id mfrdesc hwdesc swdesc failmode/>` (RFC option 1, plus fail mode). */
 export function parseDatapath(ctx: ParseContext, at: At): DatapathDef | undefined {
   rejectUnknownAttributes(ctx, at, ATTRIBUTES);
+  rejectChildElements(ctx, at);
   const name = ctx.required(at, 'name', 'it is the OVS bridge name');
   const def: DatapathDef = { name: name ?? '' };
   if (name !== undefined) {

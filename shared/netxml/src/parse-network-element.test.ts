@@ -77,6 +77,11 @@ describe('libvirt network rules', () => {
     ]);
   });
 
+  it('reports a repeated element once, even where later rules look at it again', () => {
+    const problems = problemsOf(network("<forward mode='bridge'/>", "<bridge name='br0'/>", "<bridge name='br1'/>"));
+    expect(problems).toEqual(["XML error: only one <bridge> element is allowed in <network> in network 'n' (/network/bridge[2], line 5)"]);
+  });
+
   it('needs a name without a slash', () => {
     expect(problemsOf('<network/>')).toEqual(['XML error: missing network name (/network/name, line 1)']);
     expect(problemsOf('<network><name>a/b</name></network>')).toEqual([

@@ -166,6 +166,15 @@ describe('ovs-datapath rules', () => {
     expect(problems.join('\n')).toContain(message);
   });
 
+  it('refuses content inside its own elements rather than ignoring it', () => {
+    const problems = problemsOf(
+      ovsNetwork('<datapath name="dp0"/>', '<controller protocol="tcp" address="127.0.0.1">', '  <backoff max="8000"/>', '</controller>'),
+    );
+    expect(problems).toEqual([
+      "XML error: <controller> takes no child elements in network 'ofnet', found <backoff> (/network/controller/backoff, line 5)",
+    ]);
+  });
+
   it('refuses a pki without all three absolute paths', () => {
     const problems = problemsOf(
       ovsNetwork('<datapath name="dp0"/>', '<pki privatekey="key.pem" certificate="/c.pem"/>'),

@@ -1,6 +1,6 @@
 import type { PkiDef } from './network-def.ts';
 import { absolutePathProblem } from './path-rules.ts';
-import { rejectUnknownAttributes } from './reject-unknown.ts';
+import { rejectChildElements, rejectUnknownAttributes } from './reject-unknown.ts';
 import type { At, ParseContext } from './parse-context.ts';
 
 const FIELDS = [
@@ -12,6 +12,7 @@ const FIELDS = [
 /** `<pki privatekey certificate cacert/>`: the files OVS's SSL table points at. */
 export function parsePki(ctx: ParseContext, at: At): PkiDef | undefined {
   rejectUnknownAttributes(ctx, at, FIELDS.map(([attribute]) => attribute));
+  rejectChildElements(ctx, at);
   const def: PkiDef = { privateKey: '', certificate: '', caCert: '' };
   let complete = true;
   for (const [attribute, field] of FIELDS) {

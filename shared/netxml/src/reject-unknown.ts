@@ -15,3 +15,18 @@ export function rejectUnknownAttributes(ctx: ParseContext, at: At, known: readon
     );
   }
 }
+
+/** netfleet's own elements are empty; content inside them would otherwise be ignored. */
+export function rejectChildElements(ctx: ParseContext, at: At): void {
+  const counts = new Map<string, number>();
+  for (const child of at.node.children) {
+    if (typeof child === 'string') continue;
+    const index = (counts.get(child.name) ?? 0) + 1;
+    counts.set(child.name, index);
+    ctx.report(
+      `${at.path}/${child.name}${index > 1 ? `[${index}]` : ''}`,
+      child.line,
+      `<${at.node.name}> takes no child elements${ctx.inNetwork}, found <${child.name}>`,
+    );
+  }
+}
