@@ -47,6 +47,12 @@ CREATE TABLE network_view (
   position  bigint NOT NULL
 );
 
+CREATE TABLE host_view (
+  name      text   PRIMARY KEY,
+  doc       jsonb  NOT NULL,
+  position  bigint NOT NULL
+);
+
 CREATE TABLE projection_checkpoint (
   projection text   PRIMARY KEY,
   position   bigint NOT NULL

@@ -6,8 +6,8 @@ import { bridgeSpecOf } from './desired/bridge-spec-of';
 import type { DesiredNetworks } from './desired/desired-networks';
 import type { BridgeSpec } from './plan/bridge-spec';
 import { planHost, type HostPlan } from './plan/plan-host';
-import type { ObservedBridge } from './plan/observed-bridge';
-import { observeBridges } from './ovs/observe-bridges';
+import type { ObservedHost } from './plan/observed-bridge';
+import { observeHost } from './ovs/observe-bridges';
 import { applyPlan, type Vsctl } from './ovs/vsctl';
 
 /** What happened to one network on this host in one pass; the agent reports it as an event. */
@@ -76,8 +76,9 @@ export class Reconciler {
   /** One pass over the whole host, reporting outcomes for `asked` networks. */
   private async pass(asked: string[]): Promise<void> {
     const prepared = this.prepare();
-    const observed = await observeBridges(this.vsctl);
-    const plan = planHost(prepared.specs, observed);
+    const host = await observeHost(this.vsctl);
+    const observed = host.bridges;
+    const plan = planHost(prepared.specs, observed, { observedSsl: host.ssl });
     let applyError: NetfleetError | undefined;
     try {
       await applyPlan(this.vsctl, plan);
@@ -86,7 +87,7 @@ export class Reconciler {
       applyError = e;
     }
     const outcomes = applyError
-      ? await this.applyOneByOne(asked, prepared, observed)
+      ? await this.applyOneByOne(asked, prepared, host)
       : this.outcomesOf(asked, prepared, plan, undefined);
     if (plan.drift.length > 0) this.log.info({ drift: plan.drift }, 'repaired drift');
     await this.report(outcomes);
@@ -111,14 +112,14 @@ export class Reconciler {
    * The batched transaction failed (all or nothing): find out which network OVS refuses by
    * applying each asked network on its own, so one bad definition doesn't fail the others.
    */
-  private async applyOneByOne(asked: string[], prepared: Prepared, observed: ObservedBridge[]): Promise<NetworkOutcome[]> {
+  private async applyOneByOne(asked: string[], prepared: Prepared, host: ObservedHost): Promise<NetworkOutcome[]> {
     const outcomes: NetworkOutcome[] = [];
     for (const network of asked) {
       const spec = prepared.specs.find((s) => s.network === network);
       const command = this.desired.get(network);
       if (!command) continue;
-      const mine = observed.filter((b) => b.name === spec?.bridge || b.externalIds['netfleet-network'] === network);
-      const plan = planHost(spec ? [spec] : [], mine);
+      const mine = host.bridges.filter((b) => b.name === spec?.bridge || b.externalIds['netfleet-network'] === network);
+      const plan = planHost(spec ? [spec] : [], mine, { observedSsl: host.ssl });
       try {
         await applyPlan(this.vsctl, plan);
         outcomes.push(...this.outcomesOf([network], prepared, plan, undefined));

@@ -1,11 +1,19 @@
 import type { NewEvent, RecordedEvent } from './event-envelope';
 
-/** Events a host's agent reports about what its Open vSwitch actually did. */
+/**
+ * Events about a host: what its agent reports about its Open vSwitch, and (registration,
+ * liveness) what the API records about it. They live on the host's stream, `host:<name>`.
+ */
 export const HostEventType = {
   NetworkStartedOnHost: 'NetworkStartedOnHost',
   NetworkStoppedOnHost: 'NetworkStoppedOnHost',
   NetworkFailedOnHost: 'NetworkFailedOnHost',
   AgentStarted: 'AgentStarted',
+  ControllerConnectionChanged: 'ControllerConnectionChanged',
+  DriftDetected: 'DriftDetected',
+  HostRegistered: 'HostRegistered',
+  HostWentOffline: 'HostWentOffline',
+  HostCameOnline: 'HostCameOnline',
 } as const;
 export type HostEventType = (typeof HostEventType)[keyof typeof HostEventType];
 
@@ -27,12 +35,39 @@ export interface NetworkFailedOnHostV1 extends HostNetworkOutcome {
   error: string;
 }
 export interface AgentStartedV1 { host: string; agentVersion: string }
+/** A datapath's OpenFlow controller connection changed, as OVS reports it (Controller status). */
+export interface ControllerConnectionChangedV1 extends HostNetworkOutcome {
+  bridge: string;
+  target: string;
+  connected: boolean;
+  /** OVS's Controller status:state (ACTIVE, BACKOFF, CONNECTING, IDLE, VOID). */
+  state?: string;
+  /** OVS's Controller status:last_error. */
+  lastError?: string;
+}
+/** What the agent found different from the desired state on its host, and whether it repaired it. */
+export interface DriftDetectedV1 extends HostNetworkOutcome {
+  bridge: string;
+  /** One line per difference, e.g. "controller target tcp:10.0.0.9:6633 != tcp:127.0.0.1:6633". */
+  differences: string[];
+  repaired: boolean;
+}
+/** An admin registered a host (or changed its labels). Recorded by the API. */
+export interface HostRegisteredV1 { host: string; labels: Record<string, string> }
+/** The API stopped hearing the host's heartbeats. */
+export interface HostWentOfflineV1 { host: string; lastSeen: string }
+export interface HostCameOnlineV1 { host: string }
 
 export type HostEventData =
   | { type: typeof HostEventType.NetworkStartedOnHost; v: 1; data: NetworkStartedOnHostV1 }
   | { type: typeof HostEventType.NetworkStoppedOnHost; v: 1; data: NetworkStoppedOnHostV1 }
   | { type: typeof HostEventType.NetworkFailedOnHost; v: 1; data: NetworkFailedOnHostV1 }
-  | { type: typeof HostEventType.AgentStarted; v: 1; data: AgentStartedV1 };
+  | { type: typeof HostEventType.AgentStarted; v: 1; data: AgentStartedV1 }
+  | { type: typeof HostEventType.ControllerConnectionChanged; v: 1; data: ControllerConnectionChangedV1 }
+  | { type: typeof HostEventType.DriftDetected; v: 1; data: DriftDetectedV1 }
+  | { type: typeof HostEventType.HostRegistered; v: 1; data: HostRegisteredV1 }
+  | { type: typeof HostEventType.HostWentOffline; v: 1; data: HostWentOfflineV1 }
+  | { type: typeof HostEventType.HostCameOnline; v: 1; data: HostCameOnlineV1 };
 
 export type NewHostEvent = NewEvent & HostEventData;
 export type RecordedHostEvent = RecordedEvent & HostEventData;
@@ -40,6 +75,12 @@ export type RecordedHostEvent = RecordedEvent & HostEventData;
 export function isHostEventType(type: string): type is HostEventType {
   return (Object.values(HostEventType) as string[]).includes(type);
 }
+
+/** The events only an agent may report (the API refuses others arriving from the bus). */
+export const AGENT_REPORTED_TYPES: readonly HostEventType[] = [
+  HostEventType.NetworkStartedOnHost, HostEventType.NetworkStoppedOnHost, HostEventType.NetworkFailedOnHost,
+  HostEventType.AgentStarted, HostEventType.ControllerConnectionChanged, HostEventType.DriftDetected,
+];
 
 /** The host an event speaks for (the API checks it against the subject it arrived on). */
 export function hostOfEvent(event: HostEventData): string {

@@ -6,6 +6,8 @@ export const NetworkEventType = {
   Started: 'NetworkStarted',
   Destroyed: 'NetworkDestroyed',
   Undefined: 'NetworkUndefined',
+  AutostartChanged: 'NetworkAutostartChanged',
+  PlacementChanged: 'NetworkPlacementChanged',
 } as const;
 export type NetworkEventType = (typeof NetworkEventType)[keyof typeof NetworkEventType];
 
@@ -19,16 +21,23 @@ export interface NetworkDefinedV1 {
   hosts: string[];
   /** For a redefinition: the unified diff from the previous definition. */
   diff?: string;
+  /** False for a transient network (net-create): gone once destroyed. Absent means true. */
+  persistent?: boolean;
 }
 export interface NetworkStartedV1 { name: string; hosts: string[] }
 export interface NetworkDestroyedV1 { name: string; hosts: string[] }
 export interface NetworkUndefinedV1 { name: string }
+export interface NetworkAutostartChangedV1 { name: string; autostart: boolean }
+/** The hosts a network runs on changed; `removed` hosts stop it if it was running. */
+export interface NetworkPlacementChangedV1 { name: string; hosts: string[]; added: string[]; removed: string[] }
 
 export type NetworkEventData =
   | { type: typeof NetworkEventType.Defined; v: 1; data: NetworkDefinedV1 }
   | { type: typeof NetworkEventType.Started; v: 1; data: NetworkStartedV1 }
   | { type: typeof NetworkEventType.Destroyed; v: 1; data: NetworkDestroyedV1 }
-  | { type: typeof NetworkEventType.Undefined; v: 1; data: NetworkUndefinedV1 };
+  | { type: typeof NetworkEventType.Undefined; v: 1; data: NetworkUndefinedV1 }
+  | { type: typeof NetworkEventType.AutostartChanged; v: 1; data: NetworkAutostartChangedV1 }
+  | { type: typeof NetworkEventType.PlacementChanged; v: 1; data: NetworkPlacementChangedV1 };
 
 export type NewNetworkEvent = NewEvent & NetworkEventData;
 export type RecordedNetworkEvent = RecordedEvent & NetworkEventData;

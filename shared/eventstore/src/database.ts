@@ -29,6 +29,11 @@ export interface NetworkViewTable {
   doc: ColumnType<unknown, string, string>;
   position: number;
 }
+export interface HostViewTable {
+  name: string;
+  doc: ColumnType<unknown, string, string>;
+  position: number;
+}
 export interface ProjectionCheckpointTable {
   projection: string;
   position: number;
@@ -37,6 +42,7 @@ export interface Tables {
   events: EventsTable;
   outbox: OutboxTable;
   network_view: NetworkViewTable;
+  host_view: HostViewTable;
   projection_checkpoint: ProjectionCheckpointTable;
 }
 

@@ -27,7 +27,31 @@ export interface HostNetworkStatus {
   warnings: string[];
   /** Correlation id of the command the last outcome answered. */
   correlationId: string | null;
+  /** The datapath's OpenFlow controller connections, as the host last reported them. */
+  controllers: ControllerStatus[];
+  /** The last drift the host found (and repaired) on this network's bridge. */
+  lastDrift: { differences: string[]; repaired: boolean; at: string } | null;
   updatedAt: string;
+}
+
+export interface ControllerStatus {
+  target: string;
+  connected: boolean;
+  state: string | null;
+  lastError: string | null;
+  /** When it last changed. */
+  since: string;
+}
+
+/** A host of the fleet: registered by an admin and/or seen through its agent. */
+export interface HostView {
+  name: string;
+  labels: Record<string, string>;
+  registered: boolean;
+  online: boolean;
+  /** When `online` last changed (or the host was first seen). */
+  since: string;
+  agentVersion: string | null;
 }
 
 export interface NetworkView {
@@ -51,8 +75,9 @@ export interface NetworkView {
 
 export interface FleetView {
   networks: Record<string, NetworkView>;
+  hosts: Record<string, HostView>;
   /** Global position of the last event folded in (0: none). */
   position: number;
 }
 
-export const emptyFleetView = (): FleetView => ({ networks: {}, position: 0 });
+export const emptyFleetView = (): FleetView => ({ networks: {}, hosts: {}, position: 0 });

@@ -1,6 +1,7 @@
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
-import { DEFAULT_CONTROLLER_PORT, type ControllerDef, type NetworkDef } from '@netfleet/netxml/model';
+import { controllerTarget } from '@netfleet/netxml/controller-target';
+import type { ControllerDef, NetworkDef } from '@netfleet/netxml/model';
 import type { BridgeSpec, ControllerSpec } from '../plan/bridge-spec';
 
 export interface BridgeSpecResult {
@@ -46,21 +47,11 @@ export function bridgeSpecOf(command: Pick<ApplyNetworkV1, 'network' | 'uuid' | 
 
 function controllerSpecOf(c: ControllerDef): ControllerSpec {
   return {
-    target: targetOf(c),
+    target: controllerTarget(c),
     connectionMode: c.outOfBand ? 'out-of-band' : 'in-band',
     ...(c.maxBackoffMs !== undefined ? { maxBackoffMs: c.maxBackoffMs } : {}),
     ...(c.inactivityProbeMs !== undefined ? { inactivityProbeMs: c.inactivityProbeMs } : {}),
     ...(c.rateLimit !== undefined ? { rateLimit: c.rateLimit } : {}),
     ...(c.burstLimit !== undefined ? { burstLimit: c.burstLimit } : {}),
   };
-}
-
-/** OVS Controller target: `tcp:IP:PORT`, `ptcp:PORT:IP`, `ssl:…`, `unix:PATH`, `punix:PATH`. */
-export function targetOf(c: ControllerDef): string {
-  const passive = c.mode === 'passive' ? 'p' : '';
-  if (c.protocol === 'unix') return `${passive}unix:${c.path ?? ''}`;
-  const port = c.port ?? DEFAULT_CONTROLLER_PORT;
-  const address = c.address?.includes(':') ? `[${c.address}]` : c.address;
-  if (passive) return `p${c.protocol}:${port}${address ? `:${address}` : ''}`;
-  return `${c.protocol}:${address ?? ''}:${port}`;
 }

@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusNames } from '@netfleet/bus/names';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import { streamIds } from '@netfleet/events/event-envelope';
-import { isHostEventType } from '@netfleet/events/host-events';
+import { AGENT_REPORTED_TYPES } from '@netfleet/events/host-events';
 import type { AgentEventMessageV1 } from '@netfleet/events/agent-event-message';
 import { appendToStream } from '@netfleet/eventstore/append';
 import type { Database } from '@netfleet/eventstore/database';
@@ -63,7 +63,7 @@ export class EventRecorder {
 
 function validate(message: AgentEventMessageV1, subjectHost: string | undefined): void {
   if (typeof message !== 'object' || message === null) throw new NetfleetError('NF_BUS_BAD_EVENT', 'event is not a JSON object');
-  if (!isHostEventType(message.type)) throw new NetfleetError('NF_BUS_BAD_EVENT', `unknown event type '${String(message.type)}'`);
+  if (!AGENT_REPORTED_TYPES.includes(message.type)) throw new NetfleetError('NF_BUS_BAD_EVENT', `'${String(message.type)}' is not an event an agent may report`);
   if (message.host !== subjectHost || (message.data as { host?: string })?.host !== subjectHost) {
     throw new NetfleetError('NF_BUS_HOST_MISMATCH', `event for host '${message.host}' arrived on the subject of host '${subjectHost}'`);
   }
