@@ -38,12 +38,28 @@ export interface ProjectionCheckpointTable {
   projection: string;
   position: number;
 }
+export interface ApiTokensTable {
+  name: string;
+  role: 'viewer' | 'operator' | 'admin';
+  token_hash: Buffer;
+  created_by: string;
+  created_at: ColumnType<Date, never, never>;
+  revoked_at: ColumnType<Date | null, never, Date>;
+}
+export interface HostCredentialsTable {
+  host: string;
+  nats_user: string;
+  password_hash: string;
+  issued_at: ColumnType<Date, never, Date>;
+}
 export interface Tables {
   events: EventsTable;
   outbox: OutboxTable;
   network_view: NetworkViewTable;
   host_view: HostViewTable;
   projection_checkpoint: ProjectionCheckpointTable;
+  api_tokens: ApiTokensTable;
+  host_credentials: HostCredentialsTable;
 }
 
 export type Database = Kysely<Tables>;
