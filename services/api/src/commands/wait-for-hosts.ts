@@ -19,7 +19,7 @@ export interface WaitResult { complete: boolean; hosts: HostOutcome[] }
  * Waits until every host sent a command has reported on the generation it was sent, woken by
  * commits (never a polling loop), or until the timeout, naming the hosts still pending.
  */
-export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNetworkV1[], timeoutMs: number): Promise<WaitResult> {
+export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNetworkV1[], timeoutMs: number, onProgress?: (progress: WaitResult) => void): Promise<WaitResult> {
   const outcomes = (view: NetworkView | undefined): WaitResult => {
     const hosts = commands.map((c): HostOutcome => {
       const status = view?.perHost[c.host];
@@ -33,8 +33,12 @@ export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNe
     return { complete: hosts.every((h) => h.outcome !== 'pending'), hosts };
   };
   const read = async () => outcomes(await getNetworkView(ctx.db, network));
+  let reported = '';
   return ctx.watcher.until(async () => {
     const result = await read();
+    // Tell the caller only when a host's answer changed (progress: done / total, who is slow).
+    const signature = result.hosts.map((h) => h.outcome).join(',');
+    if (signature !== reported) { reported = signature; onProgress?.(result); }
     return result.complete ? result : undefined;
   }, timeoutMs, read);
 }
