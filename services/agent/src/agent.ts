@@ -6,10 +6,17 @@ import type { BusNames } from '@netfleet/bus/names';
 import type { ApplyNetworkV1, DesiredStateV1 } from '@netfleet/events/host-commands';
 import type { AgentEventMessageV1 } from '@netfleet/events/agent-event-message';
 import type { Logger } from '@netfleet/log/logger';
+import { ControllerStatusTracker } from './controller-status';
 import { DesiredNetworks } from './desired/desired-networks';
-import { outcomeEvent } from './outcome-events';
-import { Reconciler, type NetworkOutcome } from './reconciler';
+import { startHeartbeat } from './heartbeat';
+import { agentStartedEvent, controllerEvent, driftEvent, outcomeEvent } from './outcome-events';
+import { answerPlanRequests } from './plan-responder';
+import { Reconciler, type DriftFinding, type NetworkOutcome } from './reconciler';
+import { observeHost } from './ovs/observe-bridges';
+import { startOvsdbMonitor } from './ovs/ovsdb-monitor';
 import type { Vsctl } from './ovs/vsctl';
+
+export const AGENT_VERSION = '0.1.0';
 
 export interface AgentConfig {
   host: string;
@@ -17,8 +24,17 @@ export interface AgentConfig {
   names: BusNames;
   vsctl: Vsctl;
   log: Logger;
-  /** Full reconcile period (drift repair); default 30 s. */
+  /** Full reconcile period (desired state re-fetched, drift repaired); default 30 s. */
   resyncIntervalMs?: number;
+  /** Heartbeat period; default 2 s. */
+  heartbeatIntervalMs?: number;
+  /**
+   * The database to watch with an OVSDB monitor (`unix:<path>`); default the vsctl's db. `false`:
+   * no monitor (periodic passes only).
+   */
+  monitorDb?: string | false;
+  /** How long monitor updates are gathered before one check; default 20 ms. */
+  monitorSettleMs?: number;
 }
 
 export interface Agent { stop(): Promise<void> }
@@ -27,21 +43,30 @@ export interface Agent { stop(): Promise<void> }
  * The per-host agent: learns the host's desired state from the API, reconciles OVS with it, then
  * follows its durable command consumer. A command is acked only after its outcome was published,
  * so a crash mid-apply means redelivery (harmless: apply is idempotent and generation-checked).
+ * An OVSDB monitor wakes it within milliseconds of any change to the host's bridges (drift, and
+ * controller connections as OVS refreshes them); a periodic pass is the safety net.
  */
 export async function startAgent(config: AgentConfig): Promise<Agent> {
-  const { host, nc, names, log } = config;
+  const { host, nc, names, log, vsctl } = config;
   const js = jetstream(nc);
   const desired = new DesiredNetworks();
+  const publish = (event: AgentEventMessageV1) => js.publish(names.eventSubject(host, event.type), encodeJson(event), { msgID: event.eventId });
 
-  const report = async (outcomes: NetworkOutcome[]) => {
+  const report = async (outcomes: NetworkOutcome[], drift: DriftFinding[]) => {
     const now = new Date().toISOString();
-    await Promise.all(outcomes.map((o) => {
-      const event: AgentEventMessageV1 = outcomeEvent(host, o, randomUUID(), now);
-      log.info({ network: o.network, generation: o.command.generation, outcome: o.kind, ...(o.kind === 'failed' ? { error: o.error } : {}) }, 'network outcome');
-      return js.publish(names.eventSubject(host, event.type), encodeJson(event), { msgID: event.eventId });
-    }));
+    const passId = randomUUID();
+    await Promise.all([
+      ...outcomes.map((o) => {
+        log.info({ network: o.network, generation: o.command.generation, outcome: o.kind, ...(o.kind === 'failed' ? { error: o.error } : {}) }, 'network outcome');
+        return publish(outcomeEvent(host, o, randomUUID(), now));
+      }),
+      ...drift.map((d) => publish(driftEvent(host, d, { eventId: randomUUID(), correlationId: `reconcile:${passId}` }, now))),
+    ]);
   };
-  const reconciler = new Reconciler(config.vsctl, desired, report, log);
+  const observe = () => observeHost(vsctl);
+  const reconciler = new Reconciler({ vsctl, desired, observe, report, log });
+  const heartbeat = startHeartbeat(nc, names, host, AGENT_VERSION, config.heartbeatIntervalMs ?? 2000, log);
+  const stops: (() => unknown)[] = [() => heartbeat.stop()];
 
   const fetchDesired = async (): Promise<void> => {
     const reply = await nc.request(names.desiredStateSubject(host), encodeJson({ v: 1, host }), { timeout: 5000 });
@@ -56,8 +81,50 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
       await new Promise((r) => setTimeout(r, Math.min(5000, 200 * attempt)));
     }
   }
+  await publish(agentStartedEvent(host, AGENT_VERSION, randomUUID(), new Date().toISOString()))
+    .catch((e) => log.warn({ err: e }, 'could not report AgentStarted'));
+  const plans = answerPlanRequests({ nc, names, host, desired, observe, vsctl, log });
+  stops.push(() => plans.unsubscribe());
   await reconciler.request(desired.all().map((c) => c.network));
   log.info({ networks: desired.all().length }, 'initial reconcile done');
+
+  // The OVSDB monitor: on any change, report controller connections that changed, and run a
+  // pass if OVS no longer matches the desired state. What the agent itself just applied plans
+  // empty, so its own changes never cause a pass of their own.
+  const controllers = new ControllerStatusTracker();
+  let checkTimer: NodeJS.Timeout | undefined;
+  let checking: Promise<void> | undefined;
+  let checkAgain = false;
+  let stopped = false;
+  const check = async () => {
+    await reconciler.idle();
+    const observed = monitor?.observed();
+    if (!observed || stopped) return;
+    const now = new Date().toISOString();
+    for (const change of controllers.changes(observed.bridges)) {
+      log.info({ ...change }, 'controller connection changed');
+      await publish(controllerEvent(host, change, randomUUID(), now));
+    }
+    const plan = reconciler.planAgainst(observed);
+    if (plan.ops.length > 0) {
+      log.info({ ops: plan.ops.length, drift: plan.drift }, 'OVS changed outside netfleet; reconciling');
+      await reconciler.request([]);
+    }
+  };
+  const scheduleCheck = () => {
+    if (checkTimer || stopped) return;
+    checkTimer = setTimeout(() => {
+      checkTimer = undefined;
+      if (checking) { checkAgain = true; return; }
+      checking = check().catch((e) => log.warn({ err: e }, 'monitor check failed')).finally(() => {
+        checking = undefined;
+        if (checkAgain) { checkAgain = false; scheduleCheck(); }
+      });
+    }, config.monitorSettleMs ?? 20);
+  };
+  const monitorDb = config.monitorDb ?? vsctl.db;
+  const monitor = monitorDb === false ? undefined : startOvsdbMonitor({ db: monitorDb, log, onChange: scheduleCheck });
+  stops.push(() => { stopped = true; clearTimeout(checkTimer); monitor?.stop(); });
 
   const consumer = await js.consumers.get(names.commandStream, names.agentConsumer(host));
   const messages: ConsumerMessages = await consumer.consume({ max_messages: 1000 });
@@ -71,6 +138,7 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
       m.term();
       return;
     }
+    // An older generation than known changes nothing; the pass still reports the current one.
     desired.offer(command);
     void reconciler.request([command.network]).then(() => m.ack());
   };
@@ -81,12 +149,15 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
       .then(() => reconciler.request([]))
       .catch((e) => log.warn({ err: e }, 'periodic resync failed'));
   }, config.resyncIntervalMs ?? 30_000);
+  stops.push(() => clearInterval(resync));
 
   return {
     async stop() {
-      clearInterval(resync);
+      for (const s of stops.reverse()) s();
       await messages.close();
       await loop;
+      await checking;
+      await reconciler.idle();
     },
   };
 }

@@ -22,7 +22,14 @@ try {
     inboxPrefix: `_INBOX_${host}`,
   });
   const vsctl = createVsctl({ db: env['NETFLEET_OVS_DB'] ?? 'unix:/var/run/openvswitch/db.sock', timeoutSeconds: Number(env['NETFLEET_OVS_TIMEOUT'] ?? 10) });
-  const agent = await startAgent({ host, nc, names, vsctl, log });
+  const ms = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);
+  const heartbeatIntervalMs = ms('NETFLEET_HEARTBEAT_MS');
+  const resyncIntervalMs = ms('NETFLEET_RESYNC_MS');
+  const agent = await startAgent({
+    host, nc, names, vsctl, log,
+    ...(heartbeatIntervalMs ? { heartbeatIntervalMs } : {}),
+    ...(resyncIntervalMs ? { resyncIntervalMs } : {}),
+  });
   log.info({ ovsDb: vsctl.db }, 'agent running');
   const shutdown = () => { void agent.stop().then(() => nc.drain()).then(() => process.exit(0)); };
   process.once('SIGINT', shutdown);

@@ -1,6 +1,7 @@
 import type { AgentEventMessageV1 } from '@netfleet/events/agent-event-message';
 import { HostEventType } from '@netfleet/events/host-events';
-import type { NetworkOutcome } from './reconciler';
+import type { ControllerConnection } from './controller-status';
+import type { DriftFinding, NetworkOutcome } from './reconciler';
 
 /** Turns a pass's outcome into the event the agent reports (ids and time passed in). */
 export function outcomeEvent(host: string, outcome: NetworkOutcome, eventId: string, now: string): AgentEventMessageV1 {
@@ -15,4 +16,27 @@ export function outcomeEvent(host: string, outcome: NetworkOutcome, eventId: str
     case 'failed':
       return { ...common, type: HostEventType.NetworkFailedOnHost, data: { ...about, code: outcome.code, error: outcome.error } };
   }
+}
+
+/** A DriftDetected report (correlation: the pass that found it). */
+export function driftEvent(host: string, drift: DriftFinding, ids: { eventId: string; correlationId: string }, now: string): AgentEventMessageV1 {
+  return {
+    eventId: ids.eventId, host, correlationId: ids.correlationId, occurredAt: now, v: 1, type: HostEventType.DriftDetected,
+    data: { host, network: drift.network, generation: drift.generation, bridge: drift.bridge, differences: drift.differences, repaired: drift.repaired },
+  };
+}
+
+/** A ControllerConnectionChanged report, with OVS's own state and last_error. */
+export function controllerEvent(host: string, c: ControllerConnection, eventId: string, now: string): AgentEventMessageV1 {
+  return {
+    eventId, host, correlationId: `controller:${host}:${c.bridge}`, occurredAt: now, v: 1, type: HostEventType.ControllerConnectionChanged,
+    data: {
+      host, network: c.network, generation: c.generation, bridge: c.bridge, target: c.target, connected: c.connected,
+      ...(c.state !== undefined ? { state: c.state } : {}), ...(c.lastError !== undefined ? { lastError: c.lastError } : {}),
+    },
+  };
+}
+
+export function agentStartedEvent(host: string, agentVersion: string, eventId: string, now: string): AgentEventMessageV1 {
+  return { eventId, host, correlationId: `agent:${host}:${eventId}`, occurredAt: now, v: 1, type: HostEventType.AgentStarted, data: { host, agentVersion } };
 }

@@ -1,13 +1,11 @@
 import { isNetfleetError, NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
-import { parseNetworkXml } from '@netfleet/netxml/parse';
 import type { Logger } from '@netfleet/log/logger';
-import { bridgeSpecOf } from './desired/bridge-spec-of';
 import type { DesiredNetworks } from './desired/desired-networks';
-import type { BridgeSpec } from './plan/bridge-spec';
+import { prepareSpecs, SpecCache, type PreparedSpecs } from './desired/prepare-specs';
+import { OwnershipMark } from './plan/bridge-spec';
 import { planHost, type HostPlan } from './plan/plan-host';
 import type { ObservedHost } from './plan/observed-bridge';
-import { observeHost } from './ovs/observe-bridges';
 import { applyPlan, type Vsctl } from './ovs/vsctl';
 
 /** What happened to one network on this host in one pass; the agent reports it as an event. */
@@ -16,7 +14,24 @@ export type NetworkOutcome =
   | { network: string; command: ApplyNetworkV1; kind: 'stopped' }
   | { network: string; command: ApplyNetworkV1; kind: 'failed'; code: string; error: string };
 
-interface Prepared { specs: BridgeSpec[]; warnings: Map<string, string[]>; failed: Map<string, NetfleetError> }
+/** Something on an owned bridge that differed from the desired state, found (and fixed) by a pass. */
+export interface DriftFinding {
+  network: string;
+  bridge: string;
+  generation: number;
+  /** "<what> <observed> != <desired>", or a sentence for a missing / unwanted bridge */
+  differences: string[];
+  repaired: boolean;
+}
+
+export interface ReconcilerDeps {
+  vsctl: Vsctl;
+  desired: DesiredNetworks;
+  /** Reads the host's OVS for a pass (a fresh, consistent snapshot). */
+  observe: () => Promise<ObservedHost>;
+  report: (outcomes: NetworkOutcome[], drift: DriftFinding[]) => Promise<void>;
+  log: Logger;
+}
 
 /**
  * Level-triggered reconciliation of one host: whatever woke it, a pass re-reads the desired
@@ -27,15 +42,14 @@ interface Prepared { specs: BridgeSpec[]; warnings: Map<string, string[]>; faile
 export class Reconciler {
   private readonly waiting = new Map<string, (() => void)[]>();
   private running: Promise<void> | undefined;
+  private readonly specCache = new SpecCache();
+  /** Networks whose bridge the last successful pass left running here (network → bridge). */
+  private readonly runningHere = new Map<string, string>();
+  private readonly idleWaiters: (() => void)[] = [];
   /** Key under which callers wait that asked for a pass without naming networks (resync). */
   private static readonly HOST_PASS = '';
 
-  constructor(
-    private readonly vsctl: Vsctl,
-    private readonly desired: DesiredNetworks,
-    private readonly report: (outcomes: NetworkOutcome[]) => Promise<void>,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly deps: ReconcilerDeps) {}
 
   /**
    * Asks for a pass reporting on these networks (none: just repair the host); resolves once
@@ -50,6 +64,19 @@ export class Reconciler {
     return done;
   }
 
+  get busy(): boolean { return this.running !== undefined; }
+
+  /** Resolves when no pass is running or waiting. */
+  idle(): Promise<void> {
+    if (!this.running && this.waiting.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** The plan for the current desired state against `observed` (a monitor's replica): empty = converged. */
+  planAgainst(observed: ObservedHost): HostPlan {
+    return planHost(this.prepare().specs, observed.bridges, { observedSsl: observed.ssl });
+  }
+
   private kick(): void {
     if (this.running) return;
     this.running = (async () => {
@@ -61,27 +88,37 @@ export class Reconciler {
           await this.pass(asked);
         } catch (e) {
           // OVS unreachable or the like: say so for every network asked; the periodic pass retries.
-          this.log.error({ err: e }, 'reconcile pass failed');
+          this.deps.log.error({ err: e }, 'reconcile pass failed');
           const error = isNetfleetError(e) ? e : new NetfleetError('NF_AGENT_FAILED', String(e));
-          await this.report(asked.flatMap((network): NetworkOutcome[] => {
-            const command = this.desired.get(network);
+          await this.deps.report(asked.flatMap((network): NetworkOutcome[] => {
+            const command = this.deps.desired.get(network);
             return command ? [{ network, command, kind: 'failed', code: error.code, error: error.message }] : [];
-          })).catch((reportError) => this.log.error({ err: reportError }, 'could not report a failed pass'));
+          }), []).catch((reportError) => this.deps.log.error({ err: reportError }, 'could not report a failed pass'));
         }
         for (const resolvers of batch.values()) for (const resolve of resolvers) resolve();
       }
-    })().finally(() => { this.running = undefined; if (this.waiting.size > 0) this.kick(); });
+    })().finally(() => {
+      this.running = undefined;
+      if (this.waiting.size > 0) this.kick();
+      else for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
   }
 
-  /** One pass over the whole host, reporting outcomes for `asked` networks. */
+  private prepare(): PreparedSpecs {
+    const all = this.deps.desired.all();
+    this.specCache.retain(new Set(all.map((c) => c.network)));
+    return prepareSpecs(all, this.specCache);
+  }
+
+  /** One pass over the whole host, reporting outcomes for `asked` networks and any drift found. */
   private async pass(asked: string[]): Promise<void> {
     const prepared = this.prepare();
-    const host = await observeHost(this.vsctl);
-    const observed = host.bridges;
-    const plan = planHost(prepared.specs, observed, { observedSsl: host.ssl });
+    const host = await this.deps.observe();
+    const plan = planHost(prepared.specs, host.bridges, { observedSsl: host.ssl });
+    const drift = this.driftOf(plan, host, new Set(asked));
     let applyError: NetfleetError | undefined;
     try {
-      await applyPlan(this.vsctl, plan);
+      await applyPlan(this.deps.vsctl, plan);
     } catch (e) {
       if (!isNetfleetError(e)) throw e;
       applyError = e;
@@ -89,39 +126,55 @@ export class Reconciler {
     const outcomes = applyError
       ? await this.applyOneByOne(asked, prepared, host)
       : this.outcomesOf(asked, prepared, plan, undefined);
-    if (plan.drift.length > 0) this.log.info({ drift: plan.drift }, 'repaired drift');
-    await this.report(outcomes);
+    if (!applyError) {
+      const refused = new Set(plan.refusals.map((r) => r.network));
+      this.runningHere.clear();
+      for (const spec of prepared.specs) if (!refused.has(spec.network)) this.runningHere.set(spec.network, spec.bridge);
+    }
+    const findings = drift.map((d) => ({ ...d, repaired: applyError === undefined }));
+    if (findings.length > 0) this.deps.log.info({ drift: findings }, applyError ? 'found drift; could not repair it' : 'repaired drift');
+    await this.deps.report(outcomes, findings);
   }
 
-  private prepare(): Prepared {
-    const prepared: Prepared = { specs: [], warnings: new Map(), failed: new Map() };
-    for (const command of this.desired.all()) {
-      if (command.desired !== 'running') continue;
-      try {
-        const { spec, warnings } = bridgeSpecOf(command, parseNetworkXml(command.xml));
-        prepared.specs.push(spec);
-        prepared.warnings.set(command.network, warnings);
-      } catch (e) {
-        prepared.failed.set(command.network, isNetfleetError(e) ? e : new NetfleetError('NF_AGENT_BAD_DEFINITION', String(e)));
+  /**
+   * What differed from the desired state, beyond what the asked commands change: columns of an
+   * owned bridge (the plan's drift), a bridge this agent had running that is gone, an owned
+   * bridge of a network that should not run here.
+   */
+  private driftOf(plan: HostPlan, host: ObservedHost, asked: Set<string>): Omit<DriftFinding, 'repaired'>[] {
+    const generationOf = (network: string, fallback: number) => this.deps.desired.get(network)?.generation ?? fallback;
+    const found: Omit<DriftFinding, 'repaired'>[] = plan.drift.map((d) => ({ network: d.network, bridge: d.bridge, generation: generationOf(d.network, 0), differences: d.what }));
+    for (const op of plan.ops) {
+      if (op.kind === 'add-bridge') {
+        const network = op.externalIds[OwnershipMark.network] ?? '';
+        if (this.runningHere.get(network) === op.bridge) {
+          found.push({ network, bridge: op.bridge, generation: generationOf(network, 0), differences: [`bridge ${op.bridge} missing (deleted outside netfleet); recreated`] });
+        }
+      } else if (op.kind === 'delete-bridge') {
+        const bridge = host.bridges.find((b) => b.name === op.bridge);
+        const network = bridge?.externalIds[OwnershipMark.network] ?? '';
+        if (asked.has(network)) continue; // an ordinary stop
+        const generation = Number(bridge?.externalIds[OwnershipMark.generation] ?? 0);
+        found.push({ network, bridge: op.bridge, generation: generationOf(network, generation), differences: [`bridge ${op.bridge} of network ${network || '(none)'} should not exist on this host; removed`] });
       }
     }
-    return prepared;
+    return found;
   }
 
   /**
    * The batched transaction failed (all or nothing): find out which network OVS refuses by
    * applying each asked network on its own, so one bad definition doesn't fail the others.
    */
-  private async applyOneByOne(asked: string[], prepared: Prepared, host: ObservedHost): Promise<NetworkOutcome[]> {
+  private async applyOneByOne(asked: string[], prepared: PreparedSpecs, host: ObservedHost): Promise<NetworkOutcome[]> {
     const outcomes: NetworkOutcome[] = [];
     for (const network of asked) {
       const spec = prepared.specs.find((s) => s.network === network);
-      const command = this.desired.get(network);
+      const command = this.deps.desired.get(network);
       if (!command) continue;
-      const mine = host.bridges.filter((b) => b.name === spec?.bridge || b.externalIds['netfleet-network'] === network);
+      const mine = host.bridges.filter((b) => b.name === spec?.bridge || b.externalIds[OwnershipMark.network] === network);
       const plan = planHost(spec ? [spec] : [], mine, { observedSsl: host.ssl });
       try {
-        await applyPlan(this.vsctl, plan);
+        await applyPlan(this.deps.vsctl, plan);
         outcomes.push(...this.outcomesOf([network], prepared, plan, undefined));
       } catch (e) {
         const error = isNetfleetError(e) ? e : new NetfleetError('NF_OVS_COMMAND_FAILED', String(e));
@@ -131,10 +184,10 @@ export class Reconciler {
     return outcomes;
   }
 
-  private outcomesOf(asked: string[], prepared: Prepared, plan: HostPlan, error: NetfleetError | undefined): NetworkOutcome[] {
+  private outcomesOf(asked: string[], prepared: PreparedSpecs, plan: HostPlan, error: NetfleetError | undefined): NetworkOutcome[] {
     const outcomes: NetworkOutcome[] = [];
     for (const network of asked) {
-      const command = this.desired.get(network);
+      const command = this.deps.desired.get(network);
       if (!command) continue;
       const failure = error ?? prepared.failed.get(network);
       const refusal = plan.refusals.find((r) => r.network === network);

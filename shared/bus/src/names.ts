@@ -5,6 +5,8 @@
  *   <ns>.cmd.<host>.apply          API → agent: ApplyNetwork (JetStream stream <NS>_CMD, work queue)
  *   <ns>.evt.<host>.<EventType>    agent → API: outcomes (JetStream stream <NS>_EVT, work queue)
  *   <ns>.api.desired.<host>        agent → API request/reply: the host's whole desired state
+ *   <ns>.hb.<host>                 agent → API core publish: heartbeat every few seconds (liveness)
+ *   <ns>.agent.plan.<host>         API → agent request/reply: the plan for would-be commands (--dry-run)
  */
 export interface BusNames {
   namespace: string;
@@ -20,6 +22,11 @@ export interface BusNames {
   allDesiredStateRequests: string;
   agentConsumer(host: string): string;
   apiConsumer: string;
+  heartbeatSubject(host: string): string;
+  allHeartbeats: string;
+  /** The host named by a heartbeat subject, if it is one. */
+  hostOfHeartbeatSubject(subject: string): string | undefined;
+  planRequestSubject(host: string): string;
   /** The host named by an event subject, if it is one. */
   hostOfEventSubject(subject: string): string | undefined;
 }
@@ -48,6 +55,50 @@ export function busNames(namespace = 'netfleet'): BusNames {
     allDesiredStateRequests: `${namespace}.api.desired.*`,
     agentConsumer: (host) => `agent-${host}`,
     apiConsumer: 'api',
+    heartbeatSubject: (host) => `${namespace}.hb.${host}`,
+    allHeartbeats: `${namespace}.hb.*`,
+    hostOfHeartbeatSubject: (subject) => {
+      const prefix = `${namespace}.hb.`;
+      const host = subject.startsWith(prefix) ? subject.slice(prefix.length) : '';
+      return HOST_TOKEN.test(host) ? host : undefined;
+    },
+    planRequestSubject: (host) => `${namespace}.agent.plan.${host}`,
     hostOfEventSubject: (subject) => subject.startsWith(eventPrefix) ? subject.slice(eventPrefix.length).split('.')[0] : undefined,
   };
+}
+
+/** What an agent publishes on `<ns>.hb.<host>` every few seconds (core NATS, not stored). */
+export interface HeartbeatV1 {
+  v: 1;
+  host: string;
+  /** When the agent sent it (the agent's clock; the API judges liveness by its own). */
+  sentAt: string;
+  agentVersion: string;
+  /** Process id and start time of the agent, so a restart is visible. */
+  pid: number;
+  startedAt: string;
+}
+
+/** API → agent on `<ns>.agent.plan.<host>`: what would you do if these commands arrived now? */
+export interface PlanRequestV1 {
+  v: 1;
+  host: string;
+  /** ApplyNetwork commands (as @netfleet/events/host-commands defines them) that would be sent. */
+  commands: unknown[];
+}
+
+/** The agent's answer: the exact ovs-vsctl argv it would run, never executed. */
+export interface PlanReplyV1 {
+  v: 1;
+  host: string;
+  /** The full argv (program first); empty when OVS already matches. */
+  argv: string[];
+  /** Networks this host would refuse, with the code and message it would report. */
+  refusals: { network: string; code: string; message: string }[];
+  /** What differs today on bridges netfleet owns here ("<what> <observed> != <desired>"). */
+  drift: { network: string; bridge: string; what: string[] }[];
+  /** Per network: what OVS cannot honour (kept in external_ids). */
+  warnings: { network: string; warnings: string[] }[];
+  /** Set when the agent could not plan (OVS unreachable …). */
+  error?: { code: string; message: string };
 }

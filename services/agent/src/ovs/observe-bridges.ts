@@ -2,8 +2,8 @@ import type { ObservedBridge, ObservedController, ObservedHost, ObservedSsl } fr
 import { booleanOf, integerOf, mapOf, parseListOutputs, setOf, stringOf, uuidOf, type OvsdbRow } from './ovsdb-json';
 import type { Vsctl } from './vsctl';
 
-const BRIDGE_COLUMNS = ['_uuid', 'name', 'external_ids', 'other_config', 'fail_mode', 'controller'];
-const CONTROLLER_COLUMNS = [
+export const BRIDGE_COLUMNS = ['_uuid', 'name', 'external_ids', 'other_config', 'fail_mode', 'controller'];
+export const CONTROLLER_COLUMNS = [
   '_uuid',
   'target',
   'connection_mode',
@@ -15,7 +15,7 @@ const CONTROLLER_COLUMNS = [
   'role',
   'status',
 ];
-const SSL_COLUMNS = ['_uuid', 'private_key', 'certificate', 'ca_cert', 'external_ids'];
+export const SSL_COLUMNS = ['_uuid', 'private_key', 'certificate', 'ca_cert', 'external_ids'];
 
 /**
  * The argv that reads everything a plan needs in ONE ovs-vsctl call (one consistent snapshot):
@@ -52,7 +52,12 @@ export function parseObservedHost(stdout: string): ObservedHost {
     throw new Error(`expected 4 tables from ovs-vsctl list, got ${tables.length}`);
   }
   const [bridgeRows, controllerRows, ovsRows, sslRows] = tables as [OvsdbRow[], OvsdbRow[], OvsdbRow[], OvsdbRow[]];
+  return observedHostOf({ bridgeRows, controllerRows, ovsRows, sslRows });
+}
 
+/** Rows of the four tables (each with `_uuid`) → ObservedHost; shared by observeHost and the OVSDB monitor's replica. */
+export function observedHostOf(tables: { bridgeRows: OvsdbRow[]; controllerRows: OvsdbRow[]; ovsRows: OvsdbRow[]; sslRows: OvsdbRow[] }): ObservedHost {
+  const { bridgeRows, controllerRows, ovsRows, sslRows } = tables;
   const controllers = new Map<string, ObservedController>(controllerRows.map((row) => [uuidOf(row._uuid), toController(row)]));
   const bridges = bridgeRows
     .map((row): ObservedBridge => {

@@ -13,6 +13,8 @@ export interface Vsctl {
    * NF_OVS_NOT_INSTALLED) carrying OVS's stderr.
    */
   run(args: string[]): Promise<string>;
+  /** The full argv `run(args)` executes, program first (for dry runs: shown, never executed). */
+  commandLine(args: string[]): string[];
 }
 
 export interface CreateVsctlOptions {
@@ -32,6 +34,7 @@ export function createVsctl(options: CreateVsctlOptions): Vsctl {
   return {
     db: options.db,
     timeoutSeconds,
+    commandLine: (args) => [program, `--timeout=${timeoutSeconds}`, `--db=${options.db}`, ...args],
     async run(args) {
       const argv = [`--timeout=${timeoutSeconds}`, `--db=${options.db}`, ...args];
       const result = await execa(program, argv, {
