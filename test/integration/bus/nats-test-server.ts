@@ -1,0 +1,75 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { writeNatsAuthConfig } from '@netfleet/bus/credentials/write-nats-auth-config';
+import type { NatsAuthConfigInput } from '@netfleet/bus/credentials/nats-auth-config';
+import { freePort } from '@netfleet/ovs-sandbox/free-port';
+
+/** Debian's package puts it here; NETFLEET_NATS_SERVER overrides. */
+const NATS_SERVER = process.env['NETFLEET_NATS_SERVER'] ?? '/usr/sbin/nats-server';
+
+export interface NatsTestServer {
+  url: string;
+  port: number;
+  dir: string;
+  /** Ends the server (SIGTERM, SIGKILL after 3 s) and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A nats-server of the test's own, laid out as deploy/nats/ is: a main config with JetStream in a
+ * temp store dir that includes the auth file netfleet writes. It runs as a child of this process
+ * (execa kills it if the process dies first) on a free loopback port; the port can be taken
+ * between choosing and binding, so a bind failure is retried on another port.
+ */
+export async function startNatsTestServer(auth: NatsAuthConfigInput): Promise<NatsTestServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'nf-nats-'));
+  try {
+    await writeNatsAuthConfig(join(dir, 'netfleet-auth.conf'), auth);
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const config = join(dir, 'nats-server.conf');
+      await writeFile(config, [
+        `listen: "127.0.0.1:${port}"`,
+        `jetstream { store_dir: "${join(dir, 'jetstream')}" }`,
+        'include ./netfleet-auth.conf',
+        '',
+      ].join('\n'));
+      const log = join(dir, `nats-server-${port}.log`);
+      const child = execa(NATS_SERVER, ['-c', config, '-l', log], { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, cleanup: true, forceKillAfterDelay: false });
+      let exited = false;
+      const done = child.then(() => { exited = true; });
+      const ready = await waitForReady(log, () => exited, 10_000);
+      if (ready) return { url: `nats://127.0.0.1:${port}`, port, dir, stop: () => stopServer(child, done, dir) };
+      await stopServer(child, done, undefined);
+      const why = `${(await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n')}\n${(await child).stderr}`;
+      if (attempt >= 3 || !/address already in use/i.test(why)) throw new Error(`nats-server did not start on port ${port}:\n${why}`);
+    }
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function stopServer(child: ResultPromise, done: Promise<void>, dir: string | undefined): Promise<void> {
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+  await done;
+  clearTimeout(timer);
+  if (dir) await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Polls the server's log until it says it is ready, it has exited, or the deadline passed. The log
+ * (not a TCP probe) is the judge: another process that took the port would answer a probe too.
+ */
+async function waitForReady(log: string, hasExited: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !hasExited()) {
+    const text = await readFile(log, 'utf8').catch(() => '');
+    if (text.includes('Server is ready')) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}
