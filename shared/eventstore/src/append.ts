@@ -1,9 +1,9 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { NewEvent, RecordedEvent } from '@netfleet/events/event-envelope';
-import type { Database, Tables } from './database';
-import { isUniqueViolation } from './pg-error';
-import { applyInlineProjections, type ViewChange } from './views';
+import type { Database } from './database';
+import { isUniqueViolation, pgCodeOf } from './pg-error';
+import { foldIntoDocs, readDocs, viewKeysOf, type ViewChange } from './views';
 
 export const NOTIFY_CHANNEL = 'netfleet_events';
 
@@ -26,54 +26,59 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** How often an append is folded again after racing with another append on the same view. */
+const MAX_ATTEMPTS = 20;
+
 /**
- * Appends events to one stream, folds them into the inline projections and writes the outbox, all
- * in one transaction, then wakes listeners (NOTIFY is delivered at commit). Refuses with
- * NF_STORE_CONFLICT when the stream moved past `expectedVersion`.
+ * Appends events to one stream, folds them into the inline projections, writes the outbox and the
+ * projections' checkpoints, all in one transaction, then wakes listeners (NOTIFY is delivered at
+ * commit). Refuses with NF_STORE_CONFLICT when the stream moved past `expectedVersion`.
+ *
+ * Two round trips: the view documents are read without locks and folded here, then one call of
+ * netfleet_append (migrations/0002) writes everything, guarded by the stream version and by the
+ * positions the documents were read at. Losing a race on a document only means folding again.
  */
 export async function appendToStream(db: Database, request: AppendRequest): Promise<AppendResult> {
-  for (let attempt = 0; ; attempt++) {
+  if (request.events.length === 0) return { events: [], outbox: [], duplicate: false };
+  const keys = viewKeysOf(request.events);
+  for (let attempt = 1; ; attempt++) {
+    const [stored, current] = await Promise.all([
+      readDocs(db, keys),
+      request.expectedVersion === 'any' ? streamVersionOf(db, request.streamId) : Promise.resolve(request.expectedVersion),
+    ]);
+    const versioned = request.events.map((e, i) => ({ ...e, streamVersion: current + i + 1 }));
+    const { writes, changes } = foldIntoDocs(versioned, stored);
+    const outbox = request.outboxFor?.(changes) ?? [];
     try {
-      return await db.transaction().execute((trx) => appendInTransaction(trx, request));
+      const { rows } = await sql<{ out_position: number; out_stream_version: number; out_recorded_at: Date }>`
+        SELECT * FROM netfleet_append(${request.streamId}, ${current}, ${JSON.stringify(request.events)}::jsonb,
+          ${JSON.stringify(writes.map((w) => ({ ...w, doc: w.doc ?? null })))}::jsonb, ${JSON.stringify(outbox)}::jsonb, ${NOTIFY_CHANNEL})`.execute(db);
+      if (rows.length === 0) return { events: [], outbox: [], duplicate: true };
+      const events = versioned.map((e, i): RecordedEvent => ({
+        eventId: e.eventId, type: e.type, v: e.v, data: e.data, metadata: e.metadata, streamId: request.streamId,
+        streamVersion: rows[i]!.out_stream_version, position: rows[i]!.out_position, recordedAt: rows[i]!.out_recorded_at.toISOString(),
+      }));
+      return { events, outbox, duplicate: false };
     } catch (e) {
+      const code = pgCodeOf(e);
+      const versionRace = code === 'NFCON' || isUniqueViolation(e, 'events_stream_id_stream_version_key');
       // 'any' appends race only with each other for the next version number: take the next one.
-      if (request.expectedVersion === 'any' && isUniqueViolation(e, 'events_stream_id_stream_version_key') && attempt < 10) continue;
-      if (isUniqueViolation(e, 'events_stream_id_stream_version_key')) {
-        throw new NetfleetError('NF_STORE_CONFLICT', `${request.streamId} was changed by someone else since version ${String(request.expectedVersion)}; read it again and retry`, { streamId: request.streamId, expectedVersion: request.expectedVersion });
-      }
+      if (attempt < MAX_ATTEMPTS && (code === 'NFVIE' || (versionRace && request.expectedVersion === 'any'))) continue;
       if (isUniqueViolation(e, 'events_event_id_key')) return { events: [], outbox: [], duplicate: true };
+      if (versionRace) {
+        const actual = code === 'NFCON' ? Number((e as { detail?: string }).detail) : undefined;
+        throw new NetfleetError('NF_STORE_CONFLICT', `${request.streamId} was changed by someone else since version ${String(request.expectedVersion)}${actual !== undefined ? ` (it is at version ${actual})` : ''}; read it again and retry`,
+          { streamId: request.streamId, expectedVersion: request.expectedVersion, ...(actual !== undefined ? { actualVersion: actual } : {}) });
+      }
+      if (code === 'NFVIE') throw new NetfleetError('NF_STORE_CONTENDED', `${request.streamId}: the fleet view kept changing under ${MAX_ATTEMPTS} attempts to record this; retry`, { streamId: request.streamId });
       throw e;
     }
   }
 }
 
-async function appendInTransaction(trx: Transaction<Tables>, request: AppendRequest): Promise<AppendResult> {
-  const ids = request.events.map((e) => e.eventId);
-  const seen = await trx.selectFrom('events').select('event_id').where('event_id', 'in', ids).execute();
-  if (seen.length === ids.length) return { events: [], outbox: [], duplicate: true };
-
-  const current = await trx.selectFrom('events').select((eb) => eb.fn.max('stream_version').as('version'))
-    .where('stream_id', '=', request.streamId).executeTakeFirst();
-  const currentVersion = current?.version ?? 0;
-  if (request.expectedVersion !== 'any' && currentVersion !== request.expectedVersion) {
-    throw new NetfleetError('NF_STORE_CONFLICT', `${request.streamId} is at version ${currentVersion}, not ${request.expectedVersion}: someone else changed it; read it again and retry`, { streamId: request.streamId, expectedVersion: request.expectedVersion, actualVersion: currentVersion });
-  }
-
-  const rows = await trx.insertInto('events').values(request.events.map((e, i) => ({
-    event_id: e.eventId, stream_id: request.streamId, stream_version: currentVersion + i + 1,
-    type: e.type, schema_version: e.v, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata),
-  }))).returning(['position', 'stream_version', 'recorded_at']).execute();
-
-  const recorded: RecordedEvent[] = request.events.map((e, i) => ({
-    ...e, streamId: request.streamId, position: rows[i]!.position, streamVersion: rows[i]!.stream_version,
-    recordedAt: rows[i]!.recorded_at.toISOString(),
-  }));
-
-  const changes = await applyInlineProjections(trx, recorded);
-  const outbox = request.outboxFor?.(changes) ?? [];
-  if (outbox.length > 0) {
-    await trx.insertInto('outbox').values(outbox.map((m) => ({ msg_id: m.msgId, subject: m.subject, payload: JSON.stringify(m.payload) }))).execute();
-  }
-  await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${String(recorded.at(-1)!.position)})`.execute(trx);
-  return { events: recorded, outbox, duplicate: false };
+/** The stream's current version (0: no events). */
+export async function streamVersionOf(db: Database, streamId: string): Promise<number> {
+  const row = await db.selectFrom('events').select(sql<number>`coalesce(max(stream_version), 0)`.as('v'))
+    .where('stream_id', '=', streamId).executeTakeFirst();
+  return row?.v ?? 0;
 }

@@ -21,3 +21,6 @@ export function fromPgError(e: unknown): NetfleetError {
   }
   return new NetfleetError('NF_STORE_FAILED', `the event store failed: ${String(e)}`, {}, e);
 }
+
+/** The SQLSTATE of a PostgreSQL error (including netfleet's own, raised by its functions). */
+export const pgCodeOf = (e: unknown): string | undefined => (isPgError(e) ? e.code : undefined);

@@ -1,67 +1,78 @@
-import type { Transaction } from 'kysely';
-import type { RecordedEvent } from '@netfleet/events/event-envelope';
+import { sql } from 'kysely';
+import type { NewEvent } from '@netfleet/events/event-envelope';
 import { evolveNetwork, networkKeyOf } from '@netfleet/fleet/evolve';
 import { evolveHost, hostKeyOf } from '@netfleet/fleet/evolve-host';
 import type { HostView, NetworkView } from '@netfleet/fleet/fleet-view';
-import type { Database, Tables } from './database';
+import type { Database } from './database';
+
+/** An event about to be appended, with the stream version it will get. */
+export type VersionedEvent = NewEvent & { streamVersion: number };
 
 /** One event's effect on one network's view. */
-export interface ViewChange { event: RecordedEvent; before: NetworkView | undefined; after: NetworkView | undefined }
+export interface ViewChange { event: VersionedEvent; before: NetworkView | undefined; after: NetworkView | undefined }
 
-type ViewTable = 'network_view' | 'host_view';
+export type ViewKind = 'network' | 'host';
+
+/** A view document as read, with the position it was written at (the optimistic guard). */
+export interface StoredDoc { kind: ViewKind; name: string; doc: unknown; position: number }
+
+/** A document to write: `doc` undefined deletes it; `expected` null means none was read. */
+export interface ViewWrite { kind: ViewKind; name: string; doc: unknown; expected: number | null }
+
+/** The view documents `events` touch, by kind and name. */
+export function viewKeysOf(events: readonly { type: string; data: unknown }[]): { networks: string[]; hosts: string[] } {
+  const networks = new Set<string>();
+  const hosts = new Set<string>();
+  for (const e of events) {
+    const n = networkKeyOf(e);
+    if (n !== undefined) networks.add(n);
+    const h = hostKeyOf(e);
+    if (h !== undefined) hosts.add(h);
+  }
+  return { networks: [...networks], hosts: [...hosts] };
+}
 
 /**
- * Folds freshly appended events into the view documents inside the appending transaction, with
- * the pure fold of @netfleet/fleet. Documents are locked (FOR UPDATE) so concurrent appends to
- * other streams about the same network or host (an operator's command, an agent's report) fold
- * one after the other.
+ * Folds events into the documents read before the append, with the pure fold of @netfleet/fleet.
+ * The writes carry the positions the documents were read at, so an append that raced with another
+ * on the same document is refused by the store and folded again (see netfleet_append).
  */
-export async function applyInlineProjections(trx: Transaction<Tables>, events: RecordedEvent[]): Promise<ViewChange[]> {
-  const networks = new DocCache<NetworkView>(trx, 'network_view');
-  const hosts = new DocCache<HostView>(trx, 'host_view');
+export function foldIntoDocs(events: readonly VersionedEvent[], stored: readonly StoredDoc[]): { writes: ViewWrite[]; changes: ViewChange[] } {
+  const docs = new Map<string, { kind: ViewKind; name: string; doc: unknown; expected: number | null }>();
+  for (const s of stored) docs.set(`${s.kind}:${s.name}`, { kind: s.kind, name: s.name, doc: s.doc, expected: s.position });
+  const entry = (kind: ViewKind, name: string) => {
+    const key = `${kind}:${name}`;
+    let found = docs.get(key);
+    if (!found) docs.set(key, (found = { kind, name, doc: undefined, expected: null }));
+    return found;
+  };
   const changes: ViewChange[] = [];
   for (const event of events) {
     const key = networkKeyOf(event);
     if (key !== undefined) {
-      const before = await networks.get(key);
-      const after = evolveNetwork(before, event);
-      networks.set(key, after);
-      changes.push({ event, before, after });
+      const doc = entry('network', key);
+      const before = doc.doc as NetworkView | undefined;
+      // The store hands out positions at insert; the network fold reads versions, never positions.
+      doc.doc = evolveNetwork(before, { ...event, position: 0 });
+      changes.push({ event, before, after: doc.doc as NetworkView | undefined });
     }
     const hostKey = hostKeyOf(event);
-    if (hostKey !== undefined) hosts.set(hostKey, evolveHost(await hosts.get(hostKey), event));
+    if (hostKey !== undefined) {
+      const doc = entry('host', hostKey);
+      doc.doc = evolveHost(doc.doc as HostView | undefined, event);
+    }
   }
-  const position = events.at(-1)?.position ?? 0;
-  await networks.write(position);
-  await hosts.write(position);
-  return changes;
+  return { writes: [...docs.values()], changes };
 }
 
-class DocCache<Doc> {
-  private readonly docs = new Map<string, Doc | undefined>();
-  constructor(private readonly trx: Transaction<Tables>, private readonly table: ViewTable) {}
-
-  async get(key: string): Promise<Doc | undefined> {
-    if (!this.docs.has(key)) {
-      const row = await this.trx.selectFrom(this.table).select('doc').where('name', '=', key).forUpdate().executeTakeFirst();
-      this.docs.set(key, row?.doc as Doc | undefined);
-    }
-    return this.docs.get(key);
-  }
-
-  set(key: string, doc: Doc | undefined): void { this.docs.set(key, doc); }
-
-  async write(position: number): Promise<void> {
-    for (const [name, doc] of this.docs) {
-      if (doc) {
-        const json = JSON.stringify(doc);
-        await this.trx.insertInto(this.table).values({ name, doc: json, position })
-          .onConflict((oc) => oc.column('name').doUpdateSet({ doc: json, position })).execute();
-      } else {
-        await this.trx.deleteFrom(this.table).where('name', '=', name).execute();
-      }
-    }
-  }
+/** Reads the documents an append will fold into (no lock: the write is guarded by position). */
+export async function readDocs(db: Database, keys: { networks: string[]; hosts: string[] }): Promise<StoredDoc[]> {
+  if (keys.networks.length === 0 && keys.hosts.length === 0) return [];
+  const { rows } = await sql<StoredDoc>`
+    SELECT 'network' AS kind, name, doc, position FROM network_view WHERE name = ANY(${keys.networks})
+    UNION ALL
+    SELECT 'host' AS kind, name, doc, position FROM host_view WHERE name = ANY(${keys.hosts})`.execute(db);
+  return rows;
 }
 
 export async function getNetworkView(db: Database, name: string): Promise<NetworkView | undefined> {

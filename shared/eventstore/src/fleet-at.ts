@@ -1,0 +1,26 @@
+import { foldFleet } from '@netfleet/fleet/evolve';
+import { emptyFleetView, type FleetView } from '@netfleet/fleet/fleet-view';
+import type { Database } from './database';
+import { readAllPages } from './read';
+
+/** A point of the past: a global position, or a moment (events recorded at or before it). */
+export type FleetPoint = { position: number } | { time: Date };
+
+/**
+ * The fleet as of a past position or time: the log up to that point folded with the same pure
+ * fold as the live views (a full recompute; no snapshots yet).
+ */
+export async function fleetAt(db: Database, at: FleetPoint, options: { pageSize?: number } = {}): Promise<FleetView> {
+  let fleet = emptyFleetView();
+  const bound = 'position' in at ? { untilPosition: at.position } : { untilTime: at.time };
+  for await (const page of readAllPages(db, { ...bound, ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
+    fleet = foldFleet(page, fleet);
+  }
+  return fleet;
+}
+
+/** The position the live views have folded up to. */
+export async function viewCheckpoint(db: Database): Promise<number> {
+  const row = await db.selectFrom('projection_checkpoint').select('position').where('projection', '=', 'network_view').executeTakeFirst();
+  return row?.position ?? 0;
+}
