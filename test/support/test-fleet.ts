@@ -40,7 +40,7 @@ export interface TestFleet {
  * after), one OVS sandbox per host, a real OpenFlow controller, the API on a free port and one
  * agent per host — all real, all in this process except OVS and the controller.
  */
-export async function startTestFleet(hostNames: string[] = ['hv1', 'hv2', 'hv3']): Promise<TestFleet> {
+export async function startTestFleet(hostNames: string[] = ['hv1', 'hv2', 'hv3'], hostLabels: Record<string, Record<string, string>> = {}): Promise<TestFleet> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => { for (const c of cleanups.reverse()) await c().catch(() => undefined); };
   try {
@@ -61,6 +61,14 @@ export async function startTestFleet(hostNames: string[] = ['hv1', 'hv2', 'hv3']
     });
     cleanups.push(() => api.close());
 
+    // Register the hosts, as an admin's host-add would, so placements may name them.
+    for (const name of hostNames) {
+      const response = await fetch(`${api.url}/v1/hosts`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, labels: hostLabels[name] ?? {} }),
+      });
+      if (!response.ok) throw new Error(`registering ${name} failed: ${await response.text()}`);
+    }
     const hosts: TestHost[] = [];
     for (const name of hostNames) {
       const sandbox = await startOvsSandbox({ name });

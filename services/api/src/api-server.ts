@@ -12,6 +12,8 @@ import { answerDesiredState } from './bus/desired-state-responder';
 import { EventRecorder } from './bus/event-recorder';
 import { HostConsumers } from './bus/host-consumers';
 import { OutboxRelay } from './bus/outbox-relay';
+import { dryRunRoutes } from './liveness/dry-run';
+import { LivenessTracker, type LivenessOptions } from './liveness/liveness-tracker';
 import { ViewWatcher } from './view-watcher';
 
 export interface ApiServerConfig {
@@ -22,6 +24,8 @@ export interface ApiServerConfig {
   port: number;
   tokens: StaticToken[];
   log: Logger;
+  /** Heartbeat-based host liveness (HostCameOnline / HostWentOffline); `false` turns it off. */
+  liveness?: LivenessOptions | false;
 }
 
 export interface ApiServer {
@@ -60,8 +64,14 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const desired = answerDesiredState(nc, db, names, hostConsumers, log.child({ component: 'desired' }));
     closers.push(async () => desired.unsubscribe());
     relay.start();
+    if (config.liveness !== false) {
+      const liveness = new LivenessTracker(nc, db, names, log.child({ component: 'liveness' }), config.liveness ?? {});
+      liveness.start();
+      closers.push(() => liveness.stop());
+    }
 
-    const app = await buildApp({ ctx, authenticate: createAuthenticator(config.tokens) });
+    const app = await buildApp({ ctx, authenticate: createAuthenticator(db, config.tokens) });
+    await app.register(dryRunRoutes, { ctx });
     closers.push(() => app.close());
     const address = await app.listen({ host: config.host, port: config.port });
     log.info({ url: address }, 'netfleet API listening');

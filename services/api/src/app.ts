@@ -1,24 +1,46 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
 import type { ApiContext } from './api-context';
-import type { Principal } from './auth/authenticate';
+import type { Authenticator, Principal } from './auth/authenticate';
+import './auth/request-principal';
 import { installErrorHandler } from './http/error-handler';
 import { networkRoutes } from './http/network-routes';
+import { hostRoutes } from './http/host-routes';
+import { tokenRoutes } from './http/token-routes';
 
 export interface AppOptions {
   ctx: ApiContext;
-  authenticate: (authorization: string | undefined) => Principal;
+  authenticate: Authenticator;
 }
 
 /** Builds the HTTP app without listening (tests inject requests; api-server listens). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: options.ctx.log.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: 2 * 1024 * 1024 });
   installErrorHandler(app);
+  // The OpenAPI document is generated from the same JSON Schemas that validate each route.
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'netfleet API', version: '1', description: 'Fleet-wide lifecycle of libvirt-style networks on Open vSwitch hosts' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  // A definition may also be sent as raw XML, with its placement in the query (?host=hv1&host=hv2).
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (request, body, done) => {
+    const query = request.query as { host?: string | string[]; hosts?: string | string[] };
+    const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+    done(null, { xml: body, hosts: list(query.host), selectors: list(query.hosts) });
+  });
   app.decorateRequest('principal', null as unknown as Principal);
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onRequest', async (request) => {
-    if (request.url === '/healthz') return;
-    request.principal = options.authenticate(request.headers.authorization);
+    if (request.url === '/healthz' || request.url === '/openapi.json') return;
+    request.principal = await options.authenticate(request.headers.authorization);
   });
   await app.register(networkRoutes, { ctx: options.ctx });
+  await app.register(tokenRoutes, { ctx: options.ctx });
+  await app.register(hostRoutes, { ctx: options.ctx });
+  await app.register((await import('./admin/event-log-plugin')).eventLogRoutes, { ctx: options.ctx });
   return app;
 }

@@ -84,6 +84,8 @@ try {
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await waitForApi(apiUrl, join(STATE_DIR, 'logs', 'api.log'));
 
+  await registerHosts(apiUrl, token);
+
   const fleet = {
     apiUrl, token, database, namespace, natsUrl, devfleetPid: process.pid,
     controller: { target: controller.target, pid: controller.pid },
@@ -139,6 +141,18 @@ async function waitForApi(url: string, logFile: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new NetfleetError('NF_DEV_API_DOWN', `the API did not come up on ${url} within 60 s; see ${logFile}`);
+}
+
+/** Registers hv1..hv3 with their labels, unless they already are (a restart keeps history quiet). */
+async function registerHosts(apiUrl: string, token: string): Promise<void> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const known = (await (await fetch(`${apiUrl}/v1/hosts`, { headers })).json()) as { hosts: { name: string; registered: boolean; labels: Record<string, string> }[] };
+  for (const host of HOSTS) {
+    const current = known.hosts.find((h) => h.name === host.name);
+    if (current?.registered && JSON.stringify(current.labels) === JSON.stringify(host.labels)) continue;
+    const response = await fetch(`${apiUrl}/v1/hosts`, { method: 'POST', headers, body: JSON.stringify({ name: host.name, labels: host.labels }) });
+    if (!response.ok) throw new NetfleetError('NF_DEV_REGISTER', `could not register ${host.name}: ${await response.text()}`);
+  }
 }
 
 function printUsage(fleet: { apiUrl: string; hosts: { name: string; ovsDb: string }[]; controller: { target: string } }): void {

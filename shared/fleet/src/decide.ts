@@ -17,9 +17,22 @@ export type NetworkCommand =
       /** Placement; empty on a redefinition keeps the current one. */
       hosts: string[];
     }
+  | {
+      /** net-create: a transient network, defined and started at once, gone once destroyed. */
+      type: 'CreateNetwork';
+      name: string;
+      uuid: string;
+      networkType: 'bridge' | 'ovs-datapath';
+      xml: string;
+      bridge?: string;
+      hosts: string[];
+    }
   | { type: 'StartNetwork'; name: string }
   | { type: 'DestroyNetwork'; name: string }
-  | { type: 'UndefineNetwork'; name: string };
+  /** `destroyFirst`: stop it where it runs, then undefine (net-undefine --destroy). */
+  | { type: 'UndefineNetwork'; name: string; destroyFirst?: boolean }
+  | { type: 'SetAutostart'; name: string; autostart: boolean }
+  | { type: 'ChangePlacement'; name: string; hosts: string[] };
 
 export interface DecideContext {
   /** Every other network's view: for conflicts across networks (bridge names per host). */
@@ -36,6 +49,12 @@ export function decideNetwork(command: NetworkCommand, view: NetworkView | undef
   switch (command.type) {
     case 'DefineNetwork':
       return decideDefine(command, view, context);
+    case 'CreateNetwork': {
+      if (view) throw new NetfleetError('NF_NETWORK_EXISTS', `network '${command.name}' already exists; use net-start to start it, or choose another name`, { network: command.name });
+      const [defined] = decideDefine({ ...command, type: 'DefineNetwork' }, undefined, context);
+      const data = { ...(defined!.data as Extract<NetworkEventData, { type: 'NetworkDefined' }>['data']), persistent: false };
+      return [{ type: NetworkEventType.Defined, v: 1, data }, { type: NetworkEventType.Started, v: 1, data: { name: command.name, hosts: data.hosts } }];
+    }
     case 'StartNetwork': {
       const current = requireNetwork(view, command.name);
       if (current.active) throw new NetfleetError('NF_NETWORK_ALREADY_ACTIVE', `network '${command.name}' is already active; use net-destroy first to restart it`, { network: command.name });
@@ -48,8 +67,26 @@ export function decideNetwork(command: NetworkCommand, view: NetworkView | undef
     }
     case 'UndefineNetwork': {
       const current = requireNetwork(view, command.name);
-      if (current.active) throw new NetfleetError('NF_NETWORK_ACTIVE', `network '${command.name}' is still active on ${current.hosts.join(', ')}; run net-destroy first`, { network: command.name, hosts: current.hosts });
-      return [{ type: NetworkEventType.Undefined, v: 1, data: { name: command.name } }];
+      const undefine: NetworkEventData = { type: NetworkEventType.Undefined, v: 1, data: { name: command.name } };
+      if (!current.active) return [undefine];
+      if (!command.destroyFirst) throw new NetfleetError('NF_NETWORK_ACTIVE', `network '${command.name}' is still active on ${current.hosts.join(', ')}; run net-destroy first (or net-undefine --destroy)`, { network: command.name, hosts: current.hosts });
+      return [{ type: NetworkEventType.Destroyed, v: 1, data: { name: command.name, hosts: current.hosts } }, undefine];
+    }
+    case 'SetAutostart': {
+      const current = requireNetwork(view, command.name);
+      if (!current.persistent) throw new NetfleetError('NF_NETWORK_TRANSIENT', `network '${command.name}' is transient (made by net-create); only persistent networks can autostart`, { network: command.name });
+      if (current.autostart === command.autostart) return [];
+      return [{ type: NetworkEventType.AutostartChanged, v: 1, data: { name: command.name, autostart: command.autostart } }];
+    }
+    case 'ChangePlacement': {
+      const current = requireNetwork(view, command.name);
+      const hosts = unique(command.hosts);
+      if (hosts.length === 0) throw new NetfleetError('NF_NETWORK_NO_PLACEMENT', `network '${command.name}' needs at least one host; to stop it everywhere use net-destroy`, { network: command.name });
+      const added = hosts.filter((h) => !current.hosts.includes(h));
+      const removed = current.hosts.filter((h) => !hosts.includes(h));
+      if (added.length === 0 && removed.length === 0) return [];
+      checkBridgeConflicts(command.name, bridgeOfView(current, context), added, context);
+      return [{ type: NetworkEventType.PlacementChanged, v: 1, data: { name: command.name, hosts, added, removed } }];
     }
   }
 }
@@ -62,21 +99,27 @@ function decideDefine(command: Extract<NetworkCommand, { type: 'DefineNetwork' }
   if (hosts.length === 0) {
     throw new NetfleetError('NF_NETWORK_NO_PLACEMENT', `network '${command.name}' has no hosts to run on; name at least one with --host`, { network: command.name });
   }
-  if (command.bridge !== undefined) {
-    for (const other of context.others) {
-      if (other.name === command.name || context.bridgeOf(other) !== command.bridge) continue;
-      const shared = other.hosts.filter((h) => hosts.includes(h));
-      if (shared.length > 0) {
-        throw new NetfleetError('NF_NETWORK_BRIDGE_CONFLICT', `bridge '${command.bridge}' of network '${command.name}' is already used by network '${other.name}' on ${shared.join(', ')}; choose another datapath/bridge name or other hosts`, { network: command.name, bridge: command.bridge, conflictsWith: other.name, hosts: shared });
-      }
-    }
-  }
+  checkBridgeConflicts(command.name, command.bridge, hosts, context);
   const diff = view && view.xml !== command.xml ? xmlDiff(command.name, view.xml, command.xml) : undefined;
   return [{
     type: NetworkEventType.Defined, v: 1,
     data: { name: command.name, uuid: command.uuid, networkType: command.networkType, xml: command.xml, hosts, ...(diff ? { diff } : {}) },
   }];
 }
+
+/** Two networks may not use the same bridge name on one host. */
+function checkBridgeConflicts(name: string, bridge: string | undefined, hosts: string[], context: DecideContext): void {
+  if (bridge === undefined) return;
+  for (const other of context.others) {
+    if (other.name === name || context.bridgeOf(other) !== bridge) continue;
+    const shared = other.hosts.filter((h) => hosts.includes(h));
+    if (shared.length > 0) {
+      throw new NetfleetError('NF_NETWORK_BRIDGE_CONFLICT', `bridge '${bridge}' of network '${name}' is already used by network '${other.name}' on ${shared.join(', ')}; choose another datapath/bridge name or other hosts`, { network: name, bridge, conflictsWith: other.name, hosts: shared });
+    }
+  }
+}
+
+const bridgeOfView = (view: NetworkView, context: DecideContext) => context.bridgeOf(view);
 
 function requireNetwork(view: NetworkView | undefined, name: string): NetworkView {
   if (!view) throw new NetfleetError('NF_NETWORK_NOT_FOUND', `network '${name}' is not defined; see net-list --all for the defined networks`, { network: name });

@@ -17,7 +17,7 @@ export function hostCommandsFor(
   const changesDesiredState =
     event.type === NetworkEventType.Started ||
     event.type === NetworkEventType.Destroyed ||
-    (event.type === NetworkEventType.Defined && after.active);
+    ((event.type === NetworkEventType.Defined || event.type === NetworkEventType.PlacementChanged) && after.active);
   if (!changesDesiredState) return [];
   const command = (host: string, desired: 'running' | 'stopped'): ApplyNetworkV1 => ({
     type: 'ApplyNetwork', v: 1, commandId: ids.newId(), correlationId: ids.correlationId, host,

@@ -1,31 +1,44 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import type { Database } from '@netfleet/eventstore/database';
 
 export const Role = { Viewer: 'viewer', Operator: 'operator', Admin: 'admin' } as const;
 export type Role = (typeof Role)[keyof typeof Role];
+export const ROLES: readonly Role[] = [Role.Viewer, Role.Operator, Role.Admin];
 
+/** Who is calling: the actor is recorded in every event the request causes. */
 export interface Principal { actor: string; role: Role }
 
+/** A token given in the configuration (the first admin's, before any is stored). */
 export interface StaticToken { actor: string; role: Role; token: string }
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
-const digest = (s: string) => createHash('sha256').update(s).digest();
+export const tokenHash = (token: string): Buffer => createHash('sha256').update(token).digest();
+/** Tokens are 32 random bytes: a fast hash is enough to store them (nothing to brute-force). */
+export const newToken = (): string => `nf_${randomBytes(32).toString('base64url')}`;
 
-/** Checks a bearer token against the configured tokens (compared as digests, in constant time). */
-export function createAuthenticator(tokens: StaticToken[]) {
-  const known = tokens.map((t) => ({ ...t, digest: digest(t.token) }));
-  return (authorization: string | undefined): Principal => {
+export type Authenticator = (authorization: string | undefined) => Promise<Principal>;
+
+/**
+ * Checks a bearer token: first the configured static tokens (constant-time compare), then the
+ * stored ones by hash, refusing revoked tokens.
+ */
+export function createAuthenticator(db: Database, staticTokens: StaticToken[]): Authenticator {
+  const known = staticTokens.map((t) => ({ ...t, digest: tokenHash(t.token) }));
+  return async (authorization) => {
     if (!authorization) throw new NetfleetError('NF_AUTH_MISSING', 'no API token: pass --token or set NETFLEET_TOKEN (Authorization: Bearer <token>)');
     const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() ?? '';
-    const d = digest(token);
-    const match = known.find((k) => timingSafeEqual(k.digest, d));
-    if (!match) throw new NetfleetError('NF_AUTH_INVALID', 'the API token is not valid (revoked or mistyped); ask an admin for a token');
-    return { actor: match.actor, role: match.role };
+    const digest = tokenHash(token);
+    const fixed = known.find((k) => timingSafeEqual(k.digest, digest));
+    if (fixed) return { actor: fixed.actor, role: fixed.role };
+    const stored = await db.selectFrom('api_tokens').select(['name', 'role']).where('token_hash', '=', digest).where('revoked_at', 'is', null).executeTakeFirst();
+    if (!stored) throw new NetfleetError('NF_AUTH_INVALID', 'the API token is not valid (revoked or mistyped); ask an admin for a token (netfleet token-create)');
+    return { actor: stored.name, role: stored.role };
   };
 }
 
 export function requireRole(principal: Principal, role: Role): void {
   if (RANK[principal.role] < RANK[role]) {
-    throw new NetfleetError('NF_AUTH_FORBIDDEN', `${principal.actor} has role ${principal.role}; this needs ${role}`, { actor: principal.actor, role: principal.role, needs: role });
+    throw new NetfleetError('NF_AUTH_FORBIDDEN', `${principal.actor} has role ${principal.role}, but this needs ${role}; ask an admin for a token with that role`, { actor: principal.actor, role: principal.role, needs: role });
   }
 }

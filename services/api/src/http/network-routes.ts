@@ -1,14 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
-import { isValidHostName } from '@netfleet/bus/names';
-import { getNetworkView, listNetworkViews } from '@netfleet/eventstore/views';
+import { getNetworkView, listHostViews, listNetworkViews } from '@netfleet/eventstore/views';
+import type { NetworkCommand } from '@netfleet/fleet/decide';
+import { resolvePlacement } from '@netfleet/fleet/resolve-placement';
 import { parseNetworkXml } from '@netfleet/netxml/parse';
 import { formatNetworkXml } from '@netfleet/netxml/format';
 import type { ApiContext } from '../api-context';
-import { Role, requireRole, type Principal } from '../auth/authenticate';
+import { Role, requireRole } from '../auth/authenticate';
 import { bridgeOfDef } from '../commands/bridge-name-of';
 import { executeNetworkCommand, type CommandRequest, type CommandResult } from '../commands/execute-network-command';
-import { waitForHosts } from '../commands/wait-for-hosts';
+import { waitForHosts, type WaitResult } from '../commands/wait-for-hosts';
 
 const nameParams = {
   type: 'object', required: ['name'],
@@ -17,69 +18,108 @@ const nameParams = {
 const waitQuery = {
   type: 'object',
   properties: {
-    wait: { type: 'boolean', default: false },
-    timeout: { type: 'number', minimum: 0, maximum: 3600, default: 30, description: 'seconds' },
+    wait: { type: 'boolean', default: false, description: 'answer once every affected host reported (or the timeout passed)' },
+    timeout: { type: 'number', minimum: 0, maximum: 3600, default: 30, description: 'seconds --wait waits' },
   },
 } as const;
-const defineBody = {
+const placementProperties = {
+  hosts: { type: 'array', items: { type: 'string' }, maxItems: 10_000, description: 'host names' },
+  selectors: { type: 'array', items: { type: 'string' }, maxItems: 100, description: 'label selectors: key=value[,key=value]' },
+} as const;
+const definitionBody = {
   type: 'object', required: ['xml'], additionalProperties: false,
   properties: {
-    xml: { type: 'string', minLength: 1 },
-    hosts: { type: 'array', items: { type: 'string' }, maxItems: 10_000 },
+    xml: { type: 'string', minLength: 1, description: 'network XML (libvirt format, or type=ovs-datapath)' },
+    ...placementProperties,
     comment: { type: 'string', maxLength: 2000 },
-    expectedVersion: { type: 'integer', minimum: 0 },
+    expectedVersion: { type: 'integer', minimum: 0, description: 'refuse if the network changed since this version' },
   },
 } as const;
 
-declare module 'fastify' {
-  interface FastifyRequest { principal: Principal }
-}
+interface DefinitionBody { xml: string; hosts?: string[]; selectors?: string[]; comment?: string; expectedVersion?: number }
+interface WaitQuery { wait: boolean; timeout: number }
+type NameRequest<Body = unknown, Query = WaitQuery> = FastifyRequest<{ Params: { name: string }; Querystring: Query; Body: Body }>;
 
-type NameRequest = FastifyRequest<{ Params: { name: string }; Querystring: { wait: boolean; timeout: number } }>;
-
-/** The networks resource: virsh's net-* verbs over HTTP. */
+/** The networks resource: virsh's net-* verbs over HTTP, for the whole fleet. */
 export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { ctx } = opts;
 
-  app.get('/v1/networks', async () => ({ networks: await listNetworkViews(ctx.db) }));
+  app.get('/v1/networks', {
+    schema: { querystring: { type: 'object', properties: { host: { type: 'string' } } } },
+  }, async (request: FastifyRequest<{ Querystring: { host?: string } }>) => {
+    const networks = await listNetworkViews(ctx.db);
+    const host = request.query.host;
+    return { networks: host ? networks.filter((n) => n.hosts.includes(host) || n.perHost[host]) : networks };
+  });
 
-  app.get('/v1/networks/:name', { schema: { params: nameParams } }, async (request: FastifyRequest<{ Params: { name: string } }>) =>
+  app.get('/v1/networks/:name', { schema: { params: nameParams } }, async (request: NameRequest) =>
     requireView(ctx, request.params.name));
 
-  app.get('/v1/networks/:name/xml', { schema: { params: nameParams } }, async (request: FastifyRequest<{ Params: { name: string } }>, reply) =>
-    reply.type('application/xml').send((await requireView(ctx, request.params.name)).xml));
+  app.get('/v1/networks/:name/xml', { schema: { params: nameParams } }, async (request: NameRequest, reply) => {
+    const view = await requireView(ctx, request.params.name);
+    return reply.type('application/xml').header('etag', `"${view.version}"`).send(view.xml);
+  });
 
-  app.post('/v1/networks', { schema: { body: defineBody } }, async (request: FastifyRequest<{ Body: { xml: string; hosts?: string[]; comment?: string; expectedVersion?: number } }>, reply) => {
+  app.post('/v1/networks', { schema: { body: definitionBody } }, async (request: FastifyRequest<{ Body: DefinitionBody }>, reply) => {
     requireRole(request.principal, Role.Operator);
-    const { xml, hosts = [], comment, expectedVersion } = request.body;
-    for (const host of hosts) {
-      if (!isValidHostName(host)) throw new NetfleetError('NF_HOST_INVALID', `host name '${host}' is not valid: use 1-64 letters, digits, '-' or '_'`, { host });
-    }
-    const parsed = parseNetworkXml(xml);
-    const existing = await getNetworkView(ctx.db, parsed.name);
-    const def = { ...parsed, uuid: parsed.uuid ?? existing?.uuid ?? ctx.newId() };
-    const bridge = bridgeOfDef(def);
     const result = await executeNetworkCommand(ctx, {
-      ...commonOf(request, comment), ...(expectedVersion !== undefined ? { expectedVersion } : {}),
-      command: { type: 'DefineNetwork', name: def.name, uuid: def.uuid, networkType: def.type, xml: formatNetworkXml(def), hosts, ...(bridge ? { bridge } : {}) },
+      ...commonOf(request, request.body.comment),
+      ...(request.body.expectedVersion !== undefined ? { expectedVersion: request.body.expectedVersion } : {}),
+      command: await definitionCommand(ctx, 'DefineNetwork', request.body),
     });
-    return reply.status(result.duplicate ? 200 : 201).send(await answer(ctx, result, false, 0));
+    return reply.status(result.duplicate ? 200 : 201).send(await answer(ctx, result));
+  });
+
+  app.post('/v1/networks/create', { schema: { body: definitionBody, querystring: waitQuery } }, async (request: FastifyRequest<{ Body: DefinitionBody; Querystring: WaitQuery }>, reply) => {
+    requireRole(request.principal, Role.Operator);
+    const command = await definitionCommand(ctx, 'CreateNetwork', request.body);
+    const result = await executeNetworkCommand(ctx, { ...commonOf(request, request.body.comment), command });
+    return respond(ctx, request, reply, result, 201);
   });
 
   const lifecycle = (path: string, type: 'StartNetwork' | 'DestroyNetwork') =>
-    app.post(path, { schema: { params: nameParams, querystring: waitQuery } }, async (request: NameRequest) => {
+    app.post(path, { schema: { params: nameParams, querystring: waitQuery } }, async (request: NameRequest, reply) => {
       requireRole(request.principal, Role.Operator);
       const result = await executeNetworkCommand(ctx, { ...commonOf(request), command: { type, name: request.params.name } });
-      return answer(ctx, result, request.query.wait, request.query.timeout * 1000);
+      return respond(ctx, request, reply, result);
     });
   lifecycle('/v1/networks/:name/start', 'StartNetwork');
   lifecycle('/v1/networks/:name/destroy', 'DestroyNetwork');
 
-  app.delete('/v1/networks/:name', { schema: { params: nameParams } }, async (request: FastifyRequest<{ Params: { name: string } }>) => {
+  app.put('/v1/networks/:name/autostart', {
+    schema: { params: nameParams, body: { type: 'object', required: ['autostart'], additionalProperties: false, properties: { autostart: { type: 'boolean' } } } },
+  }, async (request: NameRequest<{ autostart: boolean }>) => {
     requireRole(request.principal, Role.Operator);
-    const result = await executeNetworkCommand(ctx, { ...commonOf(request), command: { type: 'UndefineNetwork', name: request.params.name } });
-    return answer(ctx, result, false, 0);
+    return answer(ctx, await executeNetworkCommand(ctx, { ...commonOf(request), command: { type: 'SetAutostart', name: request.params.name, autostart: request.body.autostart } }));
   });
+
+  app.put('/v1/networks/:name/placement', {
+    schema: { params: nameParams, querystring: waitQuery, body: { type: 'object', additionalProperties: false, properties: { ...placementProperties, comment: { type: 'string', maxLength: 2000 } } } },
+  }, async (request: NameRequest<{ hosts?: string[]; selectors?: string[]; comment?: string }>, reply) => {
+    requireRole(request.principal, Role.Operator);
+    const hosts = resolvePlacement(request.body.hosts ?? [], request.body.selectors ?? [], await listHostViews(ctx.db));
+    const result = await executeNetworkCommand(ctx, { ...commonOf(request, request.body.comment), command: { type: 'ChangePlacement', name: request.params.name, hosts } });
+    return respond(ctx, request, reply, result);
+  });
+
+  app.delete('/v1/networks/:name', {
+    schema: { params: nameParams, querystring: { type: 'object', properties: { ...waitQuery.properties, destroy: { type: 'boolean', default: false, description: 'stop it first where it runs' } } } },
+  }, async (request: NameRequest<unknown, WaitQuery & { destroy: boolean }>, reply) => {
+    requireRole(request.principal, Role.Operator);
+    const command: NetworkCommand = { type: 'UndefineNetwork', name: request.params.name, destroyFirst: request.query.destroy };
+    return respond(ctx, request, reply, await executeNetworkCommand(ctx, { ...commonOf(request), command }));
+  });
+}
+
+/** Parses and validates a definition and resolves its placement against the known hosts. */
+async function definitionCommand(ctx: ApiContext, type: 'DefineNetwork' | 'CreateNetwork', body: DefinitionBody): Promise<NetworkCommand> {
+  const parsed = parseNetworkXml(body.xml);
+  const existing = await getNetworkView(ctx.db, parsed.name);
+  const def = { ...parsed, uuid: parsed.uuid ?? existing?.uuid ?? ctx.newId() };
+  const asked = (body.hosts?.length ?? 0) + (body.selectors?.length ?? 0) > 0;
+  const hosts = asked ? resolvePlacement(body.hosts ?? [], body.selectors ?? [], await listHostViews(ctx.db)) : [];
+  const bridge = bridgeOfDef(def);
+  return { type, name: def.name, uuid: def.uuid, networkType: def.type, xml: formatNetworkXml(def), hosts, ...(bridge ? { bridge } : {}) };
 }
 
 function commonOf(request: FastifyRequest, comment?: string): Omit<CommandRequest, 'command'> {
@@ -91,8 +131,31 @@ function commonOf(request: FastifyRequest, comment?: string): Omit<CommandReques
   };
 }
 
-async function answer(ctx: ApiContext, result: CommandResult, wait: boolean, timeoutMs: number) {
-  const waited = wait && result.hostCommands.length > 0 ? await waitForHosts(ctx, result.network, result.hostCommands, timeoutMs) : undefined;
+/**
+ * Answers a state-changing verb. With `wait`, it answers once every affected host reported, or
+ * at the timeout; a client that accepts `application/x-ndjson` gets a progress line whenever a
+ * host answers, then the result.
+ */
+async function respond(ctx: ApiContext, request: FastifyRequest<{ Querystring: WaitQuery }>, reply: FastifyReply, result: CommandResult, status = 200) {
+  const { wait, timeout } = request.query;
+  if (!wait || result.hostCommands.length === 0) return reply.status(status).send(await answer(ctx, result));
+  if (!String(request.headers.accept ?? '').includes('application/x-ndjson')) {
+    return reply.status(status).send(await answer(ctx, result, await waitForHosts(ctx, result.network, result.hostCommands, timeout * 1000)));
+  }
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(status, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+  const line = (value: unknown) => raw.write(`${JSON.stringify(value)}\n`);
+  const waited = await waitForHosts(ctx, result.network, result.hostCommands, timeout * 1000, (progress) => line({ progress: progressOf(progress) }));
+  line({ result: await answer(ctx, result, waited) });
+  raw.end();
+}
+
+function progressOf(wait: WaitResult) {
+  return { done: wait.hosts.filter((h) => h.outcome !== 'pending').length, total: wait.hosts.length, waitingFor: wait.hosts.filter((h) => h.outcome === 'pending').map((h) => h.host) };
+}
+
+async function answer(_ctx: ApiContext, result: CommandResult, waited?: WaitResult) {
   return {
     network: result.network,
     correlationId: result.correlationId,
