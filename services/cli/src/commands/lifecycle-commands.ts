@@ -24,7 +24,14 @@ export function registerLifecycleCommands(program: Command, client: () => ApiCli
       .option('--wait', 'wait until every host reported its outcome')
       .option('--timeout <seconds>', 'how long --wait waits', parseSeconds, 30)
       .option('--json', 'print JSON')
-      .action(async (name: string, opts: { wait?: boolean; timeout: number; json?: boolean }) => {
+      .option('--dry-run', 'show the exact ovs-vsctl commands each host would run, without running or recording anything')
+      .action(async (name: string, opts: { wait?: boolean; timeout: number; json?: boolean; dryRun?: boolean }) => {
+        if (opts.dryRun) {
+          const plan = await client().post<DryRunJson>(`/v1/networks/${encodeURIComponent(name)}/plan`, { action: path });
+          io.out(opts.json ? json(plan) : dryRunText(plan));
+          if (plan.hosts.some((h) => h.status !== 'planned')) io.setExitCode(1);
+          return;
+        }
         const query = opts.wait ? `?wait=true&timeout=${opts.timeout}` : '';
         const answer = await client().post<CommandAnswerJson>(`/v1/networks/${encodeURIComponent(name)}/${path}${query}`);
         if (opts.json) io.out(json(answer));
@@ -43,16 +50,40 @@ export function registerLifecycleCommands(program: Command, client: () => ApiCli
 
 function outcomesTable(answer: CommandAnswerJson): string {
   return formatTable(['Host', 'Outcome', 'Generation', 'Detail'], answer.hosts.map((h) => [
-    h.host, h.outcome === 'pending' ? 'pending (no answer)' : h.outcome, String(h.generation), h.error ?? h.warnings.join('; '),
+    h.host, h.outcome === 'pending' ? 'pending (no answer)' : h.outcome === 'offline' ? 'offline (applies on return)' : h.outcome, String(h.generation), h.error ?? h.warnings.join('; '),
   ]));
 }
+
+interface DryRunJson {
+  network: string;
+  action: string;
+  hosts: { host: string; status: 'planned' | 'offline' | 'error'; argv: string[]; refusals: { network: string; code: string; message: string }[]; drift: { bridge: string; what: string[] }[]; warnings: { warnings: string[] }[]; error?: string }[];
+}
+
+/** Per host: the argv it would run (quoted for a shell, for reading only), or why there is none. */
+function dryRunText(plan: DryRunJson): string {
+  const lines = [`Dry run: net-${plan.action === 'start' ? 'start' : 'destroy'} ${plan.network} (nothing was run or recorded)`];
+  for (const h of plan.hosts) {
+    if (h.status === 'offline') { lines.push(`${h.host}: offline (no agent answered)`); continue; }
+    if (h.status === 'error') { lines.push(`${h.host}: cannot plan: ${h.error ?? 'unknown error'}`); continue; }
+    lines.push(`${h.host}: ${h.argv.length === 0 ? 'nothing to do (OVS already matches)' : h.argv.map(shellQuote).join(' ')}`);
+    for (const r of h.refusals) lines.push(`  refused ${r.network} (${r.code}): ${r.message}`);
+    for (const d of h.drift) lines.push(`  drift on ${d.bridge}: ${d.what.join('; ')}`);
+    for (const w of h.warnings.flatMap((x) => x.warnings)) lines.push(`  warning: ${w}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const shellQuote = (arg: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
 
 function reportIncomplete(answer: CommandAnswerJson, timeout: number, io: Io): void {
   const failed = answer.hosts.filter((h) => h.outcome === 'failed');
   const pending = answer.hosts.filter((h) => h.outcome === 'pending');
+  const offline = answer.hosts.filter((h) => h.outcome === 'offline');
   for (const h of failed) io.err(`error: host ${h.host} failed: ${h.error ?? 'no detail'}\n`);
+  if (offline.length > 0) io.err(`error: ${offline.map((h) => h.host).join(', ')} ${offline.length === 1 ? 'is' : 'are'} offline; the command stays recorded and ${offline.length === 1 ? 'that host applies' : 'those hosts apply'} it when back\n`);
   if (pending.length > 0) io.err(`error: no answer within ${timeout} s from ${pending.map((h) => h.host).join(', ')} (offline or slow); the command stays recorded and those hosts apply it when they can\n`);
-  if (failed.length > 0 || pending.length > 0) io.setExitCode(1);
+  if (failed.length > 0 || pending.length > 0 || offline.length > 0) io.setExitCode(1);
 }
 
 export async function readXmlFile(file: string): Promise<string> {

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { sql } from 'kysely';
+import type { BusNames } from '@netfleet/bus/names';
+import { isNetfleetError } from '@netfleet/errors/netfleet-error';
+import { streamIds } from '@netfleet/events/event-envelope';
+import { HostEventType } from '@netfleet/events/host-events';
+import { appendToStream } from '@netfleet/eventstore/append';
+import type { Database } from '@netfleet/eventstore/database';
+import { listHostViews } from '@netfleet/eventstore/views';
+import type { Logger } from '@netfleet/log/logger';
+import { livenessTransition } from './liveness-transition';
+
+export interface LivenessOptions {
+  /** No heartbeat for this long: offline. Default 6 s (three 2-s heartbeats). */
+  offlineAfterMs?: number;
+  /** How often silence is checked. Default 1 s. */
+  checkIntervalMs?: number;
+}
+
+/**
+ * Hears agents' heartbeats (`<ns>.hb.*`, every API instance hears all) and records HostCameOnline
+ * / HostWentOffline on the host's stream when a host's state changes. Several API instances may
+ * run: each decides from the recorded view and appends with the host stream's version as the
+ * expected version and an event id derived from (host, transition, version), so the same
+ * transition is recorded once — the others get a duplicate or a conflict, re-read and find
+ * nothing left to do.
+ */
+export class LivenessTracker {
+  private readonly lastSeen = new Map<string, number>();
+  private readonly listeningSince = Date.now();
+  private subscription: Subscription | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<string>();
+  private readonly offlineAfterMs: number;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly db: Database,
+    private readonly names: BusNames,
+    private readonly log: Logger,
+    private readonly options: LivenessOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.offlineAfterMs = options.offlineAfterMs ?? 6000;
+  }
+
+  start(): void {
+    this.subscription = this.nc.subscribe(this.names.allHeartbeats, {
+      callback: (err, msg) => {
+        if (err) { this.log.error({ err }, 'heartbeat subscription failed'); return; }
+        const host = this.names.hostOfHeartbeatSubject(msg.subject);
+        if (!host) return;
+        const first = !this.lastSeen.has(host);
+        this.lastSeen.set(host, this.now());
+        if (first) void this.evaluate([host]).catch((e) => this.log.warn({ err: e, host }, "liveness check failed; will retry"));
+      },
+    });
+    this.timer = setInterval(() => void this.tick(), this.options.checkIntervalMs ?? 1000);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.subscription?.unsubscribe();
+  }
+
+  /** When this instance last heard the host (ms), if it has. */
+  lastSeenMs(host: string): number | undefined {
+    return this.lastSeen.get(host);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const known = (await listHostViews(this.db)).map((h) => h.name);
+      await this.evaluate([...new Set([...known, ...this.lastSeen.keys()])]);
+    } catch (e) {
+      this.log.warn({ err: e }, 'liveness check failed; will retry');
+    }
+  }
+
+  private async evaluate(hosts: string[]): Promise<void> {
+    const views = new Map((await listHostViews(this.db)).map((h) => [h.name, h]));
+    for (const host of hosts) {
+      if (this.inFlight.has(host)) continue;
+      const lastSeenMs = this.lastSeen.get(host);
+      const view = views.get(host);
+      const transition = livenessTransition({ view, lastSeenMs, nowMs: this.now(), offlineAfterMs: this.offlineAfterMs, listeningSinceMs: this.listeningSince });
+      if (!transition) continue;
+      this.inFlight.add(host);
+      try {
+        await this.record(host, transition, lastSeenMs !== undefined ? new Date(lastSeenMs).toISOString() : view?.since ?? new Date(this.listeningSince).toISOString());
+      } finally {
+        this.inFlight.delete(host);
+      }
+    }
+  }
+
+  private async record(host: string, transition: 'online' | 'offline', lastSeen: string): Promise<void> {
+    const streamId = streamIds.host(host);
+    const row = await this.db.selectFrom('events').select(sql<number>`coalesce(max(stream_version), 0)`.as('v')).where('stream_id', '=', streamId).executeTakeFirst();
+    const version = Number(row?.v ?? 0);
+    const type = transition === 'online' ? HostEventType.HostCameOnline : HostEventType.HostWentOffline;
+    const data = transition === 'online' ? { host } : { host, lastSeen };
+    try {
+      const result = await appendToStream(this.db, {
+        streamId, expectedVersion: version,
+        events: [{
+          eventId: transitionId(host, type, version), type, v: 1, data,
+          metadata: { actor: 'netfleet-api', source: 'api', correlationId: `liveness:${host}`, occurredAt: new Date(this.now()).toISOString() },
+        }],
+      });
+      if (!result.duplicate) this.log.info({ host, transition, lastSeen }, `host ${host} is ${transition}`);
+    } catch (e) {
+      // Another instance (or an agent's report) moved the stream first: re-read on the next tick.
+      if (isNetfleetError(e) && e.code === 'NF_STORE_CONFLICT') return;
+      throw e;
+    }
+  }
+}
+
+/** The same transition of the same host at the same stream version has the same id everywhere. */
+function transitionId(host: string, type: string, version: number): string {
+  const h = createHash('sha256').update(`liveness:${host}:${type}:${version}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
