@@ -42,5 +42,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes, { ctx: options.ctx });
   await app.register(hostRoutes, { ctx: options.ctx });
   await app.register((await import('./admin/event-log-plugin')).eventLogRoutes, { ctx: options.ctx });
+  await app.register((await import('./admin/event-log-plugin')).eventLogRoutes, { ctx: options.ctx });
   return app;
 }

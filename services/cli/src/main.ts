@@ -23,6 +23,7 @@ const client = () => new ApiClient(resolveConnection(program.opts<{ api?: string
 registerLifecycleCommands(program, client, io);
 registerQueryCommands(program, client, io);
 registerFormatCommand(program, io);
+for (const register of [(await import('./commands/history-commands')).registerHistoryCommands, (await import('./commands/admin-commands')).registerAdminCommands]) register(program, client, io);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import { hostCommandsFor } from '@netfleet/fleet/host-commands-for';
 import type { NetworkView } from '@netfleet/fleet/fleet-view';
 import { appendToStream, type OutboxMessage } from '@netfleet/eventstore/append';
 import { getNetworkView, listNetworkViews } from '@netfleet/eventstore/views';
+import { readCommandEvents } from '@netfleet/eventstore/read';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ApiContext } from '../api-context';
@@ -39,6 +40,12 @@ export interface CommandResult {
  */
 export async function executeNetworkCommand(ctx: ApiContext, request: CommandRequest): Promise<CommandResult> {
   const { command } = request;
+  // A retried request (same Idempotency-Key) answers with what the first one recorded, even where
+  // deciding it again would be refused now (a second start of a started network).
+  if (request.commandId) {
+    const prior = await readCommandEvents(ctx.db, streamIds.network(command.name), request.commandId);
+    if (prior.length > 0) return { network: command.name, correlationId: prior[0]!.metadata.correlationId, events: prior, hostCommands: [], view: await getNetworkView(ctx.db, command.name), duplicate: true };
+  }
   const view = await getNetworkView(ctx.db, command.name);
   if (request.expectedVersion !== undefined && request.expectedVersion !== (view?.version ?? 0)) {
     throw new NetfleetError('NF_STORE_CONFLICT', `network '${command.name}' changed since version ${request.expectedVersion} (it is now at version ${view?.version ?? 0}); read it again and redo your change`, { network: command.name, expectedVersion: request.expectedVersion, actualVersion: view?.version ?? 0 });

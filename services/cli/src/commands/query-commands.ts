@@ -11,8 +11,9 @@ export function registerQueryCommands(program: Command, client: () => ApiClient,
     .option('--all', 'include inactive networks')
     .option('--inactive', 'only inactive networks')
     .option('--json', 'print JSON')
-    .action(async (opts: { all?: boolean; inactive?: boolean; json?: boolean }) => {
-      const { networks } = await client().get<{ networks: NetworkJson[] }>('/v1/networks');
+    .option('--at <when>', 'the fleet as it was at a log position or an ISO-8601 time')
+    .action(async (opts: { all?: boolean; inactive?: boolean; json?: boolean; at?: string }) => {
+      const { networks } = await client().get<{ networks: NetworkJson[] }>(opts.at === undefined ? '/v1/networks' : `/v1/fleet?at=${encodeURIComponent(opts.at)}`);
       const shown = networks.filter((n) => (opts.inactive ? !n.active : opts.all || n.active));
       if (opts.json) { io.out(`${JSON.stringify(shown, null, 2)}\n`); return; }
       io.out(formatTable(['Name', 'State', 'Autostart', 'Persistent', 'Hosts'], shown.map((n) => [

@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../api-context';
+import { fleetRoutes } from '../http/fleet-routes';
+import { historyRoutes } from '../http/history-routes';
+import { rebuildRoutes } from './rebuild-routes';
+
+/** The event log's resources: history, the fleet view now and in the past, and its rebuild. */
+export async function eventLogRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
+  await app.register(historyRoutes, opts);
+  await app.register(fleetRoutes, opts);
+  await app.register(rebuildRoutes, opts);
+}

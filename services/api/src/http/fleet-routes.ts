@@ -1,0 +1,30 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { fleetAt, viewCheckpoint } from '@netfleet/eventstore/fleet-at';
+import { listHostViews, listNetworkViews } from '@netfleet/eventstore/views';
+import { parseHistoryPoint } from '@netfleet/fleet/history-point';
+import type { ApiContext } from '../api-context';
+import { Role, requireRole } from '../auth/authenticate';
+
+/**
+ * The whole fleet view: now (the live projections) or as of a past position or time ("time
+ * travel"), which folds the log up to that point with the same pure fold.
+ */
+export async function fleetRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
+  const { ctx } = opts;
+  app.get('/v1/fleet', {
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { at: { type: 'string', minLength: 1, maxLength: 64, description: 'a log position or an ISO-8601 time' } } } },
+  }, async (request: FastifyRequest<{ Querystring: { at?: string } }>) => {
+    requireRole(request.principal, Role.Viewer);
+    if (request.query.at === undefined) {
+      const [position, networks, hosts] = await Promise.all([viewCheckpoint(ctx.db), listNetworkViews(ctx.db), listHostViews(ctx.db)]);
+      return { at: null, position, networks, hosts };
+    }
+    const at = parseHistoryPoint(request.query.at);
+    const fleet = await fleetAt(ctx.db, at);
+    const byName = <T>(docs: Record<string, T>) => Object.keys(docs).sort().map((k) => docs[k]!);
+    return {
+      at: 'position' in at ? { position: at.position } : { time: at.time.toISOString() },
+      position: fleet.position, networks: byName(fleet.networks), hosts: byName(fleet.hosts),
+    };
+  });
+}

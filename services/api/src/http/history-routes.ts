@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { readHistory, type HistoryFilter } from '@netfleet/eventstore/history';
+import { toHistoryEntry } from '@netfleet/fleet/history-entry';
+import { parseHistoryPoint } from '@netfleet/fleet/history-point';
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import type { ApiContext } from '../api-context';
+import { Role, requireRole } from '../auth/authenticate';
+
+const filterProperties = {
+  host: { type: 'string', minLength: 1, maxLength: 64, description: 'a host\'s own events and network events placing a network on it' },
+  actor: { type: 'string', minLength: 1, maxLength: 200, description: 'who caused it (a token\'s actor, or host:<name>)' },
+  type: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 50, description: 'event types (repeatable)' },
+  since: { type: 'string', description: 'ISO-8601 time (inclusive)' },
+  until: { type: 'string', description: 'ISO-8601 time (inclusive)' },
+  after: { type: 'integer', minimum: 0, default: 0, description: 'position to continue after (paging)' },
+  limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 },
+} as const;
+
+interface HistoryQuery { network?: string; host?: string; actor?: string; type?: string[]; since?: string; until?: string; after: number; limit: number }
+
+/**
+ * The audit trail: every event, filterable by network, host, actor, type and time. A network's
+ * history includes the host outcomes its commands caused (they live on host streams).
+ */
+export async function historyRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
+  const { ctx } = opts;
+  const answer = async (query: HistoryQuery) => {
+    const events = await readHistory(ctx.db, filterOf(query));
+    return { entries: events.map(toHistoryEntry), next: events.length === query.limit ? events.at(-1)!.position : null };
+  };
+
+  app.get('/v1/history', {
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { network: { type: 'string', minLength: 1, maxLength: 200 }, ...filterProperties } } },
+  }, async (request: FastifyRequest<{ Querystring: HistoryQuery }>) => {
+    requireRole(request.principal, Role.Viewer);
+    return answer(request.query);
+  });
+
+  app.get('/v1/networks/:name/history', {
+    schema: {
+      params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
+    },
+  }, async (request: FastifyRequest<{ Params: { name: string }; Querystring: HistoryQuery }>) => {
+    requireRole(request.principal, Role.Viewer);
+    return answer({ ...request.query, network: request.params.name });
+  });
+}
+
+function filterOf(query: HistoryQuery): HistoryFilter {
+  return {
+    after: query.after, limit: query.limit,
+    ...(query.network ? { network: query.network } : {}),
+    ...(query.host ? { host: query.host } : {}),
+    ...(query.actor ? { actor: query.actor } : {}),
+    ...(query.type?.length ? { types: query.type } : {}),
+    ...(query.since ? { since: timeOf(query.since, 'since') } : {}),
+    ...(query.until ? { until: timeOf(query.until, 'until') } : {}),
+  };
+}
+
+function timeOf(text: string, name: string): Date {
+  const point = parseHistoryPoint(text);
+  if ('time' in point) return point.time;
+  throw new NetfleetError('NF_HISTORY_BAD_POINT', `${name}='${text}' must be an ISO-8601 time such as 2026-11-28T06:00:00Z`, { [name]: text });
+}
