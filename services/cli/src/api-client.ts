@@ -7,18 +7,50 @@ export class ApiClient {
   constructor(private readonly connection: Connection) {}
 
   get<T>(path: string): Promise<T> { return this.request<T>('GET', path); }
+  put<T>(path: string, body: unknown): Promise<T> { return this.request<T>('PUT', path, body); }
+  /**
+   * A state-changing request answered as NDJSON: `onLine` sees each progress line; resolves with
+   * the line holding `result`.
+   */
+  async stream<T>(method: string, path: string, body: unknown, onProgress: (progress: unknown) => void): Promise<T> {
+    const response = await this.send(method, path, body, 'application/x-ndjson');
+    if (!response.ok) throw await this.toError(response);
+    if (!String(response.headers.get('content-type')).includes('ndjson')) return (await response.json()) as T;
+    let buffered = '';
+    let result: T | undefined;
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffered += decoder.decode(chunk, { stream: true });
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = JSON.parse(buffered.slice(0, newline)) as { progress?: unknown; result?: T };
+        buffered = buffered.slice(newline + 1);
+        if (line.progress !== undefined) onProgress(line.progress);
+        if (line.result !== undefined) result = line.result;
+      }
+    }
+    if (result === undefined) throw new NetfleetError('NF_CLI_STREAM_CUT', 'the API closed the answer before the result; the command is recorded: check with net-status');
+    return result;
+  }
   getText(path: string): Promise<string> { return this.request<string>('GET', path, undefined, true); }
   post<T>(path: string, body?: unknown): Promise<T> { return this.request<T>('POST', path, body); }
   delete<T>(path: string): Promise<T> { return this.request<T>('DELETE', path); }
 
   private async request<T>(method: string, path: string, body?: unknown, text = false): Promise<T> {
+    const response = await this.send(method, path, body, text ? '*/*' : 'application/json');
+    if (!response.ok) throw await this.toError(response);
+    const raw = await response.text();
+    return (text ? raw : JSON.parse(raw)) as T;
+  }
+
+  private async send(method: string, path: string, body: unknown, accept: string): Promise<Response> {
     const url = new URL(path, this.connection.apiUrl);
-    let response: Response;
     try {
-      response = await fetch(url, {
+      return await fetch(url, {
         method,
         headers: {
           authorization: `Bearer ${this.connection.token}`,
+          accept,
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           // One id per invocation: if the request is retried, the API records it once.
           ...(method !== 'GET' ? { 'idempotency-key': randomUUID() } : {}),
@@ -28,12 +60,12 @@ export class ApiClient {
     } catch (e) {
       throw new NetfleetError('NF_CLI_API_UNREACHABLE', `cannot reach the netfleet API at ${this.connection.apiUrl} (${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}); is it running? (npm run fleet starts a local one)`);
     }
+  }
+
+  private async toError(response: Response): Promise<NetfleetError> {
     const raw = await response.text();
-    if (!response.ok) {
-      let parsed: { code?: string; message?: string; details?: Record<string, unknown> } = {};
-      try { parsed = JSON.parse(raw); } catch { /* not JSON: use the text */ }
-      throw new NetfleetError(parsed.code ?? `NF_HTTP_${response.status}`, parsed.message ?? `${response.status} ${response.statusText}: ${raw.slice(0, 200)}`, parsed.details ?? {});
-    }
-    return (text ? raw : JSON.parse(raw)) as T;
+    let parsed: { code?: string; message?: string; details?: Record<string, unknown> } = {};
+    try { parsed = JSON.parse(raw); } catch { /* not JSON: use the text */ }
+    return new NetfleetError(parsed.code ?? `NF_HTTP_${response.status}`, parsed.message ?? `${response.status} ${response.statusText}: ${raw.slice(0, 200)}`, parsed.details ?? {});
   }
 }

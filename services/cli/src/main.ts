@@ -1,12 +1,18 @@
 import { Command, CommanderError } from 'commander';
 import { isNetfleetError } from '@netfleet/errors/netfleet-error';
 import { ApiClient } from './api-client';
+import { registerAdminCommands } from './commands/admin-commands';
+import type { CliIo } from './commands/cli-io';
+import { registerEditCommand } from './commands/edit-command';
 import { registerFormatCommand } from './commands/format-command';
+import { registerHistoryCommands } from './commands/history-commands';
+import { registerHostCommands } from './commands/host-commands';
 import { registerLifecycleCommands } from './commands/lifecycle-commands';
 import { registerQueryCommands } from './commands/query-commands';
+import { registerTokenCommands } from './commands/token-commands';
 import { resolveConnection } from './connection';
 
-const io = {
+const io: CliIo = {
   out: (text: string) => { process.stdout.write(text); },
   err: (text: string) => { process.stderr.write(text); },
   setExitCode: (code: number) => { process.exitCode = code; },
@@ -21,9 +27,13 @@ const program = new Command('netfleet')
 
 const client = () => new ApiClient(resolveConnection(program.opts<{ api?: string; token?: string }>()));
 registerLifecycleCommands(program, client, io);
+registerEditCommand(program, client, io);
 registerQueryCommands(program, client, io);
+registerHistoryCommands(program, client, io);
+registerHostCommands(program, client, io);
+registerTokenCommands(program, client, io);
+registerAdminCommands(program, client, io);
 registerFormatCommand(program, io);
-for (const register of [(await import('./commands/history-commands')).registerHistoryCommands, (await import('./commands/admin-commands')).registerAdminCommands]) register(program, client, io);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,7 +7,7 @@ import { parseNetworkXml } from '@netfleet/netxml/parse';
 import { formatNetworkXml } from '@netfleet/netxml/format';
 import type { ApiContext } from '../api-context';
 import { Role, requireRole } from '../auth/authenticate';
-import { bridgeOfDef } from '../commands/bridge-name-of';
+import { bridgeNameOf, bridgeOfDef } from '../commands/bridge-name-of';
 import { executeNetworkCommand, type CommandRequest, type CommandResult } from '../commands/execute-network-command';
 import { waitForHosts, type WaitResult } from '../commands/wait-for-hosts';
 
@@ -52,8 +52,10 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
     return { networks: host ? networks.filter((n) => n.hosts.includes(host) || n.perHost[host]) : networks };
   });
 
-  app.get('/v1/networks/:name', { schema: { params: nameParams } }, async (request: NameRequest) =>
-    requireView(ctx, request.params.name));
+  app.get('/v1/networks/:name', { schema: { params: nameParams } }, async (request: NameRequest) => {
+    const view = await requireView(ctx, request.params.name);
+    return { ...view, bridge: bridgeNameOf(view.xml) ?? null };
+  });
 
   app.get('/v1/networks/:name/xml', { schema: { params: nameParams } }, async (request: NameRequest, reply) => {
     const view = await requireView(ctx, request.params.name);
