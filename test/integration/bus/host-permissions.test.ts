@@ -171,10 +171,11 @@ describe('per-host NATS credentials: what the server refuses a host', () => {
   ])("bus - hv1 cannot subscribe to hv2's %s", async (_what, subject) => {
     const hv1 = agent('hv1');
     const sub = hv1.nc.subscribe(subject);
+    // The refusal first (it has a deadline), then the subscription it closed.
+    expect(await hv1.refused.of(subject)).toMatchObject({ operation: 'subscription' });
     const closedWith = await sub.closed;
     expect(closedWith).toBeInstanceOf(PermissionViolationError);
     expect(closedWith).toMatchObject({ operation: 'subscription', subject });
-    expect(await hv1.refused.of(subject)).toMatchObject({ operation: 'subscription' });
   });
 
   it("bus - hv1 cannot ask for hv2's desired state", async () => {
