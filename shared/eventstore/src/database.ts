@@ -67,7 +67,10 @@ export type Database = Kysely<Tables>;
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/netfleet';
 
 /** A kysely handle over a pg pool. `close()` it with `db.destroy()`. */
-export function createDatabase(url: string, options: { max?: number } = {}): Database {
+export function createDatabase(url: string, options: { max?: number; onIdleError?: (e: Error) => void } = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle connection the server closed (restart, DROP DATABASE … FORCE, a pooler) is dropped
+  // by the pool and replaced on the next checkout; unheard, its error would crash the process.
+  pool.on('error', (e) => options.onIdleError?.(e));
   return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
 }
