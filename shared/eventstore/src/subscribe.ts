@@ -17,6 +17,8 @@ export interface SubscribeOptions {
   idleRecheckMs?: number;
   /** Called once per event, strictly in position order; the next waits for it to settle. */
   handle: (event: RecordedEvent) => unknown;
+  /** Called whenever a read found nothing more to deliver: the subscriber is live at `position`. */
+  onCaughtUp?: (position: number) => void;
 }
 
 export interface Subscription {
@@ -69,7 +71,9 @@ export async function subscribeToAll(db: Database, options: SubscribeOptions): P
         position = event.position;
       }
       settleWaiters();
-      if (page.length === pageSize || woken) continue;
+      if (page.length === pageSize) continue;
+      options.onCaughtUp?.(position);
+      if (woken) continue;
       await Promise.race([listenerFailed, new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, idle);
         wake = () => { clearTimeout(timer); woken = true; resolve(); };

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '@netfleet/events/event-envelope';
+import { appendToStream, NOTIFY_CHANNEL } from '@netfleet/eventstore/append';
+import { createDatabase, type Database } from '@netfleet/eventstore/database';
+import { readAll } from '@netfleet/eventstore/read';
+import { subscribeToAll } from '@netfleet/eventstore/subscribe';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { defined, meta } from './given-events';
+
+const agentStarted = (host: string) => ({ eventId: randomUUID(), type: 'AgentStarted', v: 1, metadata: meta({ actor: `host:${host}`, source: `host:${host}` as const }), data: { host, agentVersion: '1' } });
+
+describe('event store: global subscription', () => {
+  let t: TestDatabase;
+  let other: Database;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    other = createDatabase(t.url, { max: 4 });
+  });
+  afterAll(async () => {
+    await other?.destroy();
+    await t?.drop();
+  });
+
+  it('does not pass a position whose transaction commits after a later one, and delivers it once it does', async () => {
+    const delivered: RecordedEvent[] = [];
+    let reads = 0;
+    let onRead = () => {};
+    const subscription = await subscribeToAll(t.db, {
+      databaseUrl: t.url, idleRecheckMs: 50,
+      handle: (e) => { delivered.push(e); },
+      onCaughtUp: () => { reads++; onRead(); },
+    });
+    const readsAfter = (n: number) => new Promise<void>((resolve) => { const goal = reads + n; onRead = () => { if (reads >= goal) resolve(); }; });
+
+    // Transaction A takes position N and stays open, on a connection of its own.
+    const a = new pg.Client({ connectionString: t.url });
+    await a.connect();
+    try {
+      await a.query('BEGIN');
+      const { rows: [held] } = await a.query<{ out_position: string }>('SELECT * FROM netfleet_append($1, 0, $2::jsonb, $3::jsonb, $4::jsonb, $5)',
+        ['network:held', JSON.stringify([defined('held')]), '[]', '[]', NOTIFY_CHANNEL]);
+      // Transaction B takes N+1 and commits first.
+      const b = await appendToStream(other, { streamId: 'host:hv-b', expectedVersion: 'any', events: [agentStarted('hv-b')] });
+      expect(b.events[0]!.position).toBe(Number(held!.out_position) + 1);
+
+      // Two full reads that began after B committed (the second starts after the first ended).
+      await readsAfter(2);
+      expect(delivered.map((e) => e.position)).not.toContain(b.events[0]!.position);
+      expect(await readAll(t.db)).toEqual([]);
+
+      await a.query('COMMIT');
+      await subscription.reached(b.events[0]!.position);
+      expect(delivered.map((e) => e.position)).toEqual([Number(held!.out_position), b.events[0]!.position]);
+    } finally {
+      await a.end();
+      await subscription.stop();
+    }
+  });
+
+  it('delivers every event exactly once, in position order, under concurrent appends from many connections', async () => {
+    const start = (await readAll(t.db, { limit: 100_000 })).at(-1)?.position ?? 0;
+    const delivered: number[] = [];
+    const subscription = await subscribeToAll(t.db, { databaseUrl: t.url, after: start, pageSize: 7, handle: (e) => { delivered.push(e.position); } });
+    try {
+      const dbs = [t.db, other];
+      const results = await Promise.all(Array.from({ length: 60 }, (_, i) =>
+        appendToStream(dbs[i % 2]!, { streamId: `host:hv-${i % 5}`, expectedVersion: 'any', events: [agentStarted(`hv-${i % 5}`), agentStarted(`hv-${i % 5}`)] })));
+      const positions = results.flatMap((r) => r.events.map((e) => e.position)).sort((x, y) => x - y);
+      await subscription.reached(positions.at(-1)!);
+      expect(delivered).toEqual(positions);
+    } finally {
+      await subscription.stop();
+    }
+  });
+
+  it('catches up from a position, then follows live appends', async () => {
+    const log = await readAll(t.db, { limit: 100_000 });
+    const from = log[Math.floor(log.length / 2)]!.position;
+    const delivered: number[] = [];
+    const subscription = await subscribeToAll(t.db, { databaseUrl: t.url, after: from, handle: (e) => { delivered.push(e.position); } });
+    try {
+      await subscription.reached(log.at(-1)!.position);
+      const live = await appendToStream(t.db, { streamId: 'network:live', expectedVersion: 0, events: [defined('live')] });
+      await subscription.reached(live.events[0]!.position);
+      expect(delivered).toEqual([...log.filter((e) => e.position > from).map((e) => e.position), live.events[0]!.position]);
+    } finally {
+      await subscription.stop();
+    }
+  });
+});
