@@ -10,6 +10,8 @@ import type { ViewWatcher } from './view-watcher';
 /** What the API's handlers need from the outside world; built once in api-server.ts. */
 export interface ApiContext {
   db: Database;
+  /** For connections of their own (LISTEN for the event stream). */
+  databaseUrl: string;
   nc: NatsConnection;
   jsm: JetStreamManager;
   names: BusNames;

@@ -10,6 +10,7 @@ import { buildApp } from './app';
 import { createAuthenticator, type StaticToken } from './auth/authenticate';
 import { answerDesiredState } from './bus/desired-state-responder';
 import { EventRecorder } from './bus/event-recorder';
+import { autostartNetworks } from './commands/autostart-networks';
 import { HostConsumers } from './bus/host-consumers';
 import { OutboxRelay } from './bus/outbox-relay';
 import { dryRunRoutes } from './liveness/dry-run';
@@ -56,9 +57,9 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     await watcher.start();
     closers.push(() => watcher.stop());
     const hostConsumers = new HostConsumers(jsm, names);
-    const ctx: ApiContext = { db, nc, jsm, names, log, relay, watcher, hostConsumers, now: () => new Date(), newId: randomUUID };
+    const ctx: ApiContext = { db, databaseUrl: config.databaseUrl, nc, jsm, names, log, relay, watcher, hostConsumers, now: () => new Date(), newId: randomUUID };
 
-    const recorder = new EventRecorder(nc, db, names, log.child({ component: 'recorder' }));
+    const recorder = new EventRecorder(nc, db, names, log.child({ component: 'recorder' }), (message) => autostartNetworks(ctx, message));
     await recorder.start();
     closers.push(() => recorder.stop());
     const desired = answerDesiredState(nc, db, names, hostConsumers, log.child({ component: 'desired' }));

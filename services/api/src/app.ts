@@ -5,6 +5,7 @@ import type { Authenticator, Principal } from './auth/authenticate';
 import './auth/request-principal';
 import { installErrorHandler } from './http/error-handler';
 import { networkRoutes } from './http/network-routes';
+import { eventStreamRoutes } from './http/event-stream-routes';
 import { hostRoutes } from './http/host-routes';
 import { tokenRoutes } from './http/token-routes';
 
@@ -41,7 +42,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(networkRoutes, { ctx: options.ctx });
   await app.register(tokenRoutes, { ctx: options.ctx });
   await app.register(hostRoutes, { ctx: options.ctx });
-  await app.register((await import('./admin/event-log-plugin')).eventLogRoutes, { ctx: options.ctx });
+  await app.register(eventStreamRoutes, { ctx: options.ctx });
   await app.register((await import('./admin/event-log-plugin')).eventLogRoutes, { ctx: options.ctx });
   return app;
 }

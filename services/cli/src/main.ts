@@ -4,6 +4,7 @@ import { ApiClient } from './api-client';
 import { registerAdminCommands } from './commands/admin-commands';
 import type { CliIo } from './commands/cli-io';
 import { registerEditCommand } from './commands/edit-command';
+import { registerEventCommand } from './commands/event-command';
 import { registerFormatCommand } from './commands/format-command';
 import { registerHistoryCommands } from './commands/history-commands';
 import { registerHostCommands } from './commands/host-commands';
@@ -25,11 +26,13 @@ const program = new Command('netfleet')
   .showHelpAfterError()
   .exitOverride();
 
-const client = () => new ApiClient(resolveConnection(program.opts<{ api?: string; token?: string }>()));
+const connection = () => resolveConnection(program.opts<{ api?: string; token?: string }>());
+const client = () => new ApiClient(connection());
 registerLifecycleCommands(program, client, io);
 registerEditCommand(program, client, io);
 registerQueryCommands(program, client, io);
 registerHistoryCommands(program, client, io);
+registerEventCommand(program, connection, io);
 registerHostCommands(program, client, io);
 registerTokenCommands(program, client, io);
 registerAdminCommands(program, client, io);

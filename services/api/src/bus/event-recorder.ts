@@ -18,7 +18,14 @@ export class EventRecorder {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
 
-  constructor(private readonly nc: NatsConnection, private readonly db: Database, private readonly names: BusNames, private readonly log: Logger) {}
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly db: Database,
+    private readonly names: BusNames,
+    private readonly log: Logger,
+    /** Reacts to a report once it is recorded (first time only), e.g. autostart on AgentStarted. */
+    private readonly onRecorded: (message: AgentEventMessageV1) => Promise<void> = async () => {},
+  ) {}
 
   async start(): Promise<void> {
     const consumer = await jetstream(this.nc).consumers.get(this.names.eventStream, this.names.apiConsumer);
@@ -43,7 +50,7 @@ export class EventRecorder {
       return;
     }
     try {
-      await appendToStream(this.db, {
+      const result = await appendToStream(this.db, {
         streamId: streamIds.host(message.host), expectedVersion: 'any',
         events: [{
           eventId: message.eventId, type: message.type, v: message.v, data: message.data,
@@ -54,6 +61,7 @@ export class EventRecorder {
         }],
       });
       m.ack();
+      if (!result.duplicate) await this.onRecorded(message).catch((e) => this.log.error({ err: e, eventId: message.eventId }, 'reacting to an agent event failed'));
     } catch (e) {
       this.log.error({ err: e, eventId: message.eventId }, 'could not record an agent event; it will be redelivered');
       m.nak(1000);

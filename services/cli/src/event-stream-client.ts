@@ -1,0 +1,52 @@
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import type { Connection } from './connection';
+
+export interface StreamedEvent { position: number; type: string; data: unknown; metadata: { occurredAt: string; actor: string }; streamId: string }
+
+/**
+ * Reads the API's server-sent event stream, calling `onEvent` per event until it returns false or
+ * `signal` aborts. Reconnects resume after the last position seen (Last-Event-ID), so nothing is
+ * lost across a dropped connection.
+ */
+export async function followEvents(connection: Connection, query: URLSearchParams, onEvent: (event: StreamedEvent) => boolean, signal: AbortSignal): Promise<void> {
+  let lastId: string | undefined;
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(new URL(`/v1/events/stream?${query}`, connection.apiUrl), {
+        headers: { authorization: `Bearer ${connection.token}`, accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) },
+        signal,
+      });
+    } catch (e) {
+      if (signal.aborted) return;
+      if (attempt === 0) throw new NetfleetError('NF_CLI_API_UNREACHABLE', `cannot reach the netfleet API at ${connection.apiUrl}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`);
+      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
+      continue;
+    }
+    if (!response.ok) {
+      const body = await response.text();
+      let message = body;
+      try { message = (JSON.parse(body) as { message: string }).message; } catch { /* plain text */ }
+      throw new NetfleetError(`NF_HTTP_${response.status}`, message);
+    }
+    const decoder = new TextDecoder();
+    let buffered = '';
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffered += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffered.indexOf('\n\n')) >= 0) {
+          const block = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trimStart()]));
+          if (!fields['data']) continue;
+          lastId = fields['id'];
+          if (!onEvent(JSON.parse(fields['data']) as StreamedEvent)) return;
+        }
+      }
+    } catch (e) {
+      if (signal.aborted) return;
+      throw e;
+    }
+  }
+}
