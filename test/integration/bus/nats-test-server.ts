@@ -13,6 +13,10 @@ export interface NatsTestServer {
   url: string;
   port: number;
   dir: string;
+  /** The auth include the server reads; rewrite it, then reload(). */
+  authConfigPath: string;
+  /** SIGHUP, as an operator would; resolves once the server logged that it reloaded. */
+  reload(): Promise<void>;
   /** Ends the server (SIGTERM, SIGKILL after 3 s) and removes its directory. */
   stop(): Promise<void>;
 }
@@ -26,7 +30,8 @@ export interface NatsTestServer {
 export async function startNatsTestServer(auth: NatsAuthConfigInput): Promise<NatsTestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'nf-nats-'));
   try {
-    await writeNatsAuthConfig(join(dir, 'netfleet-auth.conf'), auth);
+    const authConfigPath = join(dir, 'netfleet-auth.conf');
+    await writeNatsAuthConfig(authConfigPath, auth);
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const config = join(dir, 'nats-server.conf');
@@ -41,7 +46,13 @@ export async function startNatsTestServer(auth: NatsAuthConfigInput): Promise<Na
       let exited = false;
       const done = child.then(() => { exited = true; });
       const ready = await waitForReady(log, () => exited, 10_000);
-      if (ready) return { url: `nats://127.0.0.1:${port}`, port, dir, stop: () => stopServer(child, done, dir) };
+      if (ready) {
+        return {
+          url: `nats://127.0.0.1:${port}`, port, dir, authConfigPath,
+          reload: () => reloadServer(child, log),
+          stop: () => stopServer(child, done, dir),
+        };
+      }
       await stopServer(child, done, undefined);
       const why = `${(await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n')}\n${(await child).stderr}`;
       if (attempt >= 3 || !/address already in use/i.test(why)) throw new Error(`nats-server did not start on port ${port}:\n${why}`);
@@ -49,6 +60,19 @@ export async function startNatsTestServer(auth: NatsAuthConfigInput): Promise<Na
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e;
+  }
+}
+
+const RELOADED = /Reloaded server configuration/g;
+
+async function reloadServer(child: ResultPromise, log: string): Promise<void> {
+  const count = async () => ((await readFile(log, 'utf8')).match(RELOADED) ?? []).length;
+  const before = await count();
+  child.kill('SIGHUP');
+  const deadline = Date.now() + 10_000;
+  while ((await count()) === before) {
+    if (Date.now() > deadline) throw new Error('nats-server did not log a reload within 10 s');
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
 
