@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import type { Database } from './database';
-import { toRecorded } from './read';
+import { endOfMillisecond, toRecorded } from './read';
 
 export interface HistoryFilter {
   /** A network's own events and the host outcomes about it (host streams, data.network). */
@@ -10,7 +10,7 @@ export interface HistoryFilter {
   host?: string;
   actor?: string;
   types?: string[];
-  /** Inclusive bounds on the time the events were recorded. */
+  /** Inclusive bounds on the time the events were recorded (`until` covers its whole millisecond). */
   since?: Date;
   until?: Date;
   /** Exclusive lower bound on position, for paging. */
@@ -38,7 +38,7 @@ export async function readHistory(db: Database, filter: HistoryFilter): Promise<
   if (filter.actor !== undefined) query = query.where(sql<boolean>`metadata->>'actor' = ${filter.actor}`);
   if (filter.types !== undefined && filter.types.length > 0) query = query.where('type', 'in', filter.types);
   if (filter.since !== undefined) query = query.where('recorded_at', '>=', filter.since as never);
-  if (filter.until !== undefined) query = query.where('recorded_at', '<=', filter.until as never);
+  if (filter.until !== undefined) query = query.where('recorded_at', '<', endOfMillisecond(filter.until) as never);
   const rows = await query.orderBy('position').limit(filter.limit ?? 1000).execute();
   return rows.map(toRecorded);
 }

@@ -30,7 +30,7 @@ export interface ReadAllOptions {
   /** Exclusive lower bound. */
   after?: number;
   limit?: number;
-  /** Inclusive upper bounds (time travel). */
+  /** Inclusive upper bounds (time travel); a time covers its whole millisecond. */
   untilPosition?: number;
   untilTime?: Date;
   /**
@@ -52,7 +52,7 @@ export async function readAll(db: Kysely<Tables>, options: ReadAllOptions = {}):
     .orderBy('position').limit(options.limit ?? 1000);
   if (options.inFlightGuard !== false) query = query.where(sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`);
   if (options.untilPosition !== undefined) query = query.where('position', '<=', options.untilPosition);
-  if (options.untilTime !== undefined) query = query.where('recorded_at', '<=', options.untilTime);
+  if (options.untilTime !== undefined) query = query.where('recorded_at', '<', endOfMillisecond(options.untilTime));
   return (await query.execute()).map(toRecorded);
 }
 
@@ -75,3 +75,9 @@ export async function* readAllPages(db: Kysely<Tables>, options: Omit<ReadAllOpt
     next.catch(() => undefined);
   }
 }
+
+/**
+ * PostgreSQL records microseconds, while every time netfleet shows (and takes back) has
+ * milliseconds: "until 06:00:00.336" must include an event recorded at 06:00:00.336412.
+ */
+export const endOfMillisecond = (time: Date): Date => new Date(time.getTime() + 1);
