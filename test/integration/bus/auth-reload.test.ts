@@ -38,7 +38,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-it('bus - a host added after start gets in on reload; connected agents stay; a removed host is put out', async () => {
+it('bus - a host added after start gets in on reload; connected agents stay; a removed or rotated host is put out', async () => {
   const first = await connectAs(hv1);
   await expect(connectAs(hv3)).rejects.toMatchObject({ code: 'NF_BUS_UNAVAILABLE', cause: expect.objectContaining({ name: 'AuthorizationError' }) });
 
@@ -63,4 +63,13 @@ it('bus - a host added after start gets in on reload; connected agents stay; a r
   expect(await disconnected).toBe(true);
   await expect(connectAs(hv1)).rejects.toMatchObject({ cause: expect.objectContaining({ name: 'AuthorizationError' }) });
   expect(third.isClosed()).toBe(false);
+
+  // Rotating hv3's password: the connection made with the old one is put out at the reload.
+  const rotated = await issueHostCredentials(names, 'hv3');
+  await writeNatsAuthConfig(server.authConfigPath, { names, api: { user: 'netfleet-api', passwordHash: apiHash }, hosts: [{ name: 'hv3', passwordHash: rotated.passwordHash }] });
+  const thirdDisconnected = (async () => { for await (const s of third.status()) if (s.type === 'disconnect') return true; return false; })();
+  await server.reload();
+  expect(await thirdDisconnected).toBe(true);
+  const fresh = await connectAs(rotated);
+  expect((await fresh.request(names.desiredStateSubject('hv3'), encodeJson({}), { timeout: 5_000 })).json()).toEqual({ asked: names.desiredStateSubject('hv3') });
 });
