@@ -51,7 +51,9 @@ export class LivenessTracker {
         if (err) { this.log.error({ err }, 'heartbeat subscription failed'); return; }
         const host = this.names.hostOfHeartbeatSubject(msg.subject);
         if (!host) return;
-        const first = !this.lastSeen.has(host);
+        // The first heartbeat heard, or the first after a silence: judge at once, not at the next tick.
+        const previous = this.lastSeen.get(host);
+        const first = previous === undefined || this.now() - previous > this.offlineAfterMs;
         this.lastSeen.set(host, this.now());
         if (first) void this.evaluate([host]).catch((e) => this.log.warn({ err: e, host }, "liveness check failed; will retry"));
       },

@@ -35,7 +35,14 @@ export function registerLifecycleCommands(program: Command, client: () => ApiCli
 
   for (const [verb, action, done] of [['net-start', 'start', 'started'], ['net-destroy', 'destroy', 'destroyed']] as const) {
     withWait(program.command(verb).argument('<network>', 'network name').description(`${action === 'start' ? 'start' : 'stop'} a network on every host it is placed on`))
-      .action(async (name: string, opts: WaitOptions) => {
+      .option('--dry-run', 'show the exact ovs-vsctl commands each host would run, without running or recording anything')
+      .action(async (name: string, opts: WaitOptions & { dryRun?: boolean }) => {
+        if (opts.dryRun) {
+          const plan = await client().post<DryRunJson>(path(name, '/plan'), { action });
+          io.out(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : dryRunText(plan));
+          if (plan.hosts.some((h) => h.status !== 'planned')) io.setExitCode(1);
+          return;
+        }
         const answer = await sendAndWait(client(), io, 'POST', path(name, `/${action}`), undefined, opts);
         printAnswer(io, answer, `Network ${answer.network} ${done}${opts.wait ? '' : ' (not waiting for the hosts; use --wait)'}`, opts);
       });
@@ -62,6 +69,28 @@ export function registerLifecycleCommands(program: Command, client: () => ApiCli
       printAnswer(io, answer, `Network ${answer.network} placed on ${answer.hosts.map((h) => h.host).join(', ') || 'the same hosts (no change)'}`, opts);
     });
 }
+
+interface DryRunJson {
+  network: string;
+  action: string;
+  hosts: { host: string; status: 'planned' | 'offline' | 'error'; argv: string[]; refusals: { network: string; code: string; message: string }[]; drift: { bridge: string; what: string[] }[]; warnings: { warnings: string[] }[]; error?: string }[];
+}
+
+/** --dry-run: per host, the argv it would run (quoted for a shell, for reading only), or why there is none. */
+function dryRunText(plan: DryRunJson): string {
+  const lines = [`Dry run: net-${plan.action} ${plan.network} (nothing was run or recorded)`];
+  for (const h of plan.hosts) {
+    if (h.status === 'offline') { lines.push(`${h.host}: offline (no agent answered)`); continue; }
+    if (h.status === 'error') { lines.push(`${h.host}: cannot plan: ${h.error ?? 'unknown error'}`); continue; }
+    lines.push(`${h.host}: ${h.argv.length === 0 ? 'nothing to do (OVS already matches)' : h.argv.map(shellQuote).join(' ')}`);
+    for (const r of h.refusals) lines.push(`  refused ${r.network} (${r.code}): ${r.message}`);
+    for (const d of h.drift) lines.push(`  drift on ${d.bridge}: ${d.what.join('; ')}`);
+    for (const w of h.warnings.flatMap((x) => x.warnings)) lines.push(`  warning: ${w}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const shellQuote = (arg: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
 
 export async function readXmlFile(file: string): Promise<string> {
   try {
