@@ -47,6 +47,10 @@ it('bus - a host added after start gets in on reload; connected agents stay; a r
     hosts: [{ name: 'hv1', passwordHash: hv1.passwordHash }, { name: 'hv3', passwordHash: hv3.passwordHash }],
   });
   expect(added.changed).toBe(true);
+  expect((await writeNatsAuthConfig(server.authConfigPath, {
+    names, api: { user: 'netfleet-api', passwordHash: apiHash },
+    hosts: [{ name: 'hv3', passwordHash: hv3.passwordHash }, { name: 'hv1', passwordHash: hv1.passwordHash }],
+  })).changed).toBe(false);
   await server.reload();
 
   const third = await connectAs(hv3);
