@@ -67,6 +67,11 @@ export class AgentFleet {
         });
       }
       fleet.cleanups.push(async () => { for (const h of fleet.hosts.values()) await fleet.stopAgent(h.name); });
+      // Placement takes known hosts: register them, as an admin would (host-add).
+      for (const name of hostNames) {
+        const registered = await fleet.http('POST', '/v1/hosts', { name });
+        if (registered.status >= 300) throw new Error(`cannot register ${name}: ${JSON.stringify(registered.body)}`);
+      }
       return fleet;
     } catch (e) {
       await fleet.stop();
