@@ -13,7 +13,10 @@ import { agentStartedEvent, controllerEvent, driftEvent, outcomeEvent } from './
 import { answerPlanRequests } from './plan-responder';
 import { Reconciler, type DriftFinding, type NetworkOutcome } from './reconciler';
 import { observeHost } from './ovs/observe-bridges';
-import { startOvsdbMonitor } from './ovs/ovsdb-monitor';
+import { startOvsdbMonitor, type OvsdbMonitor } from './ovs/ovsdb-monitor';
+import { applyPlanJsonRpc } from './ovs/apply-jsonrpc';
+import type { ObservedHost } from './plan/observed-bridge';
+import type { HostPlan } from './plan/plan-host';
 import type { Vsctl } from './ovs/vsctl';
 
 export const AGENT_VERSION = '0.1.0';
@@ -35,6 +38,12 @@ export interface AgentConfig {
   monitorDb?: string | false;
   /** How long monitor updates are gathered before one check; default 20 ms. */
   monitorSettleMs?: number;
+  /**
+   * How passes change OVS once the monitor is in sync: 'jsonrpc' (default) sends the plan as one
+   * OVSDB transact on the monitor's session; 'vsctl' runs it as one chained ovs-vsctl. Both wait
+   * for ovs-vswitchd. Without the monitor it is always ovs-vsctl.
+   */
+  ovsDriver?: 'jsonrpc' | 'vsctl';
 }
 
 export interface Agent { stop(): Promise<void> }
@@ -50,6 +59,8 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   const { host, nc, names, log, vsctl } = config;
   const js = jetstream(nc);
   const desired = new DesiredNetworks();
+  // Started once the first pass is done (below); until then passes read OVS with ovs-vsctl.
+  let monitor: OvsdbMonitor | undefined;
   const publish = (event: AgentEventMessageV1) => js.publish(names.eventSubject(host, event.type), encodeJson(event), { msgID: event.eventId });
 
   const report = async (outcomes: NetworkOutcome[], drift: DriftFinding[]) => {
@@ -64,7 +75,11 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
     ]);
   };
   const observe = () => observeHost(vsctl);
-  const reconciler = new Reconciler({ vsctl, desired, observe, report, log });
+  const reconciler = new Reconciler({
+    vsctl, desired, observe, report, log,
+    observeFast: async () => monitor?.sync(),
+    ...(config.ovsDriver === 'vsctl' ? {} : { applyFast: (plan: HostPlan, observed: ObservedHost) => applyPlanJsonRpc(monitor!, plan, observed, vsctl.timeoutSeconds) }),
+  });
   const heartbeat = startHeartbeat(nc, names, host, AGENT_VERSION, config.heartbeatIntervalMs ?? 2000, log);
   const stops: (() => unknown)[] = [() => heartbeat.stop()];
 
@@ -123,7 +138,7 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
     }, config.monitorSettleMs ?? 20);
   };
   const monitorDb = config.monitorDb ?? vsctl.db;
-  const monitor = monitorDb === false ? undefined : startOvsdbMonitor({ db: monitorDb, log, onChange: scheduleCheck });
+  monitor = monitorDb === false ? undefined : startOvsdbMonitor({ db: monitorDb, log, onChange: scheduleCheck });
   stops.push(() => { stopped = true; clearTimeout(checkTimer); monitor?.stop(); });
 
   const consumer = await js.consumers.get(names.commandStream, names.agentConsumer(host));

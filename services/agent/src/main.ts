@@ -29,6 +29,7 @@ try {
     host, nc, names, vsctl, log,
     ...(heartbeatIntervalMs ? { heartbeatIntervalMs } : {}),
     ...(resyncIntervalMs ? { resyncIntervalMs } : {}),
+    ...(env['NETFLEET_OVS_DRIVER'] === 'vsctl' ? { ovsDriver: 'vsctl' as const } : {}),
   });
   log.info({ ovsDb: vsctl.db }, 'agent running');
   const shutdown = () => { void agent.stop().then(() => nc.drain()).then(() => process.exit(0)); };

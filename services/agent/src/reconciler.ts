@@ -27,8 +27,16 @@ export interface DriftFinding {
 export interface ReconcilerDeps {
   vsctl: Vsctl;
   desired: DesiredNetworks;
-  /** Reads the host's OVS for a pass (a fresh, consistent snapshot). */
+  /** Reads the host's OVS for a pass (a fresh, consistent snapshot: one ovs-vsctl list). */
   observe: () => Promise<ObservedHost>;
+  /**
+   * A cheaper read, when there is one: the OVSDB monitor's replica after a sync round trip
+   * (undefined: not available, use `observe`). A plan made from it is applied without
+   * `--may-exist`, and a failed apply is retried once from `observe`.
+   */
+  observeFast?: () => Promise<ObservedHost | undefined>;
+  /** Applies a plan made from `observeFast`'s read another way (OVSDB JSON-RPC); default ovs-vsctl. */
+  applyFast?: (plan: HostPlan, observed: ObservedHost) => Promise<void>;
   report: (outcomes: NetworkOutcome[], drift: DriftFinding[]) => Promise<void>;
   log: Logger;
 }
@@ -80,6 +88,12 @@ export class Reconciler {
   private kick(): void {
     if (this.running) return;
     this.running = (async () => {
+      // Let the messages that arrived together (a JetStream batch) join this pass: yield to the
+      // event loop while the queue still grows (a few microseconds each, at most 50 times).
+      for (let i = 0, size = -1; i < 50 && size !== this.waiting.size; i++) {
+        size = this.waiting.size;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       while (this.waiting.size > 0) {
         const batch = new Map(this.waiting);
         this.waiting.clear();
@@ -113,15 +127,31 @@ export class Reconciler {
   /** One pass over the whole host, reporting outcomes for `asked` networks and any drift found. */
   private async pass(asked: string[]): Promise<void> {
     const prepared = this.prepare();
-    const host = await this.deps.observe();
-    const plan = planHost(prepared.specs, host.bridges, { observedSsl: host.ssl });
-    const drift = this.driftOf(plan, host, new Set(asked));
+    const fast = await this.deps.observeFast?.();
+    let host = fast ?? await this.deps.observe();
+    let plan = planHost(prepared.specs, host.bridges, { observedSsl: host.ssl });
+    let drift = this.driftOf(plan, host, new Set(asked));
     let applyError: NetfleetError | undefined;
     try {
-      await applyPlan(this.deps.vsctl, plan);
+      if (fast && this.deps.applyFast) await this.deps.applyFast(plan, fast);
+      else await applyPlan(this.deps.vsctl, plan, { mayExist: fast === undefined });
     } catch (e) {
       if (!isNetfleetError(e)) throw e;
       applyError = e;
+    }
+    if (applyError && fast) {
+      // The replica may have been behind a change made meanwhile: read OVS itself and try again.
+      this.deps.log.info({ err: applyError }, 'apply from the monitor replica failed; reading OVS again');
+      host = await this.deps.observe();
+      plan = planHost(prepared.specs, host.bridges, { observedSsl: host.ssl });
+      drift = this.driftOf(plan, host, new Set(asked));
+      applyError = undefined;
+      try {
+        await applyPlan(this.deps.vsctl, plan);
+      } catch (e) {
+        if (!isNetfleetError(e)) throw e;
+        applyError = e;
+      }
     }
     const outcomes = applyError
       ? await this.applyOneByOne(asked, prepared, host)

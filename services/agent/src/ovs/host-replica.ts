@@ -43,6 +43,12 @@ export class HostReplica {
     for (const t of this.tables.values()) t.clear();
   }
 
+  /** Open_vSwitch cur_cfg: the configuration ovs-vswitchd has caught up with. */
+  curCfg(): number | undefined {
+    const row = [...this.tables.get('Open_vSwitch')!.values()][0];
+    return typeof row?.['cur_cfg'] === 'number' ? row['cur_cfg'] : undefined;
+  }
+
   observed(): ObservedHost {
     const rows = (t: ReplicaTable) => [...this.tables.get(t)!.values()];
     return observedHostOf({ bridgeRows: rows('Bridge'), controllerRows: rows('Controller'), ovsRows: rows('Open_vSwitch'), sslRows: rows('SSL') });

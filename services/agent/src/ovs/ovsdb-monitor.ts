@@ -1,3 +1,4 @@
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { Logger } from '@netfleet/log/logger';
 import type { ObservedHost } from '../plan/observed-bridge';
 import { HostReplica, MONITORED, type ReplicaTable, type TableUpdates } from './host-replica';
@@ -6,6 +7,17 @@ import { OvsdbConnection } from './ovsdb-connection';
 export interface OvsdbMonitor {
   /** The replica as of the last update; undefined until the first snapshot arrived. */
   observed(): ObservedHost | undefined;
+  /**
+   * Read-your-writes: a round trip on the monitor's own session, so every change committed
+   * before the call (the agent's own ovs-vsctl included) has reached the replica when it
+   * resolves — ovsdb-server flushes a session's pending monitor updates before answering its
+   * next request. Undefined when the monitor is not in sync (then read OVS another way).
+   */
+  sync(): Promise<ObservedHost | undefined>;
+  /** Sends one `transact` on the monitor's session; its result array (errors included). */
+  transact(params: unknown[]): Promise<unknown[]>;
+  /** Resolves once ovs-vswitchd reports cur_cfg >= cfg (rejects after timeoutMs). */
+  waitForCurCfg(cfg: number, timeoutMs: number): Promise<void>;
   stop(): void;
 }
 
@@ -31,6 +43,12 @@ export function startOvsdbMonitor(options: OvsdbMonitorOptions): OvsdbMonitor {
   let connection: OvsdbConnection | undefined;
   let attempt = 0;
   let timer: NodeJS.Timeout | undefined;
+  const cfgWaiters = new Set<{ cfg: number; resolve: () => void }>();
+  const wakeCfgWaiters = () => {
+    const cur = replica.curCfg();
+    if (cur === undefined) return;
+    for (const w of cfgWaiters) if (cur >= w.cfg) { cfgWaiters.delete(w); w.resolve(); }
+  };
 
   const retry = () => {
     if (stopped || timer) return;
@@ -42,7 +60,9 @@ export function startOvsdbMonitor(options: OvsdbMonitorOptions): OvsdbMonitor {
     try {
       const c = await OvsdbConnection.open(path, (method, params) => {
         if (method !== 'update') return;
-        options.onChange(replica.apply(params[1] as TableUpdates));
+        const changed = replica.apply(params[1] as TableUpdates);
+        if (changed.has('Open_vSwitch')) wakeCfgWaiters();
+        options.onChange(changed);
       }, (error) => {
         synced = false;
         if (!stopped) { options.log.warn({ err: error }, 'OVSDB monitor connection lost; reconnecting'); retry(); }
@@ -68,6 +88,30 @@ export function startOvsdbMonitor(options: OvsdbMonitorOptions): OvsdbMonitor {
 
   return {
     observed: () => (synced ? replica.observed() : undefined),
+    async sync() {
+      if (!synced || !connection) return undefined;
+      try {
+        await connection.request('echo', ['netfleet-sync']);
+      } catch {
+        return undefined;
+      }
+      return synced ? replica.observed() : undefined;
+    },
+    async transact(params) {
+      if (!synced || !connection) throw new NetfleetError('NF_OVS_DB_UNREACHABLE', `not connected to the OVS database at ${options.db}`);
+      return (await connection.request('transact', params)) as unknown[];
+    },
+    waitForCurCfg(cfg, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const waiter = { cfg, resolve: () => { clearTimeout(deadline); resolve(); } };
+        const deadline = setTimeout(() => {
+          cfgWaiters.delete(waiter);
+          reject(new NetfleetError('NF_OVS_TIMEOUT', `ovs-vswitchd did not apply the change within ${timeoutMs / 1000} s (cur_cfg ${replica.curCfg() ?? '?'} < ${cfg}); the database has it. Check that ovs-vswitchd is running and not overloaded.`, { cfg }));
+        }, timeoutMs);
+        cfgWaiters.add(waiter);
+        wakeCfgWaiters();
+      });
+    },
     stop() {
       stopped = true;
       clearTimeout(timer);

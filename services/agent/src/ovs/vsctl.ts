@@ -80,6 +80,8 @@ export interface ApplyPlanOptions {
    * in time (hung or overloaded): the next observe sees the change as applied.
    */
   wait?: boolean;
+  /** Passed to toVsctlArgs (default true). */
+  mayExist?: boolean;
 }
 
 export interface ApplyResult {
@@ -95,7 +97,7 @@ export interface ApplyResult {
  * (product.md §5). An empty plan runs nothing.
  */
 export async function applyPlan(vsctl: Vsctl, plan: Pick<HostPlan, 'ops'>, options: ApplyPlanOptions = {}): Promise<ApplyResult> {
-  const argv = toVsctlArgs(plan.ops);
+  const argv = toVsctlArgs(plan.ops, { mayExist: options.mayExist ?? true });
   if (argv.length === 0) return { ops: 0, argv };
   await vsctl.run(options.wait === false ? ['--no-wait', ...argv] : argv);
   return { ops: plan.ops.length, argv };

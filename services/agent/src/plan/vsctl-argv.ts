@@ -5,9 +5,11 @@ import { CONTROLLER_COLUMN, type OvsOp } from './ovs-op';
  * ops → the argv tail of ONE ovs-vsctl transaction: `--`-separated commands, executed by
  * ovs-vsctl atomically (all or nothing). The caller puts `--timeout` and `--db` in front. Never
  * goes through a shell; values are written in ovs-vsctl's own syntax (see `ovsdbString`).
- * Empty ops → empty argv.
+ * Empty ops → empty argv. `mayExist: false` drops `--may-exist` from add-br (a plan made from
+ * a possibly stale read must not adopt a bridge someone else made meanwhile).
  */
-export function toVsctlArgs(ops: OvsOp[]): string[] {
+export function toVsctlArgs(ops: OvsOp[], options: { mayExist?: boolean } = {}): string[] {
+  const mayExist = options.mayExist ?? true;
   const commands: string[][] = [];
   let symbols = 0;
   const symbol = (prefix: string): string => `@${prefix}${symbols++}`;
@@ -21,7 +23,9 @@ export function toVsctlArgs(ops: OvsOp[]): string[] {
   for (const op of ops) {
     switch (op.kind) {
       case 'add-bridge': {
-        commands.push(['--may-exist', 'add-br', op.bridge]);
+        // Without --may-exist, a bridge that appeared since OVS was read fails the transaction
+        // instead of being adopted (the caller then reads OVS again).
+        commands.push(mayExist ? ['--may-exist', 'add-br', op.bridge] : ['add-br', op.bridge]);
         const columns = [
           ...(op.failMode ? [`fail_mode=${op.failMode}`] : []),
           ...mapEntries('other_config', op.otherConfig),
