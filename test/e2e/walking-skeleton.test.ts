@@ -95,7 +95,8 @@ describe('walking skeleton: ofnet on hv1 and hv2', () => {
 
     // Each step is an event in the append-only log, agents' reports included.
     const events = await fleet.database.db.selectFrom('events').select(['stream_id', 'stream_version', 'type', 'data', 'metadata']).orderBy('position').execute();
-    const aboutOfnet = (e: { data: unknown }) => (e.data as { network?: string }).network === 'ofnet';
+    const outcomeTypes = ['NetworkStartedOnHost', 'NetworkStoppedOnHost', 'NetworkFailedOnHost'];
+    const aboutOfnet = (e: { data: unknown; type: string }) => (e.data as { network?: string }).network === 'ofnet' && outcomeTypes.includes(e.type);
     expect(events.filter((e) => e.stream_id === 'network:ofnet').map((e) => [e.stream_version, e.type])).toEqual([
       [1, 'NetworkDefined'], [2, 'NetworkStarted'], [3, 'NetworkDestroyed'], [4, 'NetworkUndefined'],
     ]);

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventMetadata, RecordedEvent } from '@netfleet/events/event-envelope';
+import type { FoldableEvent } from '@netfleet/fleet/evolve';
 import type { Database, Tables } from './database';
 
 interface EventRow {
@@ -41,19 +42,33 @@ export interface ReadAllOptions {
 }
 
 /**
- * A page of the global log in position order. It stops below the oldest transaction still in
- * flight: positions are taken at insert, so a transaction that commits later can hold a lower
- * position than one already visible, and a reader that moved past it would never see it. This is
- * sound because netfleet_append hands out transaction ids and positions in the same order.
+ * A page of the global log in position order, never passing a position that may still appear.
+ * Positions are taken at insert, so a transaction that commits later can hold a lower position
+ * than one already visible, and a reader that moved past it would never see it. Two rules keep
+ * readers safe without stalling them:
+ * - a run of positions with no gap from `after` is complete (nothing can appear inside it), so it
+ *   is delivered at once — even while some unrelated long transaction runs in the cluster;
+ * - past a gap, only events older than every transaction still in flight are delivered (the
+ *   pg_snapshot_xmin guard): the gap is either an append still in flight or one rolled back. This
+ *   is sound because netfleet_append hands out transaction ids and positions in the same order.
  */
 export async function readAll(db: Kysely<Tables>, options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-  let query = db.selectFrom('events').selectAll()
-    .where('position', '>', options.after ?? 0)
-    .orderBy('position').limit(options.limit ?? 1000);
-  if (options.inFlightGuard !== false) query = query.where(sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`);
-  if (options.untilPosition !== undefined) query = query.where('position', '<=', options.untilPosition);
-  if (options.untilTime !== undefined) query = query.where('recorded_at', '<', endOfMillisecond(options.untilTime));
-  return (await query.execute()).map(toRecorded);
+  const page = (guarded: boolean) => {
+    let query = db.selectFrom('events').selectAll()
+      .where('position', '>', options.after ?? 0)
+      .orderBy('position').limit(options.limit ?? 1000);
+    if (guarded) query = query.where(sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`);
+    if (options.untilPosition !== undefined) query = query.where('position', '<=', options.untilPosition);
+    if (options.untilTime !== undefined) query = query.where('recorded_at', '<', endOfMillisecond(options.untilTime));
+    return query.execute();
+  };
+  const rows = await page(false);
+  if (options.inFlightGuard === false) return rows.map(toRecorded);
+  let complete = 0;
+  while (complete < rows.length && rows[complete]!.position === (options.after ?? 0) + complete + 1) complete++;
+  if (complete === rows.length) return rows.map(toRecorded);
+  const settled = await page(true);
+  return (settled.length > complete ? settled : rows.slice(0, complete)).map(toRecorded);
 }
 
 /**
@@ -81,3 +96,40 @@ export async function* readAllPages(db: Kysely<Tables>, options: Omit<ReadAllOpt
  * milliseconds: "until 06:00:00.336" must include an event recorded at 06:00:00.336412.
  */
 export const endOfMillisecond = (time: Date): Date => new Date(time.getTime() + 1);
+
+/** What the fold reads of an event. */
+export type FoldableRow = FoldableEvent;
+
+/**
+ * A page of the log with only what the fold reads, built as one JSON document by PostgreSQL: the
+ * server (another core) does the per-row work and Node parses one string per page, instead of
+ * decoding every column of every row. For rebuilds and time travel over the whole log.
+ */
+export async function readFoldablePage(db: Kysely<Tables>, options: ReadAllOptions = {}): Promise<FoldableRow[]> {
+  const guard = options.inFlightGuard !== false ? sql`AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())` : sql``;
+  const untilPosition = options.untilPosition !== undefined ? sql`AND position <= ${options.untilPosition}` : sql``;
+  const untilTime = options.untilTime !== undefined ? sql`AND recorded_at < ${endOfMillisecond(options.untilTime)}` : sql``;
+  const { rows } = await sql<{ page: FoldableRow[] | null }>`
+    SELECT json_agg(json_build_object('position', position, 'streamVersion', stream_version, 'type', type, 'v', schema_version,
+                                      'data', data, 'metadata', metadata) ORDER BY position) AS page
+    FROM (SELECT position, stream_version, type, schema_version, data, metadata FROM events
+          WHERE position > ${options.after ?? 0} ${guard} ${untilPosition} ${untilTime}
+          ORDER BY position LIMIT ${options.limit ?? 1000}) page`.execute(db);
+  return rows[0]?.page ?? [];
+}
+
+/** The log as foldable pages, the next fetched while the caller folds the current one. */
+export async function* readFoldablePages(db: Kysely<Tables>, options: Omit<ReadAllOptions, 'limit'> & { pageSize?: number } = {}): AsyncGenerator<FoldableRow[]> {
+  const limit = options.pageSize ?? 10_000;
+  let next = readFoldablePage(db, { ...options, limit });
+  try {
+    for (;;) {
+      const page = await next;
+      if (page.length === 0) return;
+      next = page.length < limit ? Promise.resolve([]) : readFoldablePage(db, { ...options, after: page.at(-1)!.position, limit });
+      yield page;
+    }
+  } finally {
+    next.catch(() => undefined);
+  }
+}

@@ -1,6 +1,6 @@
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
-import { getNetworkView, listHostViews } from '@netfleet/eventstore/views';
-import type { HostView, NetworkView } from '@netfleet/fleet/fleet-view';
+import { sql } from 'kysely';
+import { listHostViews } from '@netfleet/eventstore/views';
 import type { ApiContext } from '../api-context';
 
 /** One host's answer to a command, as `--wait` prints it. */
@@ -20,34 +20,41 @@ export interface HostOutcome {
 
 export interface WaitResult { complete: boolean; hosts: HostOutcome[] }
 
+const OUTCOME_OF: Record<string, HostOutcome['outcome']> = {
+  NetworkStartedOnHost: 'running', NetworkStoppedOnHost: 'stopped', NetworkFailedOnHost: 'failed',
+};
+
 /**
  * Waits until every host sent a command has reported on the generation it was sent, woken by
- * commits (never a polling loop), or until the timeout, naming the hosts still pending. A host
- * the fleet view has offline does not hold the wait: it is reported as `offline` at once (and
- * whenever it goes offline while waited for), since it cannot answer before it returns.
+ * commits (never a polling loop), or until the timeout, naming the hosts still pending. Answers
+ * are read from the hosts' reports recorded after the command (`afterPosition`), not from the
+ * view, which forgets a host once it stopped a network it no longer runs. A host the fleet view
+ * has offline does not hold the wait: it is reported as `offline` at once (and whenever it goes
+ * offline while waited for), since it cannot answer before it returns.
  */
-export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNetworkV1[], timeoutMs: number, onProgress?: (progress: WaitResult) => void): Promise<WaitResult> {
-  const outcomes = (view: NetworkView | undefined, hostViews: Map<string, HostView>): WaitResult => {
+export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNetworkV1[], afterPosition: number, timeoutMs: number, onProgress?: (progress: WaitResult) => void): Promise<WaitResult> {
+  const read = async (): Promise<WaitResult> => {
+    const [reports, hostViews] = await Promise.all([
+      ctx.db.selectFrom('events').select(['stream_id', 'type', 'data'])
+        .where('position', '>', afterPosition)
+        .where('stream_id', 'in', commands.map((c) => `host:${c.host}`))
+        .where('type', 'in', Object.keys(OUTCOME_OF))
+        .where(sql<string>`data->>'network'`, '=', network)
+        .orderBy('position').execute(),
+      listHostViews(ctx.db),
+    ]);
+    const offline = new Map(hostViews.filter((h) => !h.online).map((h) => [h.name, h.since]));
     const hosts = commands.map((c): HostOutcome => {
-      const status = view?.perHost[c.host];
-      const answered = status && status.appliedGeneration !== null && status.appliedGeneration >= c.generation && status.observed !== 'pending';
-      if (!answered) {
-        const host = hostViews.get(c.host);
-        if (host && !host.online) {
-          return { host: c.host, outcome: 'offline', generation: c.generation, warnings: [], offlineSince: host.since, error: `host ${c.host} is offline since ${host.since}; it applies the command when it returns` };
-        }
+      const report = reports.filter((r) => r.stream_id === `host:${c.host}` && (r.data as { generation: number }).generation >= c.generation).at(-1);
+      if (!report) {
+        const since = offline.get(c.host);
+        if (since !== undefined) return { host: c.host, outcome: 'offline', generation: c.generation, warnings: [], offlineSince: since, error: `host ${c.host} is offline since ${since}; it applies the command when it returns` };
         return { host: c.host, outcome: 'pending', generation: c.generation, warnings: [] };
       }
-      return {
-        host: c.host, outcome: status.observed as HostOutcome['outcome'], generation: status.appliedGeneration ?? c.generation,
-        warnings: status.warnings, ...(status.lastError ? { error: status.lastError } : {}),
-      };
+      const data = report.data as { generation: number; warnings?: string[]; error?: string };
+      return { host: c.host, outcome: OUTCOME_OF[report.type]!, generation: data.generation, warnings: data.warnings ?? [], ...(data.error ? { error: data.error } : {}) };
     });
     return { complete: hosts.every((h) => h.outcome !== 'pending' && h.outcome !== 'offline'), hosts };
-  };
-  const read = async () => {
-    const [view, hostViews] = await Promise.all([getNetworkView(ctx.db, network), listHostViews(ctx.db)]);
-    return outcomes(view, new Map(hostViews.map((h) => [h.name, h])));
   };
   let reported = '';
   return ctx.watcher.until(async () => {

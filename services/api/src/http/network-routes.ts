@@ -142,16 +142,19 @@ async function respond(ctx: ApiContext, request: FastifyRequest<{ Querystring: W
   const { wait, timeout } = request.query;
   if (!wait || result.hostCommands.length === 0) return reply.status(status).send(await answer(ctx, result));
   if (!String(request.headers.accept ?? '').includes('application/x-ndjson')) {
-    return reply.status(status).send(await answer(ctx, result, await waitForHosts(ctx, result.network, result.hostCommands, timeout * 1000)));
+    return reply.status(status).send(await answer(ctx, result, await waitForHosts(ctx, result.network, result.hostCommands, positionOf(result), timeout * 1000)));
   }
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(status, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
   const line = (value: unknown) => raw.write(`${JSON.stringify(value)}\n`);
-  const waited = await waitForHosts(ctx, result.network, result.hostCommands, timeout * 1000, (progress) => line({ progress: progressOf(progress) }));
+  const waited = await waitForHosts(ctx, result.network, result.hostCommands, positionOf(result), timeout * 1000, (progress) => line({ progress: progressOf(progress) }));
   line({ result: await answer(ctx, result, waited) });
   raw.end();
 }
+
+/** Reports answering a command come after the events that issued it. */
+const positionOf = (result: CommandResult) => result.events[0] ? result.events[0].position - 1 : 0;
 
 function progressOf(wait: WaitResult) {
   return { done: wait.hosts.filter((h) => h.outcome !== 'pending').length, total: wait.hosts.length, waitingFor: wait.hosts.filter((h) => h.outcome === 'pending').map((h) => h.host) };
