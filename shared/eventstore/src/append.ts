@@ -3,7 +3,8 @@ import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { NewEvent, RecordedEvent } from '@netfleet/events/event-envelope';
 import type { Database } from './database';
 import { isUniqueViolation, pgCodeOf } from './pg-error';
-import { foldIntoDocs, readDocs, viewKeysOf, type ViewChange } from './views';
+import { appendCacheOf, type AppendCache } from './append-cache';
+import { foldIntoDocs, readDocs, viewKeysOf, type StoredDoc, type ViewChange } from './views';
 
 export const NOTIFY_CHANNEL = 'netfleet_events';
 
@@ -15,7 +16,11 @@ export interface AppendRequest {
   /** The stream version the change was decided on (0: the stream must not exist), or 'any'. */
   expectedVersion: number | 'any';
   events: NewEvent[];
-  /** Messages to publish because of these events, from the views before and after them. */
+  /**
+   * Messages to publish because of these events, from the views before and after them. Called
+   * again when the append is folded again (it raced on a view document): only the last call's
+   * messages are recorded, so it must not accumulate across calls.
+   */
   outboxFor?: (changes: ViewChange[]) => OutboxMessage[];
 }
 
@@ -34,17 +39,19 @@ const MAX_ATTEMPTS = 20;
  * projections' checkpoints, all in one transaction, then wakes listeners (NOTIFY is delivered at
  * commit). Refuses with NF_STORE_CONFLICT when the stream moved past `expectedVersion`.
  *
- * Two round trips: the view documents are read without locks and folded here, then one call of
+ * One round trip when this process knows the documents (it wrote or read them last), two
+ * otherwise: the view documents are read without locks and folded here, then one call of
  * netfleet_append (migrations/0002) writes everything, guarded by the stream version and by the
  * positions the documents were read at. Losing a race on a document only means folding again.
  */
 export async function appendToStream(db: Database, request: AppendRequest): Promise<AppendResult> {
   if (request.events.length === 0) return { events: [], outbox: [], duplicate: false };
   const keys = viewKeysOf(request.events);
+  const cache = appendCacheOf(db);
   for (let attempt = 1; ; attempt++) {
     const [stored, current] = await Promise.all([
-      readDocs(db, keys),
-      request.expectedVersion === 'any' ? streamVersionOf(db, request.streamId) : Promise.resolve(request.expectedVersion),
+      docsFor(db, cache, keys),
+      request.expectedVersion !== 'any' ? request.expectedVersion : (cache.getVersion(request.streamId) ?? streamVersionOf(db, request.streamId)),
     ]);
     const versioned = request.events.map((e, i) => ({ ...e, streamVersion: current + i + 1 }));
     const { writes, changes } = foldIntoDocs(versioned, stored);
@@ -54,12 +61,14 @@ export async function appendToStream(db: Database, request: AppendRequest): Prom
         SELECT * FROM netfleet_append(${request.streamId}, ${current}, ${JSON.stringify(request.events)}::jsonb,
           ${JSON.stringify(writes.map((w) => ({ ...w, doc: w.doc ?? null })))}::jsonb, ${JSON.stringify(outbox)}::jsonb, ${NOTIFY_CHANNEL})`.execute(db);
       if (rows.length === 0) return { events: [], outbox: [], duplicate: true };
+      cache.written(request.streamId, rows.at(-1)!.out_stream_version, writes, rows.at(-1)!.out_position);
       const events = versioned.map((e, i): RecordedEvent => ({
         eventId: e.eventId, type: e.type, v: e.v, data: e.data, metadata: e.metadata, streamId: request.streamId,
         streamVersion: rows[i]!.out_stream_version, position: rows[i]!.out_position, recordedAt: rows[i]!.out_recorded_at.toISOString(),
       }));
       return { events, outbox, duplicate: false };
     } catch (e) {
+      cache.forget(request.streamId, keys);
       const code = pgCodeOf(e);
       const versionRace = code === 'NFCON' || isUniqueViolation(e, 'events_stream_id_stream_version_key');
       // 'any' appends race only with each other for the next version number: take the next one.
@@ -74,6 +83,24 @@ export async function appendToStream(db: Database, request: AppendRequest): Prom
       throw e;
     }
   }
+}
+
+/** The documents an append folds into: from the cache where it has them, else read (one query). */
+async function docsFor(db: Database, cache: AppendCache, keys: { networks: string[]; hosts: string[] }): Promise<StoredDoc[]> {
+  const docs: StoredDoc[] = [];
+  const missing = { networks: [] as string[], hosts: [] as string[] };
+  for (const [kind, names, misses] of [['network', keys.networks, missing.networks], ['host', keys.hosts, missing.hosts]] as const) {
+    for (const name of names) {
+      const cached = cache.getDoc(kind, name);
+      if (!cached) misses.push(name);
+      else if (cached.position !== null) docs.push({ kind, name, doc: cached.doc, position: cached.position });
+    }
+  }
+  const read = await readDocs(db, missing);
+  cache.remember(read);
+  for (const name of missing.networks) if (!read.some((d) => d.kind === 'network' && d.name === name)) cache.absent('network', name);
+  for (const name of missing.hosts) if (!read.some((d) => d.kind === 'host' && d.name === name)) cache.absent('host', name);
+  return [...docs, ...read];
 }
 
 /** The stream's current version (0: no events). */

@@ -1,7 +1,7 @@
 import { foldFleet } from '@netfleet/fleet/evolve';
 import { emptyFleetView, type FleetView } from '@netfleet/fleet/fleet-view';
 import type { Database } from './database';
-import { readAllPages } from './read';
+import { readFoldablePages } from './read';
 
 /** A point of the past: a global position, or a moment (events recorded at or before it). */
 export type FleetPoint = { position: number } | { time: Date };
@@ -13,7 +13,7 @@ export type FleetPoint = { position: number } | { time: Date };
 export async function fleetAt(db: Database, at: FleetPoint, options: { pageSize?: number } = {}): Promise<FleetView> {
   let fleet = emptyFleetView();
   const bound = 'position' in at ? { untilPosition: at.position } : { untilTime: at.time };
-  for await (const page of readAllPages(db, { ...bound, ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
+  for await (const page of readFoldablePages(db, { ...bound, ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
     fleet = foldFleet(page, fleet);
   }
   return fleet;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { foldFleet } from '@netfleet/fleet/evolve';
 import type { FleetView } from '@netfleet/fleet/fleet-view';
 import type { Database } from './database';
-import { readAllPages } from './read';
+import { readFoldablePages } from './read';
 
 export interface RebuildResult {
   /** Events folded. */
@@ -32,7 +32,7 @@ export async function rebuildViews(db: Database, options: { pageSize?: number; c
     await sql`LOCK TABLE network_view, host_view IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
     let fleet: FleetView | undefined;
     let events = 0;
-    for await (const page of readAllPages(trx, { inFlightGuard: false, ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
+    for await (const page of readFoldablePages(trx, { inFlightGuard: false, ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
       fleet = foldFleet(page, fleet);
       events += page.length;
     }

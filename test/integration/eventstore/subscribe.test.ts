@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
-import { appendToStream, NOTIFY_CHANNEL } from '@netfleet/eventstore/append';
+import { appendToStream } from '@netfleet/eventstore/append';
 import { createDatabase, type Database } from '@netfleet/eventstore/database';
 import { readAll } from '@netfleet/eventstore/read';
 import { subscribeToAll } from '@netfleet/eventstore/subscribe';
@@ -34,25 +34,32 @@ describe('event store: global subscription', () => {
     });
     const readsAfter = (n: number) => new Promise<void>((resolve) => { const goal = reads + n; onRead = () => { if (reads >= goal) resolve(); }; });
 
-    // Transaction A takes position N and stays open, on a connection of its own.
+    // Transaction A takes position N and stays open, on a connection of its own, the way
+    // netfleet_append takes it (transaction id first, then the position). It is written by hand
+    // because a real append holds the checkpoint row until it commits and would hold B back: a
+    // real append that is merely slower than B to commit is the same interleaving.
     const a = new pg.Client({ connectionString: t.url });
     await a.connect();
     try {
       await a.query('BEGIN');
-      const { rows: [held] } = await a.query<{ out_position: string }>('SELECT * FROM netfleet_append($1, 0, $2::jsonb, $3::jsonb, $4::jsonb, $5)',
-        ['network:held', JSON.stringify([defined('held')]), '[]', '[]', NOTIFY_CHANNEL]);
+      await a.query('SELECT pg_current_xact_id()');
+      const held = defined('held');
+      const { rows: [{ position: heldPosition }] } = await a.query<{ position: string }>(
+        `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
+         VALUES ($1, 'network:held', 1, $2, 1, $3, $4) RETURNING position`, [held.eventId, held.type, JSON.stringify(held.data), JSON.stringify(held.metadata)]) as unknown as { rows: [{ position: string }] };
+      const heldRow = { out_position: heldPosition };
       // Transaction B takes N+1 and commits first.
       const b = await appendToStream(other, { streamId: 'host:hv-b', expectedVersion: 'any', events: [agentStarted('hv-b')] });
-      expect(b.events[0]!.position).toBe(Number(held!.out_position) + 1);
+      expect(b.events[0]!.position).toBe(Number(heldRow.out_position) + 1);
 
       // Two full reads that began after B committed (the second starts after the first ended).
       await readsAfter(2);
       expect(delivered.map((e) => e.position)).not.toContain(b.events[0]!.position);
       expect(await readAll(t.db)).toEqual([]);
 
-      await a.query('COMMIT');
+      await a.query(`COMMIT; NOTIFY netfleet_events`);
       await subscription.reached(b.events[0]!.position);
-      expect(delivered.map((e) => e.position)).toEqual([Number(held!.out_position), b.events[0]!.position]);
+      expect(delivered.map((e) => e.position)).toEqual([Number(heldRow.out_position), b.events[0]!.position]);
     } finally {
       await a.end();
       await subscription.stop();

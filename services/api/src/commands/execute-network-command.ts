@@ -67,6 +67,7 @@ export async function executeNetworkCommand(ctx: ApiContext, request: CommandReq
 
   const hostCommands: ApplyNetworkV1[] = [];
   const outboxFor = (changes: { event: { type: string }; before: NetworkView | undefined; after: NetworkView | undefined }[]): OutboxMessage[] => {
+    hostCommands.length = 0; // called again when the append is folded again
     for (const change of changes) {
       hostCommands.push(...hostCommandsFor(change.event, change.before, change.after, { correlationId, newId: ctx.newId, now }));
     }
