@@ -59,8 +59,45 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   const { host, nc, names, log, vsctl } = config;
   const js = jetstream(nc);
   const desired = new DesiredNetworks();
-  // Started once the first pass is done (below); until then passes read OVS with ovs-vsctl.
-  let monitor: OvsdbMonitor | undefined;
+  // The OVSDB monitor: on any change, report controller connections that changed, and run a
+  // pass if OVS no longer matches the desired state. What the agent itself just applied plans
+  // empty, so its own changes never cause a pass of their own. Nothing is checked before the
+  // desired state is known and first applied (`live`): an empty desired state would mean
+  // "remove every bridge netfleet owns here".
+  let live = false;
+  const controllers = new ControllerStatusTracker();
+  let checkTimer: NodeJS.Timeout | undefined;
+  let checking: Promise<void> | undefined;
+  let checkAgain = false;
+  let stopped = false;
+  const check = async () => {
+    await reconciler.idle();
+    const observed = monitor?.observed();
+    if (!observed || stopped || !live) return;
+    const now = new Date().toISOString();
+    for (const change of controllers.changes(observed.bridges)) {
+      log.info({ ...change }, 'controller connection changed');
+      await publish(controllerEvent(host, change, randomUUID(), now));
+    }
+    const plan = reconciler.planAgainst(observed);
+    if (plan.ops.length > 0) {
+      log.info({ ops: plan.ops.length, drift: plan.drift }, 'OVS changed outside netfleet; reconciling');
+      await reconciler.request([]);
+    }
+  };
+  const scheduleCheck = () => {
+    if (checkTimer || stopped || !live) return;
+    checkTimer = setTimeout(() => {
+      checkTimer = undefined;
+      if (checking) { checkAgain = true; return; }
+      checking = check().catch((e) => log.warn({ err: e }, 'monitor check failed')).finally(() => {
+        checking = undefined;
+        if (checkAgain) { checkAgain = false; scheduleCheck(); }
+      });
+    }, config.monitorSettleMs ?? 20);
+  };
+  const monitorDb = config.monitorDb ?? vsctl.db;
+  const monitor: OvsdbMonitor | undefined = monitorDb === false ? undefined : startOvsdbMonitor({ db: monitorDb, log, onChange: scheduleCheck });
   const publish = (event: AgentEventMessageV1) => js.publish(names.eventSubject(host, event.type), encodeJson(event), { msgID: event.eventId });
 
   const report = async (outcomes: NetworkOutcome[], drift: DriftFinding[]) => {
@@ -81,7 +118,7 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
     ...(config.ovsDriver === 'vsctl' ? {} : { applyFast: (plan: HostPlan, observed: ObservedHost) => applyPlanJsonRpc(monitor!, plan, observed, vsctl.timeoutSeconds) }),
   });
   const heartbeat = startHeartbeat(nc, names, host, AGENT_VERSION, config.heartbeatIntervalMs ?? 2000, log);
-  const stops: (() => unknown)[] = [() => heartbeat.stop()];
+  const stops: (() => unknown)[] = [() => heartbeat.stop(), () => { stopped = true; clearTimeout(checkTimer); monitor?.stop(); }];
 
   const fetchDesired = async (): Promise<void> => {
     const reply = await nc.request(names.desiredStateSubject(host), encodeJson({ v: 1, host }), { timeout: 5000 });
@@ -100,46 +137,13 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
     .catch((e) => log.warn({ err: e }, 'could not report AgentStarted'));
   const plans = answerPlanRequests({ nc, names, host, desired, observe, vsctl, log });
   stops.push(() => plans.unsubscribe());
+  // Give the monitor a moment to connect, so the first pass can already read its replica.
+  await monitor?.ready(2000);
   await reconciler.request(desired.all().map((c) => c.network));
   log.info({ networks: desired.all().length }, 'initial reconcile done');
 
-  // The OVSDB monitor: on any change, report controller connections that changed, and run a
-  // pass if OVS no longer matches the desired state. What the agent itself just applied plans
-  // empty, so its own changes never cause a pass of their own.
-  const controllers = new ControllerStatusTracker();
-  let checkTimer: NodeJS.Timeout | undefined;
-  let checking: Promise<void> | undefined;
-  let checkAgain = false;
-  let stopped = false;
-  const check = async () => {
-    await reconciler.idle();
-    const observed = monitor?.observed();
-    if (!observed || stopped) return;
-    const now = new Date().toISOString();
-    for (const change of controllers.changes(observed.bridges)) {
-      log.info({ ...change }, 'controller connection changed');
-      await publish(controllerEvent(host, change, randomUUID(), now));
-    }
-    const plan = reconciler.planAgainst(observed);
-    if (plan.ops.length > 0) {
-      log.info({ ops: plan.ops.length, drift: plan.drift }, 'OVS changed outside netfleet; reconciling');
-      await reconciler.request([]);
-    }
-  };
-  const scheduleCheck = () => {
-    if (checkTimer || stopped) return;
-    checkTimer = setTimeout(() => {
-      checkTimer = undefined;
-      if (checking) { checkAgain = true; return; }
-      checking = check().catch((e) => log.warn({ err: e }, 'monitor check failed')).finally(() => {
-        checking = undefined;
-        if (checkAgain) { checkAgain = false; scheduleCheck(); }
-      });
-    }, config.monitorSettleMs ?? 20);
-  };
-  const monitorDb = config.monitorDb ?? vsctl.db;
-  monitor = monitorDb === false ? undefined : startOvsdbMonitor({ db: monitorDb, log, onChange: scheduleCheck });
-  stops.push(() => { stopped = true; clearTimeout(checkTimer); monitor?.stop(); });
+  live = true;
+  scheduleCheck();
 
   const consumer = await js.consumers.get(names.commandStream, names.agentConsumer(host));
   const messages: ConsumerMessages = await consumer.consume({ max_messages: 1000 });

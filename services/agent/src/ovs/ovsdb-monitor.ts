@@ -18,6 +18,8 @@ export interface OvsdbMonitor {
   transact(params: unknown[]): Promise<unknown[]>;
   /** Resolves once ovs-vswitchd reports cur_cfg >= cfg (rejects after timeoutMs). */
   waitForCurCfg(cfg: number, timeoutMs: number): Promise<void>;
+  /** Resolves once the first snapshot arrived, or after `timeoutMs` (whichever first). */
+  ready(timeoutMs: number): Promise<void>;
   stop(): void;
 }
 
@@ -43,6 +45,7 @@ export function startOvsdbMonitor(options: OvsdbMonitorOptions): OvsdbMonitor {
   let connection: OvsdbConnection | undefined;
   let attempt = 0;
   let timer: NodeJS.Timeout | undefined;
+  const readyWaiters: (() => void)[] = [];
   const cfgWaiters = new Set<{ cfg: number; resolve: () => void }>();
   const wakeCfgWaiters = () => {
     const cur = replica.curCfg();
@@ -75,6 +78,7 @@ export function startOvsdbMonitor(options: OvsdbMonitorOptions): OvsdbMonitor {
       const changed = replica.apply(initial as TableUpdates);
       synced = true;
       attempt = 0;
+      for (const resolve of readyWaiters.splice(0)) resolve();
       options.onChange(changed);
     } catch (e) {
       options.log.warn({ err: e, db: options.db }, 'cannot monitor the OVS database yet; retrying');
@@ -88,6 +92,13 @@ export function startOvsdbMonitor(options: OvsdbMonitorOptions): OvsdbMonitor {
 
   return {
     observed: () => (synced ? replica.observed() : undefined),
+    ready(timeoutMs) {
+      if (synced || !path) return Promise.resolve();
+      return new Promise((resolve) => {
+        const timeout = setTimeout(resolve, timeoutMs);
+        readyWaiters.push(() => { clearTimeout(timeout); resolve(); });
+      });
+    },
     async sync() {
       if (!synced || !connection) return undefined;
       try {
