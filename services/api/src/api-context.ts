@@ -4,6 +4,7 @@ import type { BusNames } from '@netfleet/bus/names';
 import type { Database } from '@netfleet/eventstore/database';
 import type { Logger } from '@netfleet/log/logger';
 import type { HostConsumers } from './bus/host-consumers';
+import type { NatsAuthFile } from './bus/nats-auth-file';
 import type { OutboxRelay } from './bus/outbox-relay';
 import type { ViewWatcher } from './view-watcher';
 
@@ -19,6 +20,8 @@ export interface ApiContext {
   relay: OutboxRelay;
   watcher: ViewWatcher;
   hostConsumers: HostConsumers;
+  /** Set when the API maintains nats-server's per-host auth include. */
+  natsAuth?: NatsAuthFile;
   now: () => Date;
   newId: () => string;
 }

@@ -12,6 +12,7 @@ import { answerDesiredState } from './bus/desired-state-responder';
 import { EventRecorder } from './bus/event-recorder';
 import { autostartNetworks } from './commands/autostart-networks';
 import { HostConsumers } from './bus/host-consumers';
+import { natsAuthFile } from './bus/nats-auth-file';
 import { OutboxRelay } from './bus/outbox-relay';
 import { dryRunRoutes } from './liveness/dry-run';
 import { LivenessTracker, type LivenessOptions } from './liveness/liveness-tracker';
@@ -20,6 +21,11 @@ import { ViewWatcher } from './view-watcher';
 export interface ApiServerConfig {
   databaseUrl: string;
   natsUrl: string;
+  /** The API's own NATS login, when nats-server requires one (deploy/nats). */
+  natsUser?: string;
+  natsPassword?: string;
+  /** Where to keep nats-server's per-host auth include, with the API user's bcrypt hash. */
+  natsAuthFile?: { path: string; apiPasswordHash: string };
   namespace: string;
   host: string;
   port: number;
@@ -47,7 +53,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     if (applied.length > 0) log.info({ migrations: applied.map((m) => m.migrationName) }, 'migrated the event store');
 
     const names = busNames(config.namespace);
-    const nc = await connectBus({ servers: config.natsUrl, name: 'netfleet-api' });
+    const nc = await connectBus({ servers: config.natsUrl, name: 'netfleet-api', ...(config.natsUser ? { user: config.natsUser, pass: config.natsPassword ?? '' } : {}) });
     closers.push(() => nc.drain());
     const jsm = await setUpBus(nc, names);
 
@@ -57,7 +63,10 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     await watcher.start();
     closers.push(() => watcher.stop());
     const hostConsumers = new HostConsumers(jsm, names);
-    const ctx: ApiContext = { db, databaseUrl: config.databaseUrl, nc, jsm, names, log, relay, watcher, hostConsumers, now: () => new Date(), newId: randomUUID };
+    const natsAuth = config.natsAuthFile && config.natsUser
+      ? natsAuthFile(config.natsAuthFile.path, { user: config.natsUser, passwordHash: config.natsAuthFile.apiPasswordHash }, names, db, log)
+      : undefined;
+    const ctx: ApiContext = { ...(natsAuth ? { natsAuth } : {}), db, databaseUrl: config.databaseUrl, nc, jsm, names, log, relay, watcher, hostConsumers, now: () => new Date(), newId: randomUUID };
 
     const recorder = new EventRecorder(nc, db, names, log.child({ component: 'recorder' }), (message) => autostartNetworks(ctx, message));
     await recorder.start();

@@ -17,6 +17,9 @@ try {
   const server = await startApiServer({
     databaseUrl: env['NETFLEET_PG_URL'] ?? DEFAULT_DATABASE_URL,
     natsUrl: env['NETFLEET_NATS_URL'] ?? DEFAULT_NATS_URL,
+    ...(env['NETFLEET_NATS_USER'] ? { natsUser: env['NETFLEET_NATS_USER'], natsPassword: env['NETFLEET_NATS_PASSWORD'] ?? '' } : {}),
+    ...(env['NETFLEET_NATS_AUTH_FILE'] && env['NETFLEET_NATS_API_PASSWORD_HASH']
+      ? { natsAuthFile: { path: env['NETFLEET_NATS_AUTH_FILE'], apiPasswordHash: env['NETFLEET_NATS_API_PASSWORD_HASH'] } } : {}),
     namespace: env['NETFLEET_NAMESPACE'] ?? 'netfleet',
     host: env['NETFLEET_API_HOST'] ?? '127.0.0.1',
     port: Number(env['NETFLEET_API_PORT'] ?? 8080),

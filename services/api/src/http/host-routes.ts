@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isValidHostName } from '@netfleet/bus/names';
+import { issueHostCredentials } from '@netfleet/bus/credentials/host-password';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import { streamIds } from '@netfleet/events/event-envelope';
 import { HostEventType } from '@netfleet/events/host-events';
@@ -23,10 +24,13 @@ export async function hostRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
   });
 
   app.post('/v1/hosts', {
-    schema: { body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string' }, labels: labelsSchema } } },
-  }, async (request: FastifyRequest<{ Body: { name: string; labels?: Record<string, string> } }>, reply) => {
+    schema: { body: { type: 'object', required: ['name'], additionalProperties: false, properties: {
+      name: { type: 'string' }, labels: labelsSchema,
+      rotateCredentials: { type: 'boolean', default: false, description: 'issue new NATS credentials even if the host has some' },
+    } } },
+  }, async (request: FastifyRequest<{ Body: { name: string; labels?: Record<string, string>; rotateCredentials: boolean } }>, reply) => {
     requireRole(request.principal, Role.Admin);
-    const { name, labels = {} } = request.body;
+    const { name, labels = {}, rotateCredentials } = request.body;
     if (!isValidHostName(name)) throw new NetfleetError('NF_HOST_INVALID', `host name '${name}' is not valid: use 1-64 letters, digits, '-' or '_'`, { host: name });
     const correlationId = randomUUID();
     await appendToStream(ctx.db, {
@@ -37,6 +41,23 @@ export async function hostRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
       }],
     });
     await ctx.hostConsumers.ensure([name]);
-    return reply.status(201).send({ name, labels });
+    const nats = await issueCredentialsOnce(ctx, name, rotateCredentials);
+    return reply.status(201).send({ name, labels, ...(nats ? { nats } : {}) });
   });
+}
+
+/**
+ * A host's agent gets its own NATS user, allowed only its own subjects (deploy/nats). The
+ * password is returned once; only its bcrypt hash is kept, for the NATS auth config.
+ */
+async function issueCredentialsOnce(ctx: ApiContext, host: string, rotate: boolean): Promise<{ user: string; password: string; inboxPrefix: string } | undefined> {
+  const existing = await ctx.db.selectFrom('host_credentials').select('host').where('host', '=', host).executeTakeFirst();
+  if (existing && !rotate) return undefined;
+  const credentials = await issueHostCredentials(ctx.names, host);
+  await ctx.db.insertInto('host_credentials')
+    .values({ host, nats_user: credentials.user, password_hash: credentials.passwordHash })
+    .onConflict((oc) => oc.column('host').doUpdateSet({ nats_user: credentials.user, password_hash: credentials.passwordHash, issued_at: new Date() }))
+    .execute();
+  await ctx.natsAuth?.write();
+  return { user: credentials.user, password: credentials.password, inboxPrefix: credentials.inboxPrefix };
 }
