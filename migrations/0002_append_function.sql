@@ -17,7 +17,8 @@ CREATE INDEX events_host_network ON events ((data->>'network'), position) WHERE 
 -- p_views:    [{kind: 'network'|'host', name, doc (null: delete), expected (the position the caller
 --             read the document at; null: the caller saw no document)}]
 -- p_outbox:   [{msgId, subject, payload}]
--- Returns one row per event, or no rows when every event id is already in the log (a retry).
+-- Returns one row per event, or no rows when every event id is already in the log (a retry; a
+-- retry racing its original may instead fail on the event_id key, which the caller reads alike).
 -- Raises NFCON when the stream is not at p_expected, NFVIE when a view document moved since the
 -- caller read it (the caller re-reads, re-folds and tries again).
 CREATE FUNCTION netfleet_append(p_stream text, p_expected integer, p_events jsonb, p_views jsonb,
@@ -27,16 +28,20 @@ LANGUAGE plpgsql AS $$
 DECLARE
   v_count     integer := jsonb_array_length(p_events);
   v_current   integer;
+  v_ids       uuid[];
   v_positions bigint[];
   v_last      bigint;
   v_view      jsonb;
   v_expected  bigint;
 BEGIN
-  IF (SELECT count(*) FROM events WHERE event_id IN (SELECT (e->>'eventId')::uuid FROM jsonb_array_elements(p_events) e)) = v_count THEN
-    RETURN;
-  END IF;
   SELECT coalesce(max(stream_version), 0) INTO v_current FROM events WHERE stream_id = p_stream;
   IF v_current <> p_expected THEN
+    -- A retry of an append that went through finds the stream moved by itself: not a conflict.
+    -- Checked only here, off the hot path (an array, so the event_id index is always probed).
+    v_ids := ARRAY(SELECT (e->>'eventId')::uuid FROM jsonb_array_elements(p_events) e);
+    IF (SELECT count(*) FROM events WHERE event_id = ANY(v_ids)) = v_count THEN
+      RETURN;
+    END IF;
     RAISE EXCEPTION 'stream % is at version %, not %', p_stream, v_current, p_expected
       USING ERRCODE = 'NFCON', DETAIL = v_current::text;
   END IF;
