@@ -20,9 +20,13 @@ export function registerQueryCommands(program: Command, client: () => ApiClient,
     .option('--inactive', 'only inactive networks')
     .option('--host <name>', 'only networks placed on this host')
     .option('--json', 'print JSON')
-    .action(async (opts: { all?: boolean; inactive?: boolean; host?: string; json?: boolean }) => {
-      const { networks } = await client().get<{ networks: NetworkJson[] }>(`/v1/networks${opts.host ? `?host=${encodeURIComponent(opts.host)}` : ''}`);
-      const shown = networks.filter((n) => (opts.inactive ? !n.active : opts.all || n.active));
+    .option('--at <when>', 'the fleet as it was at a log position or an ISO-8601 time')
+    .action(async (opts: { all?: boolean; inactive?: boolean; host?: string; json?: boolean; at?: string }) => {
+      const { networks } = opts.at === undefined
+        ? await client().get<{ networks: NetworkJson[] }>(`/v1/networks${opts.host ? `?host=${encodeURIComponent(opts.host)}` : ''}`)
+        : await client().get<{ networks: NetworkJson[] }>(`/v1/fleet?at=${encodeURIComponent(opts.at)}`);
+      const shown = networks.filter((n) => (opts.inactive ? !n.active : opts.all || n.active))
+        .filter((n) => opts.at === undefined || !opts.host || n.hosts.includes(opts.host) || n.perHost[opts.host] !== undefined);
       if (opts.json) { io.out(toJson(shown)); return; }
       io.out(formatTable(['Name', 'State', 'Autostart', 'Persistent', 'Hosts'], shown.map((n) => [
         n.name, n.active ? 'active' : 'inactive', n.autostart ? 'yes' : 'no', n.persistent ? 'yes' : 'no',
