@@ -8,6 +8,7 @@ import { networkRoutes } from './http/network-routes';
 import { eventStreamRoutes } from './http/event-stream-routes';
 import { hostRoutes } from './http/host-routes';
 import { tokenRoutes } from './http/token-routes';
+import { dashboardRoutes, isDashboardPath } from './http/dashboard-routes';
 
 export interface AppOptions {
   ctx: ApiContext;
@@ -36,7 +37,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onRequest', async (request) => {
-    if (request.url === '/healthz' || request.url === '/openapi.json') return;
+    if (request.url === '/healthz' || request.url === '/openapi.json' || isDashboardPath(request.url)) return;
     request.principal = await options.authenticate(request.headers.authorization);
   });
   await app.register(networkRoutes, { ctx: options.ctx });
@@ -44,5 +45,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(hostRoutes, { ctx: options.ctx });
   await app.register(eventStreamRoutes, { ctx: options.ctx });
   await app.register((await import('./admin/event-log-plugin')).eventLogRoutes, { ctx: options.ctx });
+  await app.register(dashboardRoutes, { ctx: options.ctx });
   return app;
 }

@@ -1,0 +1,68 @@
+import type { HostNetworkStatus, HostView, NetworkView } from '@netfleet/fleet/fleet-view';
+
+/** What one grid cell says about a network on a host. Each has a word as well as a colour. */
+export const CellState = {
+  Running: 'running',
+  Failed: 'failed',
+  Stopped: 'stopped',
+  Pending: 'pending',
+  Offline: 'offline',
+  Drifted: 'drifted',
+} as const;
+export type CellState = (typeof CellState)[keyof typeof CellState];
+export const CELL_STATES: readonly CellState[] = Object.values(CellState);
+
+export const CELL_LABEL: Record<CellState, string> = {
+  running: 'running', failed: 'failed', stopped: 'stopped', pending: 'pending',
+  offline: 'pending: host offline', drifted: 'drifted',
+};
+
+/** The connection of the datapath's controllers: all up, some down, or none configured/reported. */
+export type ControllerHealth = 'connected' | 'disconnected' | 'partial' | 'none';
+
+export interface Cell {
+  state: CellState;
+  controllers: ControllerHealth;
+  status: HostNetworkStatus | undefined;
+}
+
+/**
+ * The cell of a network on a host, or undefined when the network is not placed there (and the
+ * host has nothing left of it). Pure: a fold's view and the host's liveness in, words out.
+ */
+export function cellOf(network: NetworkView, host: string, hostView: HostView | undefined): Cell | undefined {
+  const status = network.perHost[host];
+  if (!status) {
+    if (!network.hosts.includes(host)) return undefined;
+    // Placed but never asked (a defined network not started yet).
+    return { state: CellState.Stopped, controllers: 'none', status };
+  }
+  return { state: stateOf(status, hostView), controllers: controllerHealth(status), status };
+}
+
+function stateOf(status: HostNetworkStatus, host: HostView | undefined): CellState {
+  if (status.observed === 'pending') return host && !host.online ? CellState.Offline : CellState.Pending;
+  // A drift the agent could not repair, or a drift that is the latest news about this cell.
+  if (status.lastDrift && (!status.lastDrift.repaired || status.lastDrift.at >= status.updatedAt) && status.observed === 'running') return CellState.Drifted;
+  return status.observed;
+}
+
+export function controllerHealth(status: HostNetworkStatus): ControllerHealth {
+  const list = status.controllers;
+  if (list.length === 0) return 'none';
+  const up = list.filter((c) => c.connected).length;
+  return up === list.length ? 'connected' : up === 0 ? 'disconnected' : 'partial';
+}
+
+/** A one-line description of a cell for its tooltip and screen readers. */
+export function describeCell(network: string, host: string, cell: Cell): string {
+  const s = cell.status;
+  const parts = [`${network} on ${host}: ${CELL_LABEL[cell.state]}`];
+  if (s) {
+    parts.push(`desired ${s.desired}`, `generation ${s.appliedGeneration ?? '–'}/${s.generation}`);
+    for (const c of s.controllers) parts.push(`controller ${c.target} ${c.connected ? 'connected' : 'disconnected'}${c.lastError ? ` (${c.lastError})` : ''}`);
+    if (s.lastError) parts.push(`error: ${s.lastError}`);
+    if (s.lastDrift) parts.push(`drift${s.lastDrift.repaired ? ' (repaired)' : ''}: ${s.lastDrift.differences.join('; ')}`);
+  }
+  return parts.join(' · ');
+}
