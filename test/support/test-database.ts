@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { createDatabase, type Database } from '@netfleet/eventstore/database';
 import { createDatabaseIfMissing, dropDatabase, withDatabase } from '@netfleet/eventstore/database-admin';
 import { migrateToLatest } from '@netfleet/eventstore/migrate';
+import { testDatabaseName } from './test-names';
 
 /** The PostgreSQL server tests make their databases on (trust auth on loopback here). */
 export const PG_SERVER = process.env['NETFLEET_PG_URL'] ? withDatabase(process.env['NETFLEET_PG_URL'], 'postgres') : 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -13,7 +13,7 @@ export interface TestDatabase { name: string; url: string; db: Database; drop():
  * parallel files and leftovers of earlier runs never collide.
  */
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const name = `nf_test_${randomBytes(6).toString('hex')}`;
+  const name = testDatabaseName();
   await createDatabaseIfMissing(PG_SERVER, name);
   const url = withDatabase(PG_SERVER, name);
   const db = createDatabase(url);

@@ -10,6 +10,7 @@ import { freePort } from '@netfleet/ovs-sandbox/free-port';
 import { startOvsSandbox, type OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
 import { startTestController, type TestController } from '@netfleet/ovs-sandbox/test-controller';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { testNamespace } from './test-names';
 
 export const NATS_URL = process.env['NETFLEET_NATS_URL'] ?? DEFAULT_NATS_URL;
 
@@ -46,7 +47,7 @@ export async function startTestFleet(hostNames: string[] = ['hv1', 'hv2', 'hv3']
   try {
     const database = await createTestDatabase({ migrate: false });
     cleanups.push(() => database.drop());
-    const names = busNames(`nft_${randomBytes(5).toString('hex')}`);
+    const names = busNames(testNamespace());
     cleanups.push(async () => {
       const nc = await connectBus({ servers: NATS_URL, name: 'test-cleanup' });
       await deleteStreams(await jetstreamManager(nc), names);
