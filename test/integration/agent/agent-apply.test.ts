@@ -1,7 +1,8 @@
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, encodeJson } from '@netfleet/bus/nats';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
+import { eventually } from '../../support/ovs-host-test';
 import { NATS_URL } from '../../support/test-fleet';
 import { AgentFleet, ovsDatapathXml } from './agent-harness';
 
@@ -71,15 +72,19 @@ describe('agent - apply through the agent', () => {
     } finally {
       await nc.close();
     }
-    // Each command is answered with the host's current truth: the latest generation, running.
-    await fleet.until(async () => {
-      const answers = (await fleet.events('h1')).filter((e) => e.position > after && e.data['network'] === 'redeliver');
-      return answers.length >= 2 ? answers : undefined;
-    }, 10_000, 'two answers');
-    const answers = (await fleet.events('h1')).filter((e) => e.position > after && e.data['network'] === 'redeliver');
-    expect(answers.map((e) => [e.type, e.data['generation']])).toEqual([
-      ['NetworkStartedOnHost', view.generation], ['NetworkStartedOnHost', view.generation],
-    ]);
+    // Both commands are consumed (acked only after their pass reported) …
+    const jsm = await jetstreamManager(fleet.api.ctx.nc);
+    await eventually(async () => {
+      const info = await jsm.consumers.info(fleet.names.commandStream, fleet.names.agentConsumer('h1'));
+      return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
+    }, 10_000, 'both commands acked');
+    // … and answered (one pass may answer both) with the host's current truth: the latest
+    // generation, running — never the stale "stopped".
+    const answers = await fleet.until(async () => {
+      const found = (await fleet.events('h1')).filter((e) => e.position > after && e.data['network'] === 'redeliver');
+      return found.length > 0 ? found : undefined;
+    }, 10_000, 'an answer');
+    for (const e of answers) expect([e.type, e.data['generation']]).toEqual(['NetworkStartedOnHost', view.generation]);
     expect(await h.vsctl('get', 'bridge', 'dpre', '_uuid')).toBe(uuid);
   });
 });
