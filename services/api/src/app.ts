@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import type { ApiContext } from './api-context';
 import type { Authenticator, Principal } from './auth/authenticate';
 import './auth/request-principal';
+import { eventLogRoutes } from './admin/event-log-plugin';
 import { installErrorHandler } from './http/error-handler';
 import { networkRoutes } from './http/network-routes';
 import { eventStreamRoutes } from './http/event-stream-routes';
@@ -44,7 +45,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes, { ctx: options.ctx });
   await app.register(hostRoutes, { ctx: options.ctx });
   await app.register(eventStreamRoutes, { ctx: options.ctx });
-  await app.register((await import('./admin/event-log-plugin')).eventLogRoutes, { ctx: options.ctx });
+  await app.register(eventLogRoutes, { ctx: options.ctx });
   await app.register(dashboardRoutes, { ctx: options.ctx });
   return app;
 }
