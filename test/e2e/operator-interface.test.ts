@@ -123,6 +123,11 @@ describe('operator interface', () => {
     });
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as { message: string }).message).toMatch(/changed since version 1/);
+    const staleByEtag = await fetch(`${fleet.apiUrl}/v1/networks`, {
+      method: 'POST', headers: { authorization: `Bearer ${tokens.operator}`, 'content-type': 'application/json', 'if-match': '"1"' },
+      body: JSON.stringify({ xml: await readFile(file, 'utf8') }),
+    });
+    expect(staleByEtag.status).toBe(409);
   });
 
   it('roles: viewers look, operators act, admins manage tokens and hosts; refusals record nothing', async () => {

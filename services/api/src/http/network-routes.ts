@@ -64,9 +64,13 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
 
   app.post('/v1/networks', { schema: { body: definitionBody } }, async (request: FastifyRequest<{ Body: DefinitionBody }>, reply) => {
     requireRole(request.principal, Role.Operator);
+    // The version a redefinition is based on: the body's expectedVersion, or If-Match with the
+    // ETag GET …/xml answered (optimistic concurrency either way).
+    const ifMatch = /^"?(\d+)"?$/.exec(String(request.headers['if-match'] ?? ''))?.[1];
+    const expectedVersion = request.body.expectedVersion ?? (ifMatch !== undefined ? Number(ifMatch) : undefined);
     const result = await executeNetworkCommand(ctx, {
       ...commonOf(request, request.body.comment),
-      ...(request.body.expectedVersion !== undefined ? { expectedVersion: request.body.expectedVersion } : {}),
+      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
       command: await definitionCommand(ctx, 'DefineNetwork', request.body),
     });
     return reply.status(result.duplicate ? 200 : 201).send(await answer(ctx, result));

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { Connection } from '../connection';
 import { followEvents, type StreamedEvent } from '../event-stream-client';
+import { virshTime } from '../output/virsh-time';
 import type { CliIo } from './cli-io';
 
 /** virsh's lifecycle event names for the network-level events. */
@@ -12,11 +13,6 @@ const LIFECYCLE: Record<string, string> = {
 const HOST_LIFECYCLE: Record<string, string> = {
   NetworkStartedOnHost: 'Started', NetworkStoppedOnHost: 'Stopped', NetworkFailedOnHost: 'Failed',
 };
-
-/** `2026-11-28 06:00:00.123+0000`, as virsh --timestamp prints. */
-export function virshTimestamp(iso: string): string {
-  return `${iso.replace('T', ' ').replace(/Z$/, '').slice(0, 23)}+0000`;
-}
 
 /** One event as virsh net-event prints it, or undefined when it is not a lifecycle event. */
 export function describeEvent(event: StreamedEvent, all: boolean): string | undefined {
@@ -55,7 +51,7 @@ export function registerEventCommand(program: Command, connection: () => Connect
         const text = describeEvent(event, Boolean(opts.all || opts.json));
         if (text === undefined) return true;
         count += 1;
-        io.out(opts.json ? `${JSON.stringify(event)}\n` : `${opts.timestamp ? `${virshTimestamp(event.metadata.occurredAt)}: ` : ''}${text}\n`);
+        io.out(opts.json ? `${JSON.stringify(event)}\n` : `${opts.timestamp ? `${virshTime(event.metadata.occurredAt)}: ` : ''}${text}\n`);
         return Boolean(opts.loop);
       }, abort.signal);
       clearTimeout(timer);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ApiClient } from '../api-client';
+import { virshTime } from '../output/virsh-time';
 
 interface Io { out: (text: string) => void }
 
@@ -50,10 +51,4 @@ export function formatHistory(entries: HistoryEntryJson[]): string {
     if (e.diff) for (const line of e.diff.trimEnd().split('\n')) lines.push(`     ${line}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** `2026-11-28 06:00:00.123+0000`, as virsh net-event --timestamp prints it. */
-function virshTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().replace('T', ' ').replace('Z', '')}+0000`;
 }
