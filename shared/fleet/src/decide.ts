@@ -3,30 +3,24 @@ import { NetworkEventType, type NetworkEventData } from '@netfleet/events/networ
 import type { NetworkView } from './fleet-view';
 import { xmlDiff } from './xml-diff';
 
-/** Operator commands about one network (imperative). The API parses XML before deciding. */
+/** What a definition command carries, once the API has parsed and validated the XML. */
+export interface NetworkDefinition {
+  name: string;
+  uuid: string;
+  networkType: 'bridge' | 'ovs-datapath';
+  /** Canonical XML of the new definition. */
+  xml: string;
+  /** The OVS bridge the network needs on each host (datapath name or bridge name), if any. */
+  bridge?: string;
+  /** Placement; empty on a redefinition keeps the current one. */
+  hosts: string[];
+}
+
+/** Operator commands about one network (imperative). */
 export type NetworkCommand =
-  | {
-      type: 'DefineNetwork';
-      name: string;
-      uuid: string;
-      networkType: 'bridge' | 'ovs-datapath';
-      /** Canonical XML of the new definition. */
-      xml: string;
-      /** The OVS bridge the network needs on each host (datapath name or bridge name), if any. */
-      bridge?: string;
-      /** Placement; empty on a redefinition keeps the current one. */
-      hosts: string[];
-    }
-  | {
-      /** net-create: a transient network, defined and started at once, gone once destroyed. */
-      type: 'CreateNetwork';
-      name: string;
-      uuid: string;
-      networkType: 'bridge' | 'ovs-datapath';
-      xml: string;
-      bridge?: string;
-      hosts: string[];
-    }
+  | ({ type: 'DefineNetwork' } & NetworkDefinition)
+  /** net-create: a transient network, defined and started at once, gone once destroyed. */
+  | ({ type: 'CreateNetwork' } & NetworkDefinition)
   | { type: 'StartNetwork'; name: string }
   | { type: 'DestroyNetwork'; name: string }
   /** `destroyFirst`: stop it where it runs, then undefine (net-undefine --destroy). */
