@@ -62,7 +62,7 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
     return reply.type('application/xml').header('etag', `"${view.version}"`).send(view.xml);
   });
 
-  app.post('/v1/networks', { schema: { body: definitionBody } }, async (request: FastifyRequest<{ Body: DefinitionBody }>, reply) => {
+  app.post('/v1/networks', { schema: { body: definitionBody, querystring: waitQuery } }, async (request: FastifyRequest<{ Body: DefinitionBody; Querystring: WaitQuery }>, reply) => {
     requireRole(request.principal, Role.Operator);
     // The version a redefinition is based on: the body's expectedVersion, or If-Match with the
     // ETag GET …/xml answered (optimistic concurrency either way).
@@ -73,7 +73,8 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
       ...(expectedVersion !== undefined ? { expectedVersion } : {}),
       command: await definitionCommand(ctx, 'DefineNetwork', request.body),
     });
-    return reply.status(result.duplicate ? 200 : 201).send(await answer(ctx, result));
+    // Redefining a running network re-applies it on its hosts: --wait waits for them.
+    return respond(ctx, request, reply, result, result.duplicate ? 200 : 201);
   });
 
   app.post('/v1/networks/create', { schema: { body: definitionBody, querystring: waitQuery } }, async (request: FastifyRequest<{ Body: DefinitionBody; Querystring: WaitQuery }>, reply) => {

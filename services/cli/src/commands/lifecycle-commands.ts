@@ -19,12 +19,12 @@ const path = (name: string, rest = '') => `/v1/networks/${encodeURIComponent(nam
 
 /** The verbs that change a network: net-define/create/start/destroy/undefine/autostart/place. */
 export function registerLifecycleCommands(program: Command, client: () => ApiClient, io: CliIo): void {
-  withPlacement(program.command('net-define').argument('<file>', 'network XML file').description('define (but do not start) a network, or redefine an existing one'))
+  withWait(withPlacement(program.command('net-define').argument('<file>', 'network XML file').description('define (but do not start) a network, or redefine an existing one (a running one is re-applied on its hosts)')))
     .option('--comment <text>', 'why (recorded in the history)')
-    .option('--json', 'print JSON')
-    .action(async (file: string, opts: PlacementOptions & { comment?: string; json?: boolean }) => {
-      const answer = await client().post<CommandAnswerJson>('/v1/networks', { xml: await readXmlFile(file), ...placementOf(opts), ...(opts.comment ? { comment: opts.comment } : {}) });
-      io.out(opts.json ? `${JSON.stringify(answer, null, 2)}\n` : `Network ${answer.network} defined from ${file}\n`);
+    .action(async (file: string, opts: PlacementOptions & WaitOptions & { comment?: string }) => {
+      const body = { xml: await readXmlFile(file), ...placementOf(opts), ...(opts.comment ? { comment: opts.comment } : {}) };
+      const answer = await sendAndWait(client(), io, 'POST', '/v1/networks', body, opts);
+      printAnswer(io, answer, `Network ${answer.network} defined from ${file}`, { ...opts, wait: Boolean(opts.wait && answer.hosts.length > 0) });
     });
 
   withWait(withPlacement(program.command('net-create').argument('<file>', 'network XML file').description('create and start a transient network (gone once destroyed)')))
