@@ -7,6 +7,7 @@ export function DiffView({ diff, label }: { diff: string; label: string }) {
   return (
     <div class="table-wrap">
       <table class="diff" aria-label={label} data-testid="diff">
+        <colgroup><col class="ln-col" /><col /><col class="ln-col" /><col /></colgroup>
         <thead><tr><th scope="col" colSpan={2}>Before</th><th scope="col" colSpan={2}>After</th></tr></thead>
         <tbody>
           {rows.map((row, i) => row.kind === 'hunk'

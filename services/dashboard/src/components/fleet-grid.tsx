@@ -112,7 +112,7 @@ export function FleetGrid({ networks, hosts, hostByName, past }: FleetGridProps)
           title={cell ? describeCell(network.name, host.name, cell) : `${network.name} is not placed on ${host.name}`}
           data-network={network.name} data-host={host.name} data-state={cell?.state ?? 'none'}
           onClick={() => { setActive({ row: r, col: c }); if (cell) location.hash = networkHref(network.name); }}>
-          {cell ? <><span class="state-text">{CELL_LABEL[cell.state]}</span>{cell.controllers !== 'none' && <span class={`ctl ctl-${cell.controllers}`}>{CONTROLLER_TEXT[cell.controllers]}</span>}</> : <span class="sr-only">not placed</span>}
+          {cell ? <><span class="state-text">{CELL_LABEL[cell.state]}</span>{cell.controllers !== 'none' && <span class={`ctl ctl-${cell.controllers}`}>{CONTROLLER_TEXT[cell.controllers]}</span>}{cell.driftRepaired && <span class="drift-mark"> · drift fixed</span>}</> : <span class="sr-only">not placed</span>}
         </div>,
       );
     }

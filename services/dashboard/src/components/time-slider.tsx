@@ -81,7 +81,7 @@ export function TimeSlider({ api, livePosition, past, onPast }: { api: ApiClient
         <input id="time-slider" type="range" min={0} max={STEPS} step={1} value={value} disabled={start === undefined}
           aria-valuetext={value >= STEPS ? 'now (live)' : formatTime(timeOf(value))} data-testid="time-slider"
           onInput={(e) => onSlide(Number(e.currentTarget.value))} />
-        <output for="time-slider" class="slider-value">{value >= STEPS ? 'now (live)' : formatTime(timeOf(value))}</output>
+        <output for="time-slider" class="slider-value">{value < STEPS ? formatTime(timeOf(value)) : past ? past.label : 'now (live)'}</output>
         <button type="button" onClick={backToNow} disabled={!past && value >= STEPS}>Back to now</button>
       </div>
       <form class="jump" onSubmit={onJump}>
@@ -93,7 +93,7 @@ export function TimeSlider({ api, livePosition, past, onPast }: { api: ApiClient
       {error && <p class="error" role="alert">{error}</p>}
       {past && (
         <p class="past-banner" role="status" data-testid="past-banner" data-position={past.position}>
-          <strong>The past:</strong> the fleet as it was at {past.label} (log position {past.position}). Live changes are not shown here.
+          <strong>The past:</strong> the fleet as it was at {past.label}{past.label.startsWith('log position') ? '' : ` (log position ${past.position})`}. Live changes are not shown here.
         </p>
       )}
     </section>

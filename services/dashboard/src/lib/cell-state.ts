@@ -23,6 +23,8 @@ export type ControllerHealth = 'connected' | 'disconnected' | 'partial' | 'none'
 export interface Cell {
   state: CellState;
   controllers: ControllerHealth;
+  /** The latest news of this cell is a drift the agent found and repaired (it runs as desired). */
+  driftRepaired: boolean;
   status: HostNetworkStatus | undefined;
 }
 
@@ -35,15 +37,16 @@ export function cellOf(network: NetworkView, host: string, hostView: HostView | 
   if (!status) {
     if (!network.hosts.includes(host)) return undefined;
     // Placed but never asked (a defined network not started yet).
-    return { state: CellState.Stopped, controllers: 'none', status };
+    return { state: CellState.Stopped, controllers: 'none', driftRepaired: false, status };
   }
-  return { state: stateOf(status, hostView), controllers: controllerHealth(status), status };
+  const driftRepaired = !!status.lastDrift?.repaired && status.lastDrift.at >= status.updatedAt;
+  return { state: stateOf(status, hostView), controllers: controllerHealth(status), driftRepaired, status };
 }
 
 function stateOf(status: HostNetworkStatus, host: HostView | undefined): CellState {
   if (status.observed === 'pending') return host && !host.online ? CellState.Offline : CellState.Pending;
-  // A drift the agent could not repair, or a drift that is the latest news about this cell.
-  if (status.lastDrift && (!status.lastDrift.repaired || status.lastDrift.at >= status.updatedAt) && status.observed === 'running') return CellState.Drifted;
+  // A drift the agent could not repair: OVS differs from the definition.
+  if (status.lastDrift && !status.lastDrift.repaired && status.observed === 'running') return CellState.Drifted;
   return status.observed;
 }
 
