@@ -141,8 +141,10 @@ async function seed(db: Parameters<typeof appendToStream>[0], log: (line: string
       event('NetworkStarted', { name, hosts: hostsOf(n) }),
     ]);
   });
-  // Each host reports every network it runs: started at generation 2, controller connected.
-  await parallel(hosts, 8, (h) => {
+  // Each host reports every network it runs: started at generation 2, controller connected. One
+  // host at a time: concurrent appends whose view documents overlap can deadlock in PostgreSQL
+  // (netfleet_append updates them in event order, and appendToStream does not retry 40P01).
+  await parallel(hosts, 1, (h) => {
     const mine = networks.filter((n) => hostsOf(n).includes(h));
     return append(`host:${h}`, mine.flatMap((n) => [
       event('NetworkStartedOnHost', { host: h, network: networkName(n), generation: 2, bridge: `dp${pad(n, 4)}`, warnings: [] }, `host:${h}`),

@@ -23,6 +23,14 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm install --no-audit --no-fund --loglevel=error >&2 || die "npm install failed (see above). Check that the npm registry is reachable."
 fi
 
+# --- The dashboard (served by the API at /): built when dist is missing or older than its sources -
+dash=services/dashboard
+if [ -d $dash ] && { [ ! -f $dash/dist/index.html ] ||
+     [ -n "$(find $dash/src $dash/index.html $dash/vite.config.ts $dash/package.json -newer $dash/dist/index.html -print -quit)" ]; }; then
+  say "building the dashboard"
+  npm run build -w @netfleet/dashboard --silent >&2 || die "building the dashboard failed (see above); run: npm run build -w @netfleet/dashboard"
+fi
+
 # --- Debian packages ---------------------------------------------------------------------------
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -49,6 +57,9 @@ command -v ovs-testcontroller >/dev/null || need+=(openvswitch-testcontroller)
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 if ! port_open "$PG_HOST" "$PG_PORT" && ! command -v pg_ctlcluster >/dev/null; then need+=(postgresql); fi
 if ! port_open $NATS_HOST $NATS_PORT && ! command -v nats-server >/dev/null; then need+=(nats-server); fi
+# Debian's Chromium, for the dashboard's browser tests and bench (playwright-core drives it; no
+# browser is ever downloaded). Only for npm test / npm run bench / npm run bootstrap, not the fleet.
+case "${npm_lifecycle_event:-bootstrap}" in test|bench|bootstrap) [ -x /usr/bin/chromium ] || need+=(chromium) ;; esac
 [ ${#need[@]} = 0 ] || apt_install "${need[@]}"
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
