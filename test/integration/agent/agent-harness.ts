@@ -55,7 +55,7 @@ export class AgentFleet {
       fleet.api = await startApiServer({
         databaseUrl: fleet.database.url, natsUrl: NATS_URL, namespace: fleet.names.namespace, host: '127.0.0.1', port: 0,
         tokens: [{ actor: 'alice', role: 'admin', token: fleet.token }], log: silentLogger(),
-        liveness: { offlineAfterMs: options.offlineAfterMs ?? 1500, checkIntervalMs: 200 },
+        liveness: { offlineAfterMs: options.offlineAfterMs ?? 2500, checkIntervalMs: 200 },
       });
       fleet.cleanups.push(() => fleet.api.close());
       for (const name of hostNames) {

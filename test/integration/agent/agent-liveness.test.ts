@@ -54,7 +54,7 @@ describe('agent - liveness, --wait on offline hosts, --dry-run', () => {
     // Two more API instances beside the fleet's own, on the same database and bus.
     const others = await Promise.all([1, 2].map(() => startApiServer({
       databaseUrl: fleet.database.url, natsUrl: NATS_URL, namespace: fleet.names.namespace, host: '127.0.0.1', port: 0,
-      tokens: [], log: silentLogger(), liveness: { offlineAfterMs: 1500, checkIntervalMs: 100 },
+      tokens: [], log: silentLogger(), liveness: { offlineAfterMs: 2500, checkIntervalMs: 100 },
     })));
     try {
       const before = await fleet.lastPosition('h1');

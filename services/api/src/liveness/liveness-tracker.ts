@@ -8,6 +8,7 @@ import { HostEventType } from '@netfleet/events/host-events';
 import { appendToStream } from '@netfleet/eventstore/append';
 import type { Database } from '@netfleet/eventstore/database';
 import { listHostViews } from '@netfleet/eventstore/views';
+import type { HostView } from '@netfleet/fleet/fleet-view';
 import type { Logger } from '@netfleet/log/logger';
 import { livenessTransition } from './liveness-transition';
 
@@ -84,23 +85,37 @@ export class LivenessTracker {
     const views = new Map((await listHostViews(this.db)).map((h) => [h.name, h]));
     for (const host of hosts) {
       if (this.inFlight.has(host)) continue;
-      const lastSeenMs = this.lastSeen.get(host);
-      const view = views.get(host);
-      const transition = livenessTransition({ view, lastSeenMs, nowMs: this.now(), offlineAfterMs: this.offlineAfterMs, listeningSinceMs: this.listeningSince });
-      if (!transition) continue;
+      // A cheap first look over all hosts; record() decides again on a consistent read.
+      if (!this.transitionOf(views.get(host), host)) continue;
       this.inFlight.add(host);
       try {
-        await this.record(host, transition, lastSeenMs !== undefined ? new Date(lastSeenMs).toISOString() : view?.since ?? new Date(this.listeningSince).toISOString());
+        await this.record(host);
       } finally {
         this.inFlight.delete(host);
       }
     }
   }
 
-  private async record(host: string, transition: 'online' | 'offline', lastSeen: string): Promise<void> {
+  private transitionOf(view: HostView | undefined, host: string): 'online' | 'offline' | undefined {
+    return livenessTransition({ view, lastSeenMs: this.lastSeen.get(host), nowMs: this.now(), offlineAfterMs: this.offlineAfterMs, listeningSinceMs: this.listeningSince });
+  }
+
+  /**
+   * Reads the host stream's version FIRST, then its view (updated in the same transaction as
+   * every append), decides, and appends expecting that version: a view older than the version is
+   * impossible, and anything appended since the version was read makes the append conflict — so
+   * two instances never both record the same transition.
+   */
+  private async record(host: string): Promise<void> {
     const streamId = streamIds.host(host);
     const row = await this.db.selectFrom('events').select(sql<number>`coalesce(max(stream_version), 0)`.as('v')).where('stream_id', '=', streamId).executeTakeFirst();
     const version = Number(row?.v ?? 0);
+    const viewRow = await this.db.selectFrom('host_view').select('doc').where('name', '=', host).executeTakeFirst();
+    const view = viewRow?.doc as HostView | undefined;
+    const transition = this.transitionOf(view, host);
+    if (!transition) return;
+    const lastSeenMs = this.lastSeen.get(host);
+    const lastSeen = lastSeenMs !== undefined ? new Date(lastSeenMs).toISOString() : view?.since ?? new Date(this.listeningSince).toISOString();
     const type = transition === 'online' ? HostEventType.HostCameOnline : HostEventType.HostWentOffline;
     const data = transition === 'online' ? { host } : { host, lastSeen };
     try {
