@@ -173,5 +173,13 @@ describe('dashboard', () => {
     expect(refused.body['code']).toBe('NF_AUTH_FORBIDDEN');
     await viewerPage.close();
     expect(browser.errors).toEqual([]);
+
+    // The page itself needs no token; the data does, and nothing outside dist is served.
+    const page = await fetch(`${fleet.apiUrl}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect((await fetch(`${fleet.apiUrl}/v1/fleet`)).status).toBe(401);
+    const traversal = await fetch(`${fleet.apiUrl}/assets/..%2F..%2Fpackage.json`, { headers: { authorization: `Bearer ${fleet.token}` } });
+    expect(traversal.status).toBe(404);
   });
 });
