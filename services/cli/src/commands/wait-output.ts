@@ -28,19 +28,19 @@ export async function sendAndWait(client: ApiClient, io: CliIo, method: string, 
 /** Each host's outcome, as a table. */
 export function outcomesTable(answer: CommandAnswerJson): string {
   return formatTable(['Host', 'Outcome', 'Generation', 'Detail'], answer.hosts.map((h) => [
-    h.host, h.outcome === 'pending' ? 'pending (no answer)' : h.outcome, String(h.generation), h.error ?? h.warnings.join('; '),
+    h.host, h.outcome === 'pending' ? 'pending (no answer)' : h.outcome === 'offline' ? 'pending: host offline' : h.outcome, String(h.generation), h.error ?? h.warnings.join('; '),
   ]));
 }
 
-/** Names every host that failed or did not answer, and makes the exit status say so. */
+/** Names every host that failed, is offline or did not answer, and makes the exit status say so. */
 export function reportIncomplete(answer: CommandAnswerJson, timeout: number, io: CliIo): void {
   const failed = answer.hosts.filter((h) => h.outcome === 'failed');
-  const silent = answer.hosts.filter((h) => h.outcome === 'pending' || h.outcome === 'offline');
+  const offline = answer.hosts.filter((h) => h.outcome === 'offline');
+  const silent = answer.hosts.filter((h) => h.outcome === 'pending');
   for (const h of failed) io.err(`error: host ${h.host} failed: ${h.error ?? 'no detail'}\n`);
-  if (silent.length > 0) {
-    io.err(`error: no answer within ${timeout} s from ${silent.map((h) => `${h.host}${h.outcome === 'offline' ? ' (offline)' : ''}`).join(', ')}; the command stays recorded and those hosts apply it when they can\n`);
-  }
-  if (failed.length > 0 || silent.length > 0) io.setExitCode(1);
+  for (const h of offline) io.err(`error: host ${h.host} is offline; the command stays recorded and it applies it when it returns\n`);
+  if (silent.length > 0) io.err(`error: no answer within ${timeout} s from ${silent.map((h) => h.host).join(', ')}; the command stays recorded and those hosts apply it when they can\n`);
+  if (failed.length + offline.length + silent.length > 0) io.setExitCode(1);
 }
 
 /** The usual ending of a state-changing verb: a sentence, the per-host table with --wait, JSON with --json. */
