@@ -146,7 +146,9 @@ async function waitForApi(url: string, logFile: string): Promise<void> {
 /** Registers hv1..hv3 with their labels, unless they already are (a restart keeps history quiet). */
 async function registerHosts(apiUrl: string, token: string): Promise<void> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const known = (await (await fetch(`${apiUrl}/v1/hosts`, { headers })).json()) as { hosts: { name: string; registered: boolean; labels: Record<string, string> }[] };
+  const listed = await fetch(`${apiUrl}/v1/hosts`, { headers });
+  if (!listed.ok) throw new NetfleetError('NF_DEV_REGISTER', `could not list hosts: ${await listed.text()}`);
+  const known = (await listed.json()) as { hosts: { name: string; registered: boolean; labels: Record<string, string> }[] };
   for (const host of HOSTS) {
     const current = known.hosts.find((h) => h.name === host.name);
     if (current?.registered && JSON.stringify(current.labels) === JSON.stringify(host.labels)) continue;

@@ -32,8 +32,8 @@ describe('agent - liveness, --wait on offline hosts, --dry-run', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(cli.exitCode).toBe(1);
     expect(cli.stdout).toMatch(/h1\s+running/);
-    expect(cli.stdout).toMatch(/h2\s+offline/);
-    expect(cli.stderr).toMatch(/h2 \(offline\)/);
+    expect(cli.stdout).toMatch(/h2\s+pending: host offline/);
+    expect(cli.stderr).toMatch(/host h2 is offline; the command stays recorded/);
 
     // The command waits in h2's durable consumer: applied when the agent returns.
     const back = await fleet.lastPosition('h2');
