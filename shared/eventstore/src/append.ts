@@ -72,7 +72,10 @@ export async function appendToStream(db: Database, request: AppendRequest): Prom
       const code = pgCodeOf(e);
       const versionRace = code === 'NFCON' || isUniqueViolation(e, 'events_stream_id_stream_version_key');
       // 'any' appends race only with each other for the next version number: take the next one.
-      if (attempt < MAX_ATTEMPTS && (code === 'NFVIE' || (versionRace && request.expectedVersion === 'any'))) continue;
+      // A deadlock between appends writing overlapping view documents in different orders: one
+      // of them was rolled back whole, so it simply goes again.
+      const deadlock = code === '40P01';
+      if (attempt < MAX_ATTEMPTS && (code === 'NFVIE' || deadlock || (versionRace && request.expectedVersion === 'any'))) continue;
       if (isUniqueViolation(e, 'events_event_id_key')) return { events: [], outbox: [], duplicate: true };
       if (versionRace) {
         const actual = code === 'NFCON' ? Number((e as { detail?: string }).detail) : undefined;
