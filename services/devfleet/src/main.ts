@@ -162,6 +162,7 @@ function printUsage(fleet: { apiUrl: string; hosts: { name: string; ovsDb: strin
 netfleet dev fleet is up (Ctrl-C stops everything it started)
 
   API          ${fleet.apiUrl}   (token and coordinates in ${FLEET_FILE})
+  dashboard    ${fleet.apiUrl}/   (log in with the token from fleet.json)
   controller   ovs-testcontroller at ${fleet.controller.target}
 ${fleet.hosts.map((h) => `  ${h.name.padEnd(12)} agent on OVS ${h.ovsDb}`).join('\n')}
   logs         ${join(STATE_DIR, 'logs')}
