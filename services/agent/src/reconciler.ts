@@ -173,7 +173,12 @@ export class Reconciler {
    */
   private driftOf(plan: HostPlan, host: ObservedHost, asked: Set<string>): Omit<DriftFinding, 'repaired'>[] {
     const generationOf = (network: string, fallback: number) => this.deps.desired.get(network)?.generation ?? fallback;
-    const found: Omit<DriftFinding, 'repaired'>[] = plan.drift.map((d) => ({ network: d.network, bridge: d.bridge, generation: generationOf(d.network, 0), differences: d.what }));
+    // A bridge stamped with an older generation than the one desired is being updated (a
+    // redefinition), not repaired: only differences at the generation OVS already has are drift.
+    const stampedGeneration = (bridge: string) => Number(host.bridges.find((b) => b.name === bridge)?.externalIds[OwnershipMark.generation] ?? 0);
+    const found: Omit<DriftFinding, 'repaired'>[] = plan.drift
+      .filter((d) => stampedGeneration(d.bridge) >= generationOf(d.network, 0))
+      .map((d) => ({ network: d.network, bridge: d.bridge, generation: generationOf(d.network, 0), differences: d.what }));
     for (const op of plan.ops) {
       if (op.kind === 'add-bridge') {
         const network = op.externalIds[OwnershipMark.network] ?? '';

@@ -25,6 +25,20 @@ describe('agent - drift and ownership', () => {
     expect(view.perHost['h1']).toMatchObject({ observed: 'running', lastDrift: { differences: ['bridge dpgone missing (deleted outside netfleet); recreated'] } });
   });
 
+  it('redefining a running network updates its bridge without calling it drift', async () => {
+    const h = fleet.host('h1');
+    await fleet.defineAndStart(ovsDatapathXml('redef', 'dpredef', ' hwdesc="first"'), ['h1']);
+    const after = await fleet.lastPosition('h1');
+    const redefined = await fleet.http<{ complete: boolean; hosts: { outcome: string }[] }>('POST', '/v1/networks?wait=true&timeout=30', { xml: ovsDatapathXml('redef', 'dpredef', ' hwdesc="second"') });
+    expect(redefined.body).toMatchObject({ complete: true, hosts: [{ outcome: 'running' }] });
+    expect(await h.vsctl('get', 'bridge', 'dpredef', 'other_config:dp-desc')).toBe('second');
+    // The agent's reports are recorded in the order it sent them: once the stop is recorded, any
+    // drift it had reported about the redefinition would be too.
+    expect((await fleet.http('POST', '/v1/networks/redef/destroy?wait=true&timeout=30')).status).toBe(200);
+    const events = (await fleet.events('h1')).filter((e) => e.position > after && e.data['network'] === 'redef');
+    expect(events.map((e) => e.type)).toEqual(['NetworkStartedOnHost', 'NetworkStoppedOnHost']);
+  });
+
   it('a controller target changed by hand is restored, and the event says what was wrong', async () => {
     const h = fleet.host('h1');
     await fleet.defineAndStart(ovsDatapathXml('retarget', 'dprt', '', '<controller protocol="tcp" address="127.0.0.1" port="16601" maxbackoff="3000"/>'), ['h1']);
