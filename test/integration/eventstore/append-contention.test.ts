@@ -29,8 +29,8 @@ describe('event store: concurrent appends on the same view documents', () => {
     const networks = ['dl1', 'dl2', 'dl3', 'dl4'];
     const rounds = 15;
     await Promise.all([
-      (async () => { for (let i = 0; i < rounds; i++) await appendToStream(pools[0]!, { streamId: 'host:ha', expectedVersion: 'any', events: networks.map((n) => startedOnHost('ha', n, 2)) }); })(),
-      (async () => { for (let i = 0; i < rounds; i++) await appendToStream(pools[1]!, { streamId: 'host:hb', expectedVersion: 'any', events: [...networks].reverse().map((n) => startedOnHost('hb', n, 2)) }); })(),
+      (async () => { for (let i = 0; i < rounds; i++) await appendToStream(pools[0]!, { streamId: 'host:ha', expectedVersion: 'any', events: networks.map((n) => startedOnHost('ha', n, 2, 'c-ha')) }); })(),
+      (async () => { for (let i = 0; i < rounds; i++) await appendToStream(pools[1]!, { streamId: 'host:hb', expectedVersion: 'any', events: [...networks].reverse().map((n) => startedOnHost('hb', n, 2, 'c-hb')) }); })(),
     ]);
     const counts = await t.db.selectFrom('events').select(['stream_id', (eb) => eb.fn.countAll<number>().as('n')]).where('stream_id', 'in', ['host:ha', 'host:hb']).groupBy('stream_id').orderBy('stream_id').execute();
     expect(counts.map((c) => [c.stream_id, Number(c.n)])).toEqual([['host:ha', rounds * 4], ['host:hb', rounds * 4]]);
