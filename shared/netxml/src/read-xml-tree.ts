@@ -40,7 +40,7 @@ export function readXmlTree(xml: string): XmlNode {
   if (verdict !== true) {
     const { msg, line, col } = verdict.err;
     throw new NetworkXmlError(NetworkXmlErrorCode.Syntax, [
-      { path: '/', line, message: `XML error: ${msg} (line ${line}, column ${col})` },
+      { path: '/', line, message: `XML error: ${readableSyntaxMessage(msg)} (line ${line}, column ${col})` },
     ]);
   }
 
@@ -161,4 +161,19 @@ function lineOf(lineStarts: number[], index: number): number {
     else high = mid - 1;
   }
   return low + 1;
+}
+
+/**
+ * fast-xml-parser reports elements still open at the end of the document as a JSON dump of their
+ * names ("Invalid '[ \"network\", \"bad\" ]' found."); say it in words.
+ */
+export function readableSyntaxMessage(message: string): string {
+  const unclosed = /^Invalid '(\[[\s\S]*\])' found\.?$/.exec(message)?.[1];
+  if (unclosed === undefined) return message;
+  try {
+    const names = JSON.parse(unclosed) as string[];
+    return `the document ends before ${names.map((n) => `<${n}>`).join(', ')} ${names.length > 1 ? 'are' : 'is'} closed`;
+  } catch {
+    return message;
+  }
 }

@@ -91,3 +91,9 @@ describe('input guard', () => {
     expect(errorOf('').code).toBe('NF_XML_SYNTAX');
   });
 });
+
+describe('syntax errors in words', () => {
+  it('names the elements left open at the end of the document', () => {
+    expect(() => parseNetworkXml('<network><name>x</name><bad')).toThrow(/the document ends before <network>, <bad> are closed/);
+  });
+});
