@@ -1,9 +1,11 @@
 -- The append path in one statement, and what history and the host view need. Frozen in time:
 -- never edit a migration that has shipped; add a new one.
 
--- The host view has a checkpoint of its own, like the network view (0001).
-INSERT INTO projection_checkpoint (projection, position) VALUES ('host_view', 0)
-  ON CONFLICT (projection) DO NOTHING;
+-- Both inline views (network_view, host_view) fold every event in the appending transaction, so
+-- one checkpoint says how far they are: one row to move per append, not one per view (each row
+-- update is a measurable share of a single append).
+DELETE FROM projection_checkpoint;
+INSERT INTO projection_checkpoint (projection, position) VALUES ('fleet_views', 0);
 
 -- A network's history includes the host outcomes its commands caused: they live on host streams
 -- and name the network in data.network.
@@ -101,7 +103,7 @@ BEGIN
     INSERT INTO outbox (msg_id, subject, payload)
     SELECT m->>'msgId', m->>'subject', m->'payload' FROM jsonb_array_elements(p_outbox) m;
   END IF;
-  -- Both inline projections have folded every event up to here (most are no-ops for one of them).
-  UPDATE projection_checkpoint SET position = greatest(position, v_last) WHERE projection IN ('network_view', 'host_view');
+  -- Both inline views have folded every event up to here (most are no-ops for one of them).
+  UPDATE projection_checkpoint SET position = greatest(position, v_last) WHERE projection = 'fleet_views';
   PERFORM pg_notify(p_channel, v_last::text);
 END $$;

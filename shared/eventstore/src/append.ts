@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { NewEvent, RecordedEvent } from '@netfleet/events/event-envelope';
-import type { Database } from './database';
+import { poolOf, type Database } from './database';
 import { isUniqueViolation, pgCodeOf } from './pg-error';
 import { appendCacheOf, type AppendCache } from './append-cache';
 import { foldIntoDocs, readDocs, viewKeysOf, type StoredDoc, type ViewChange } from './views';
@@ -57,9 +57,8 @@ export async function appendToStream(db: Database, request: AppendRequest): Prom
     const { writes, changes } = foldIntoDocs(versioned, stored);
     const outbox = request.outboxFor?.(changes) ?? [];
     try {
-      const { rows } = await sql<{ out_position: number; out_stream_version: number; out_recorded_at: Date }>`
-        SELECT * FROM netfleet_append(${request.streamId}, ${current}, ${JSON.stringify(request.events)}::jsonb,
-          ${JSON.stringify(writes.map((w) => ({ ...w, doc: w.doc ?? null })))}::jsonb, ${JSON.stringify(outbox)}::jsonb, ${NOTIFY_CHANNEL})`.execute(db);
+      const rows = await callAppend(db, [request.streamId, current, JSON.stringify(request.events),
+        JSON.stringify(writes.map((w) => ({ ...w, doc: w.doc ?? null }))), JSON.stringify(outbox), NOTIFY_CHANNEL]);
       if (rows.length === 0) return { events: [], outbox: [], duplicate: true };
       cache.written(request.streamId, rows.at(-1)!.out_stream_version, writes, rows.at(-1)!.out_position);
       const events = versioned.map((e, i): RecordedEvent => ({
@@ -86,6 +85,16 @@ export async function appendToStream(db: Database, request: AppendRequest): Prom
       throw e;
     }
   }
+}
+
+type AppendRow = { out_position: number; out_stream_version: number; out_recorded_at: Date };
+const APPEND_SQL = 'SELECT * FROM netfleet_append($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6)';
+
+/** One call of netfleet_append: a named prepared statement where the pool is ours (the hot path). */
+async function callAppend(db: Database, values: unknown[]): Promise<AppendRow[]> {
+  const pool = poolOf(db);
+  if (pool) return (await pool.query<AppendRow>({ name: 'netfleet_append', text: APPEND_SQL, values })).rows;
+  return (await sql<AppendRow>`SELECT * FROM netfleet_append(${values[0]}, ${values[1]}, ${values[2]}::jsonb, ${values[3]}::jsonb, ${values[4]}::jsonb, ${values[5]})`.execute(db)).rows;
 }
 
 /** The documents an append folds into: from the cache where it has them, else read (one query). */

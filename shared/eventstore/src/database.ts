@@ -72,5 +72,17 @@ export function createDatabase(url: string, options: { max?: number; onIdleError
   // An idle connection the server closed (restart, DROP DATABASE … FORCE, a pooler) is dropped
   // by the pool and replaced on the next checkout; unheard, its error would crash the process.
   pool.on('error', (e) => options.onIdleError?.(e));
-  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+const pools = new WeakMap<Database, pg.Pool>();
+
+/**
+ * The pg pool under a handle made by createDatabase, for the one hot statement that runs as a
+ * named prepared statement (parsed and planned once per connection, not per call).
+ */
+export function poolOf(db: Database): pg.Pool | undefined {
+  return pools.get(db);
 }

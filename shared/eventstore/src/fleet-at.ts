@@ -21,6 +21,6 @@ export async function fleetAt(db: Database, at: FleetPoint, options: { pageSize?
 
 /** The position the live views have folded up to. */
 export async function viewCheckpoint(db: Database): Promise<number> {
-  const row = await db.selectFrom('projection_checkpoint').select('position').where('projection', '=', 'network_view').executeTakeFirst();
+  const row = await db.selectFrom('projection_checkpoint').select('position').where('projection', '=', 'fleet_views').executeTakeFirst();
   return row?.position ?? 0;
 }

@@ -41,7 +41,7 @@ export async function rebuildViews(db: Database, options: { pageSize?: number; c
     await trx.deleteFrom('host_view').execute();
     await insertDocs(Object.entries(fleet?.networks ?? {}), (rows) => trx.insertInto('network_view').values(rows).execute(), position);
     await insertDocs(Object.entries(fleet?.hosts ?? {}), (rows) => trx.insertInto('host_view').values(rows).execute(), position);
-    await trx.updateTable('projection_checkpoint').set({ position }).where('projection', 'in', ['network_view', 'host_view']).execute();
+    await trx.updateTable('projection_checkpoint').set({ position }).where('projection', '=', 'fleet_views').execute();
     return {
       events, position, ms: clock() - started,
       networks: Object.keys(fleet?.networks ?? {}).length, hosts: Object.keys(fleet?.hosts ?? {}).length,

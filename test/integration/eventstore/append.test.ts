@@ -32,7 +32,7 @@ describe('event store: append', () => {
     expect(stored!.position).toBeGreaterThan(0);
     const host = await appendToStream(t.db, { streamId: 'host:hv1', expectedVersion: 'any', events: [startedOnHost('hv1', 'meta-net', 1, m.correlationId)] });
     const checkpoints = await t.db.selectFrom('projection_checkpoint').selectAll().orderBy('projection').execute();
-    expect(checkpoints).toEqual([{ projection: 'host_view', position: host.events[0]!.position }, { projection: 'network_view', position: host.events[0]!.position }]);
+    expect(checkpoints).toEqual([{ projection: 'fleet_views', position: host.events[0]!.position }]);
     expect((await listHostViews(t.db)).find((h) => h.name === 'hv1')).toMatchObject({ online: true });
   });
 
