@@ -9,6 +9,8 @@ export interface HistoryFilter {
   /** A host's own events and the network events placing a network on it. */
   host?: string;
   actor?: string;
+  /** One command and everything it caused (host outcomes carry the command's correlation id). */
+  correlationId?: string;
   types?: string[];
   /** Inclusive bounds on the time the events were recorded (`until` covers its whole millisecond). */
   since?: Date;
@@ -36,6 +38,7 @@ export async function readHistory(db: Database, filter: HistoryFilter): Promise<
     ]));
   }
   if (filter.actor !== undefined) query = query.where(sql<boolean>`metadata->>'actor' = ${filter.actor}`);
+  if (filter.correlationId !== undefined) query = query.where(sql<boolean>`metadata->>'correlationId' = ${filter.correlationId}`);
   if (filter.types !== undefined && filter.types.length > 0) query = query.where('type', 'in', filter.types);
   if (filter.since !== undefined) query = query.where('recorded_at', '>=', filter.since as never);
   if (filter.until !== undefined) query = query.where('recorded_at', '<', endOfMillisecond(filter.until) as never);

@@ -72,6 +72,9 @@ describe('event store: fleet view rebuilt, as of the past, and history', () => {
       'network:n1 NetworkDefined', 'network:n1 NetworkStarted', 'host:hv1 NetworkStartedOnHost', 'host:hv2 NetworkStartedOnHost', 'network:n1 NetworkDefined',
     ]);
     expect(n1[2]!.metadata.correlationId).toBe(n1[1]!.metadata.correlationId);
+    // One command and what it caused, found by its correlation id alone.
+    const caused = await readHistory(t.db, { correlationId: n1[1]!.metadata.correlationId });
+    expect(caused.map((e) => `${e.streamId} ${e.type}`)).toEqual(['network:n1 NetworkStarted', 'host:hv1 NetworkStartedOnHost', 'host:hv2 NetworkStartedOnHost']);
     expect((await readHistory(t.db, { actor: 'bob' })).map((e) => e.streamId)).toEqual(['network:n2']);
     expect((await readHistory(t.db, { network: 'n1', types: ['NetworkDefined'] })).map((e) => e.metadata.actor)).toEqual(['alice', 'carol']);
     // n3's own events place it on hv2; hv2's outcomes about n3: one at start, five from the race test.

@@ -9,6 +9,7 @@ import { Role, requireRole } from '../auth/authenticate';
 const filterProperties = {
   host: { type: 'string', minLength: 1, maxLength: 64, description: 'a host\'s own events and network events placing a network on it' },
   actor: { type: 'string', minLength: 1, maxLength: 200, description: 'who caused it (a token\'s actor, or host:<name>)' },
+  correlation: { type: 'string', minLength: 1, maxLength: 200, description: 'one command and the host outcomes it caused (its correlation id)' },
   type: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 50, description: 'event types (repeatable)' },
   since: { type: 'string', description: 'ISO-8601 time (inclusive)' },
   until: { type: 'string', description: 'ISO-8601 time (inclusive)' },
@@ -16,7 +17,7 @@ const filterProperties = {
   limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 },
 } as const;
 
-interface HistoryQuery { network?: string; host?: string; actor?: string; type?: string[]; since?: string; until?: string; after: number; limit: number }
+interface HistoryQuery { network?: string; host?: string; actor?: string; correlation?: string; type?: string[]; since?: string; until?: string; after: number; limit: number }
 
 /**
  * The audit trail: every event, filterable by network, host, actor, type and time. A network's
@@ -53,6 +54,7 @@ function filterOf(query: HistoryQuery): HistoryFilter {
     ...(query.network ? { network: query.network } : {}),
     ...(query.host ? { host: query.host } : {}),
     ...(query.actor ? { actor: query.actor } : {}),
+    ...(query.correlation ? { correlationId: query.correlation } : {}),
     ...(query.type?.length ? { types: query.type } : {}),
     ...(query.since ? { since: timeOf(query.since, 'since') } : {}),
     ...(query.until ? { until: timeOf(query.until, 'until') } : {}),

@@ -11,7 +11,7 @@ export interface HistoryEntryJson {
   comment: string | null; summary: string; diff: string | null;
 }
 
-interface HistoryOptions { host?: string; actor?: string; type: string[]; since?: string; until?: string; limit?: string; json?: boolean }
+interface HistoryOptions { host?: string; actor?: string; correlation?: string; type: string[]; since?: string; until?: string; limit?: string; json?: boolean }
 
 /** net-history: who changed a network, when, what, and the XML diff of each redefinition. */
 export function registerHistoryCommands(program: Command, client: () => ApiClient, io: Io): void {
@@ -19,6 +19,7 @@ export function registerHistoryCommands(program: Command, client: () => ApiClien
     .description('list every event of a network: when, who, what (with the XML diff of a redefinition) and the hosts\' outcomes')
     .option('--host <name>', 'only events about this host')
     .option('--actor <who>', 'only events caused by this actor (a token\'s owner, or host:<name>)')
+    .option('--correlation <id>', 'only one command and the host outcomes it caused')
     .option('--type <type>', 'only events of this type (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--since <time>', 'only events recorded at or after this ISO-8601 time')
     .option('--until <time>', 'only events recorded at or before this ISO-8601 time')
@@ -26,7 +27,7 @@ export function registerHistoryCommands(program: Command, client: () => ApiClien
     .option('--json', 'print JSON')
     .action(async (name: string, opts: HistoryOptions) => {
       const query = new URLSearchParams();
-      for (const [key, value] of [['host', opts.host], ['actor', opts.actor], ['since', opts.since], ['until', opts.until], ['limit', opts.limit]] as const) {
+      for (const [key, value] of [['host', opts.host], ['actor', opts.actor], ['correlation', opts.correlation], ['since', opts.since], ['until', opts.until], ['limit', opts.limit]] as const) {
         if (value !== undefined) query.set(key, value);
       }
       for (const type of opts.type) query.append('type', type);

@@ -11,8 +11,6 @@ const FIELDS = ['network', 'host', 'actor', 'type', 'since', 'until', 'correlati
 type Filter = Partial<Record<(typeof FIELDS)[number], string>>;
 const EVENT_TYPES = [...Object.values(NetworkEventType), ...Object.values(HostEventType)];
 const PAGE = 500;
-/** A correlation is followed within one network's history (or the fleet's first pages). */
-const CORRELATION_PAGE = 10_000;
 
 interface HistoryAnswer { entries: HistoryEntry[]; next: number | null }
 
@@ -41,12 +39,11 @@ export function HistoryPage({ session, query }: { session: Session; query: URLSe
   const load = async (after: number, append: boolean) => {
     setLoading(true);
     try {
-      const params = new URLSearchParams({ after: String(after), limit: String(filter.correlation ? CORRELATION_PAGE : PAGE) });
-      for (const f of ['host', 'actor', 'type', 'since', 'until'] as const) if (filter[f]) params.set(f, filter[f]!);
+      const params = new URLSearchParams({ after: String(after), limit: String(PAGE) });
+      for (const f of ['host', 'actor', 'type', 'since', 'until', 'correlation'] as const) if (filter[f]) params.set(f, filter[f]!);
       const path = filter.network ? `/v1/networks/${encodeURIComponent(filter.network)}/history` : '/v1/history';
       const answer = await session.api.get<HistoryAnswer>(`${path}?${params}`);
-      const got = filter.correlation ? answer.entries.filter((e) => e.correlationId === filter.correlation) : answer.entries;
-      setEntries((prev) => (append ? [...prev, ...got] : got));
+      setEntries((prev) => (append ? [...prev, ...answer.entries] : answer.entries));
       setNext(answer.next);
       setError(undefined);
     } catch (e) {
@@ -90,7 +87,7 @@ export function HistoryPage({ session, query }: { session: Session; query: URLSe
         <button type="submit">Apply filters</button>
       </form>
       {error && <p class="error" role="alert">{error}</p>}
-      <p class="counts" role="status">{loading ? 'Loading…' : `${entries.length} events${next !== null && !filter.correlation ? ' (more below)' : ''}`}</p>
+      <p class="counts" role="status">{loading ? 'Loading…' : `${entries.length} events${next !== null ? ' (more below)' : ''}`}</p>
       <div class="table-wrap">
         <table class="history" data-testid="history">
           <thead><tr><th scope="col">Position</th><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Event</th><th scope="col">Network</th><th scope="col">Host</th><th scope="col">What</th><th scope="col">Command</th></tr></thead>
@@ -122,7 +119,7 @@ export function HistoryPage({ session, query }: { session: Session; query: URLSe
           </tbody>
         </table>
       </div>
-      {next !== null && !filter.correlation && <button type="button" onClick={() => load(next, true)} disabled={loading}>Load more</button>}
+      {next !== null && <button type="button" onClick={() => load(next, true)} disabled={loading}>Load more</button>}
     </section>
   );
 }
