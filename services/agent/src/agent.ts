@@ -139,6 +139,7 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   stops.push(() => plans.unsubscribe());
   // Give the monitor a moment to connect, so the first pass can already read its replica.
   await monitor?.ready(2000);
+  reconciler.assumeRunning(desired.all().filter((c) => c.desired === 'running' && c.observedHere === 'running').map((c) => c.network));
   await reconciler.request(desired.all().map((c) => c.network));
   log.info({ networks: desired.all().length }, 'initial reconcile done');
 

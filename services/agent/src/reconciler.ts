@@ -72,6 +72,15 @@ export class Reconciler {
     return done;
   }
 
+  /**
+   * Networks the fleet says this host was running before this agent started: a bridge of theirs
+   * found missing on the first pass is drift (removed while the agent was down), not a first start.
+   */
+  assumeRunning(networks: Iterable<string>): void {
+    const wanted = new Set(networks);
+    for (const spec of this.prepare().specs) if (wanted.has(spec.network)) this.runningHere.set(spec.network, spec.bridge);
+  }
+
   get busy(): boolean { return this.running !== undefined; }
 
   /** Resolves when no pass is running or waiting. */

@@ -16,6 +16,12 @@ export interface ApplyNetworkV1 {
   /** Canonical network XML: the agent parses it with the same package the API used. */
   xml: string;
   issuedAt: string;
+  /**
+   * In desired-state answers only: what the fleet view last had from this host for this network
+   * at this generation. An agent starting up that finds the bridge of a network it had running
+   * gone knows it was removed behind its back (drift), not that it was never made.
+   */
+  observedHere?: 'running' | 'stopped' | 'failed' | 'pending';
 }
 
 export type HostCommand = ApplyNetworkV1;

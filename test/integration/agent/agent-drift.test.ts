@@ -25,6 +25,18 @@ describe('agent - drift and ownership', () => {
     expect(view.perHost['h1']).toMatchObject({ observed: 'running', lastDrift: { differences: ['bridge dpgone missing (deleted outside netfleet); recreated'] } });
   });
 
+  it('a bridge deleted while the agent was down is recreated when it returns, as drift', async () => {
+    const h = fleet.host('h1');
+    await fleet.defineAndStart(ovsDatapathXml('whiledown', 'dpdown', ' id="00000000000000c2"'), ['h1']);
+    await fleet.stopAgent('h1');
+    await h.vsctl('del-br', 'dpdown');
+    const after = await fleet.lastPosition('h1');
+    await fleet.startAgent('h1');
+    const drift = await fleet.untilEvent('h1', (e) => e.type === 'DriftDetected' && e.data['network'] === 'whiledown', 10_000, 'DriftDetected for the bridge deleted while down', after);
+    expect(drift.data).toMatchObject({ bridge: 'dpdown', repaired: true, differences: ['bridge dpdown missing (deleted outside netfleet); recreated'] });
+    expect(await h.vsctl('get', 'bridge', 'dpdown', 'other_config:datapath-id')).toBe('"00000000000000c2"');
+  });
+
   it('redefining a running network updates its bridge without calling it drift', async () => {
     const h = fleet.host('h1');
     await fleet.defineAndStart(ovsDatapathXml('redef', 'dpredef', ' hwdesc="first"'), ['h1']);

@@ -29,6 +29,7 @@ export function answerDesiredState(nc: NatsConnection, db: Database, names: BusN
             type: 'ApplyNetwork', v: 1, commandId: `desired:${v.name}:${v.generation}:${host}`,
             correlationId: v.perHost[host]?.correlationId ?? `desired:${v.name}`, host, network: v.name, uuid: v.uuid,
             generation: v.generation, desired: v.active ? 'running' : 'stopped', xml: v.xml, issuedAt: now,
+            ...(v.perHost[host]?.appliedGeneration === v.generation ? { observedHere: v.perHost[host]!.observed } : {}),
           })),
         };
         msg.respond(encodeJson(answer));
