@@ -7,9 +7,18 @@ const isPgError = (e: unknown): e is PgErrorLike => typeof e === 'object' && e !
 export const isUniqueViolation = (e: unknown, constraint?: string): boolean =>
   isPgError(e) && e.code === '23505' && (constraint === undefined || e.constraint === constraint);
 
+/** A connection to PostgreSQL that failed or was cut, rather than a query PostgreSQL refused. */
+export function isPgConnectionError(e: unknown): boolean {
+  if (isPgError(e) && ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08003', '3D000'].includes(e.code ?? '')) return true;
+  return e instanceof Error && /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/.test(e.message);
+}
+
 /** Maps a PostgreSQL error to netfleet's error, once, at the adapter's edge. */
 export function fromPgError(e: unknown): NetfleetError {
   if (e instanceof NetfleetError) return e;
+  if (isPgConnectionError(e) && !(isPgError(e) && e.code === '3D000')) {
+    return new NetfleetError('NF_STORE_UNAVAILABLE', `the event store (PostgreSQL) is unreachable: ${(e as Error).message}; check that PostgreSQL runs and NETFLEET_PG_URL is right`, {}, e);
+  }
   if (isPgError(e)) {
     if (e.code === 'ECONNREFUSED' || e.code === '57P01' || e.code === '08006' || e.code === '08001') {
       return new NetfleetError('NF_STORE_UNAVAILABLE', `the event store (PostgreSQL) is unreachable: ${e.message ?? e.code}; check that PostgreSQL runs and NETFLEET_PG_URL is right`, { pgCode: e.code }, e);
