@@ -14,7 +14,6 @@ import { autostartNetworks } from './commands/autostart-networks';
 import { HostConsumers } from './bus/host-consumers';
 import { natsAuthFile } from './bus/nats-auth-file';
 import { OutboxRelay } from './bus/outbox-relay';
-import { dryRunRoutes } from './liveness/dry-run';
 import { LivenessTracker, type LivenessOptions } from './liveness/liveness-tracker';
 import { ViewWatcher } from './view-watcher';
 
@@ -81,7 +80,6 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     }
 
     const app = await buildApp({ ctx, authenticate: createAuthenticator(db, config.tokens) });
-    await app.register(dryRunRoutes, { ctx });
     closers.push(() => app.close());
     const address = await app.listen({ host: config.host, port: config.port });
     log.info({ url: address }, 'netfleet API listening');

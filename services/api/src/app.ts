@@ -6,6 +6,7 @@ import './auth/request-principal';
 import { eventLogRoutes } from './admin/event-log-plugin';
 import { installErrorHandler } from './http/error-handler';
 import { networkRoutes } from './http/network-routes';
+import { dryRunRoutes } from './http/plan-routes';
 import { eventStreamRoutes } from './http/event-stream-routes';
 import { hostRoutes } from './http/host-routes';
 import { tokenRoutes } from './http/token-routes';
@@ -42,6 +43,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     request.principal = await options.authenticate(request.headers.authorization);
   });
   await app.register(networkRoutes, { ctx: options.ctx });
+  await app.register(dryRunRoutes, { ctx: options.ctx });
   await app.register(tokenRoutes, { ctx: options.ctx });
   await app.register(hostRoutes, { ctx: options.ctx });
   await app.register(eventStreamRoutes, { ctx: options.ctx });

@@ -7,7 +7,7 @@ import { hostCommandsFor } from '@netfleet/fleet/host-commands-for';
 import type { ApiContext } from '../api-context';
 import { Role, requireRole } from '../auth/authenticate';
 import { bridgeNameOf } from '../commands/bridge-name-of';
-import { requestHostPlans, type HostPlanAnswer } from './host-plans';
+import { requestHostPlans, type HostPlanAnswer } from '../commands/host-plans';
 
 /**
  * The commands a start/destroy WOULD send to the hosts, decided and folded exactly like the real
