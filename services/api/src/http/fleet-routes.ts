@@ -16,8 +16,13 @@ export async function fleetRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
   }, async (request: FastifyRequest<{ Querystring: { at?: string } }>) => {
     requireRole(request.principal, Role.Viewer);
     if (request.query.at === undefined) {
-      const [position, networks, hosts] = await Promise.all([viewCheckpoint(ctx.db), listNetworkViews(ctx.db), listHostViews(ctx.db)]);
-      return { at: null, position, networks, hosts };
+      // One snapshot for the views and their checkpoint, so a client resuming the event stream
+      // after `position` neither misses nor refolds an event committed between the reads.
+      return ctx.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+        const position = await viewCheckpoint(trx);
+        const [networks, hosts] = [await listNetworkViews(trx), await listHostViews(trx)];
+        return { at: null, position, networks, hosts };
+      });
     }
     const at = parseHistoryPoint(request.query.at);
     const fleet = await fleetAt(ctx.db, at);
