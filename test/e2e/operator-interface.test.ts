@@ -44,11 +44,14 @@ describe('operator interface', () => {
   it('places by label selector, moves the placement, and hosts left out stop the network', async () => {
     const file = await networkFile('labelled', 'lab0', '00000000000000a1');
     expect((await as('operator', 'net-define', file, '--hosts', 'rack=a')).exitCode).toBe(0);
-    const start = await as('operator', 'net-start', 'labelled', '--wait');
+    const start = await as('operator', 'net-start', 'labelled', '--wait', '--comment', 'rack a needs it');
     expect(start.exitCode).toBe(0);
     expect(start.stderr).toMatch(/waiting: 2\/2 hosts answered/);
     expect(await bridges('hv1')).toContain('lab0');
     expect(await bridges('hv3')).not.toContain('lab0');
+    const startedEntry = (JSON.parse((await as('viewer', 'net-history', 'labelled', '--json')).stdout) as { type: string; comment: string | null; actor: string }[])
+      .find((e) => e.type === 'NetworkStarted');
+    expect(startedEntry).toMatchObject({ actor: 'otto', comment: 'rack a needs it' });
 
     const moved = await as('operator', 'net-place', 'labelled', '--host', 'hv3', '--wait');
     expect(moved.exitCode).toBe(0);

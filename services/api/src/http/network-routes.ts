@@ -36,6 +36,12 @@ const definitionBody = {
   },
 } as const;
 
+/** Why a command was given: recorded in its events' metadata, shown in the history. */
+const commentBody = {
+  type: 'object', additionalProperties: false, nullable: true,
+  properties: { comment: { type: 'string', maxLength: 2000, description: 'why (recorded in the history)' } },
+} as const;
+
 interface DefinitionBody { xml: string; hosts?: string[]; selectors?: string[]; comment?: string; expectedVersion?: number }
 interface WaitQuery { wait: boolean; timeout: number }
 type NameRequest<Body = unknown, Query = WaitQuery> = FastifyRequest<{ Params: { name: string }; Querystring: Query; Body: Body }>;
@@ -85,9 +91,9 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   });
 
   const lifecycle = (path: string, type: 'StartNetwork' | 'DestroyNetwork') =>
-    app.post(path, { schema: { params: nameParams, querystring: waitQuery } }, async (request: NameRequest, reply) => {
+    app.post(path, { schema: { params: nameParams, querystring: waitQuery, body: commentBody } }, async (request: NameRequest<{ comment?: string } | undefined>, reply) => {
       requireRole(request.principal, Role.Operator);
-      const result = await executeNetworkCommand(ctx, { ...commonOf(request), command: { type, name: request.params.name } });
+      const result = await executeNetworkCommand(ctx, { ...commonOf(request, request.body?.comment), command: { type, name: request.params.name } });
       return respond(ctx, request, reply, result);
     });
   lifecycle('/v1/networks/:name/start', 'StartNetwork');
@@ -110,11 +116,15 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   });
 
   app.delete('/v1/networks/:name', {
-    schema: { params: nameParams, querystring: { type: 'object', properties: { ...waitQuery.properties, destroy: { type: 'boolean', default: false, description: 'stop it first where it runs' } } } },
-  }, async (request: NameRequest<unknown, WaitQuery & { destroy: boolean }>, reply) => {
+    schema: { params: nameParams, querystring: { type: 'object', properties: {
+      ...waitQuery.properties,
+      destroy: { type: 'boolean', default: false, description: 'stop it first where it runs' },
+      comment: { type: 'string', maxLength: 2000, description: 'why (recorded in the history)' },
+    } } },
+  }, async (request: NameRequest<unknown, WaitQuery & { destroy: boolean; comment?: string }>, reply) => {
     requireRole(request.principal, Role.Operator);
     const command: NetworkCommand = { type: 'UndefineNetwork', name: request.params.name, destroyFirst: request.query.destroy };
-    return respond(ctx, request, reply, await executeNetworkCommand(ctx, { ...commonOf(request), command }));
+    return respond(ctx, request, reply, await executeNetworkCommand(ctx, { ...commonOf(request, request.query.comment), command }));
   });
 }
 

@@ -8,6 +8,7 @@ import { parseSeconds, printAnswer, sendAndWait, type WaitOptions } from './wait
 
 interface PlacementOptions { host: string[]; hosts: string[] }
 const withWait = (command: Command) => command
+  .option('--comment <text>', 'why (recorded in the history)')
   .option('--wait', 'wait until every affected host reported its outcome')
   .option('--timeout <seconds>', 'how long --wait waits', parseSeconds, 30)
   .option('--json', 'print JSON');
@@ -20,7 +21,6 @@ const path = (name: string, rest = '') => `/v1/networks/${encodeURIComponent(nam
 /** The verbs that change a network: net-define/create/start/destroy/undefine/autostart/place. */
 export function registerLifecycleCommands(program: Command, client: () => ApiClient, io: CliIo): void {
   withWait(withPlacement(program.command('net-define').argument('<file>', 'network XML file').description('define (but do not start) a network, or redefine an existing one (a running one is re-applied on its hosts)')))
-    .option('--comment <text>', 'why (recorded in the history)')
     .action(async (file: string, opts: PlacementOptions & WaitOptions & { comment?: string }) => {
       const body = { xml: await readXmlFile(file), ...placementOf(opts), ...(opts.comment ? { comment: opts.comment } : {}) };
       const answer = await sendAndWait(client(), io, 'POST', '/v1/networks', body, opts);
@@ -28,30 +28,31 @@ export function registerLifecycleCommands(program: Command, client: () => ApiCli
     });
 
   withWait(withPlacement(program.command('net-create').argument('<file>', 'network XML file').description('create and start a transient network (gone once destroyed)')))
-    .action(async (file: string, opts: PlacementOptions & WaitOptions) => {
-      const answer = await sendAndWait(client(), io, 'POST', '/v1/networks/create', { xml: await readXmlFile(file), ...placementOf(opts) }, opts);
+    .action(async (file: string, opts: PlacementOptions & WaitOptions & { comment?: string }) => {
+      const answer = await sendAndWait(client(), io, 'POST', '/v1/networks/create', { xml: await readXmlFile(file), ...placementOf(opts), ...(opts.comment ? { comment: opts.comment } : {}) }, opts);
       printAnswer(io, answer, `Network ${answer.network} created from ${file}`, opts);
     });
 
   for (const [verb, action, done] of [['net-start', 'start', 'started'], ['net-destroy', 'destroy', 'destroyed']] as const) {
     withWait(program.command(verb).argument('<network>', 'network name').description(`${action === 'start' ? 'start' : 'stop'} a network on every host it is placed on`))
       .option('--dry-run', 'show the exact ovs-vsctl commands each host would run, without running or recording anything')
-      .action(async (name: string, opts: WaitOptions & { dryRun?: boolean }) => {
+      .action(async (name: string, opts: WaitOptions & { dryRun?: boolean; comment?: string }) => {
         if (opts.dryRun) {
           const plan = await client().post<DryRunJson>(path(name, '/plan'), { action });
           io.out(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : dryRunText(plan));
           if (plan.hosts.some((h) => h.status !== 'planned')) io.setExitCode(1);
           return;
         }
-        const answer = await sendAndWait(client(), io, 'POST', path(name, `/${action}`), undefined, opts);
+        const answer = await sendAndWait(client(), io, 'POST', path(name, `/${action}`), opts.comment ? { comment: opts.comment } : undefined, opts);
         printAnswer(io, answer, `Network ${answer.network} ${done}${opts.wait ? '' : ' (not waiting for the hosts; use --wait)'}`, opts);
       });
   }
 
   withWait(program.command('net-undefine').argument('<network>', 'network name').description('remove an inactive network\'s definition'))
     .option('--destroy', 'stop it first where it runs')
-    .action(async (name: string, opts: WaitOptions & { destroy?: boolean }) => {
-      const answer = await sendAndWait(client(), io, 'DELETE', path(name, opts.destroy ? '?destroy=true' : ''), undefined, opts);
+    .action(async (name: string, opts: WaitOptions & { destroy?: boolean; comment?: string }) => {
+      const query = new URLSearchParams({ ...(opts.destroy ? { destroy: 'true' } : {}), ...(opts.comment ? { comment: opts.comment } : {}) }).toString();
+      const answer = await sendAndWait(client(), io, 'DELETE', path(name, query ? `?${query}` : ''), undefined, opts);
       printAnswer(io, answer, `Network ${answer.network} has been undefined`, opts);
     });
 
@@ -64,8 +65,8 @@ export function registerLifecycleCommands(program: Command, client: () => ApiCli
     });
 
   withWait(withPlacement(program.command('net-place').argument('<network>', 'network name').description('change the hosts a network runs on (hosts left out stop it)')))
-    .action(async (name: string, opts: PlacementOptions & WaitOptions) => {
-      const answer = await sendAndWait(client(), io, 'PUT', path(name, '/placement'), placementOf(opts), opts);
+    .action(async (name: string, opts: PlacementOptions & WaitOptions & { comment?: string }) => {
+      const answer = await sendAndWait(client(), io, 'PUT', path(name, '/placement'), { ...placementOf(opts), ...(opts.comment ? { comment: opts.comment } : {}) }, opts);
       printAnswer(io, answer, `Network ${answer.network} placed on ${answer.hosts.map((h) => h.host).join(', ') || 'the same hosts (no change)'}`, opts);
     });
 }
