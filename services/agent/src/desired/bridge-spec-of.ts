@@ -1,6 +1,7 @@
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
 import { controllerTarget } from '@netfleet/netxml/controller-target';
+import { ovsBridgeOf } from '@netfleet/netxml/ovs-bridge';
 import type { ControllerDef, NetworkDef } from '@netfleet/netxml/model';
 import type { BridgeSpec, ControllerSpec } from '../plan/bridge-spec';
 
@@ -39,9 +40,8 @@ export function bridgeSpecOf(command: Pick<ApplyNetworkV1, 'network' | 'uuid' | 
     };
     return { spec, warnings };
   }
-  if (def.forward?.mode === 'bridge' && def.virtualport?.type === 'openvswitch' && def.bridge?.name) {
-    return { spec: { ...base, bridge: def.bridge.name, controllers: [], extraExternalIds: {} }, warnings: [] };
-  }
+  const ovsBridge = ovsBridgeOf(def);
+  if (ovsBridge) return { spec: { ...base, bridge: ovsBridge.bridge, controllers: [], extraExternalIds: {} }, warnings: [] };
   throw new NetfleetError('NF_AGENT_UNSUPPORTED_NETWORK', `network '${def.name}' is a ${def.forward ? `forward mode='${def.forward.mode}'` : 'isolated'} Linux-bridge network; netfleet starts ovs-datapath networks and libvirt's Open vSwitch bridges (<forward mode='bridge'/> with <virtualport type='openvswitch'/>)`);
 }
 
