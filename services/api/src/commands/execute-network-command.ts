@@ -4,11 +4,10 @@ import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
 import { decideNetwork, type NetworkCommand } from '@netfleet/fleet/decide';
 import { hostCommandsFor } from '@netfleet/fleet/host-commands-for';
 import type { NetworkView } from '@netfleet/fleet/fleet-view';
-import { appendToStream, type OutboxMessage } from '@netfleet/eventstore/append';
+import { appendToStream, streamVersionOf, type OutboxMessage } from '@netfleet/eventstore/append';
 import { getNetworkView, listNetworkViews } from '@netfleet/eventstore/views';
 import { readCommandEvents } from '@netfleet/eventstore/read';
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { ApiContext } from '../api-context';
 import { bridgeNameOf } from './bridge-name-of';
 
@@ -66,16 +65,20 @@ export async function executeNetworkCommand(ctx: ApiContext, request: CommandReq
   }));
 
   const hostCommands: ApplyNetworkV1[] = [];
+  // The network as the append left it: the fold already computed it, no need to read it back.
+  let folded: { view: NetworkView | undefined } | undefined;
   const outboxFor = (changes: { event: { type: string }; before: NetworkView | undefined; after: NetworkView | undefined }[]): OutboxMessage[] => {
     hostCommands.length = 0; // called again when the append is folded again
     for (const change of changes) {
       hostCommands.push(...hostCommandsFor(change.event, change.before, change.after, { correlationId, newId: ctx.newId, now }));
+      folded = { view: change.after };
     }
     return hostCommands.map((c) => ({ msgId: c.commandId, subject: ctx.names.commandSubject(c.host), payload: c }));
   };
 
   const streamId = streamIds.network(command.name);
-  const expectedVersion = view?.version ?? (await streamVersion(ctx, streamId));
+  // A network's stream outlives its view (undefine then define again continues the stream).
+  const expectedVersion = view?.version ?? (await streamVersionOf(ctx.db, streamId));
   const result = await appendToStream(ctx.db, { streamId, expectedVersion, events, outboxFor });
   if (hostCommands.length > 0) {
     await ctx.hostConsumers.ensure([...new Set(hostCommands.map((c) => c.host))]);
@@ -83,15 +86,8 @@ export async function executeNetworkCommand(ctx: ApiContext, request: CommandReq
   }
   return {
     network: command.name, correlationId, events: result.events, hostCommands,
-    view: await getNetworkView(ctx.db, command.name), duplicate: result.duplicate,
+    view: folded && !result.duplicate ? folded.view : await getNetworkView(ctx.db, command.name), duplicate: result.duplicate,
   };
-}
-
-/** A network's stream outlives its view (undefine then define again continues the stream). */
-async function streamVersion(ctx: ApiContext, streamId: string): Promise<number> {
-  const row = await ctx.db.selectFrom('events').select(sql<number>`coalesce(max(stream_version), 0)`.as('v'))
-    .where('stream_id', '=', streamId).executeTakeFirst();
-  return row?.v ?? 0;
 }
 
 /** The same client command id always yields the same event ids, so a retry is recognised. */
