@@ -39,7 +39,7 @@ const fmt = (n: number) => (Math.abs(n) >= 1000 ? Math.round(n).toLocaleString('
 
 export function formatFigures(result: BenchResult): string {
   const rows = result.figures.map((f) => [f.name, `${fmt(f.value)} ${f.unit}`, `${fmt(f.baseline)} ${f.unit}`, f.baselineName, `${f.ratio.toFixed(2)}×`, f.goal ? `${f.goal} ${f.met ? 'met' : 'MISSED'}` : '']);
-  const headers = ['Figure', 'netfleet', 'raw PostgreSQL', 'raw work', 'ratio', 'goal'];
+  const headers = ['Figure', 'netfleet', 'baseline', 'baseline work (same run)', 'ratio', 'goal'];
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => ` ${cells.map((c, i) => c.padEnd(widths[i]!)).join('   ')}`.trimEnd();
   return [line(headers), '-'.repeat(line(headers).length + 2), ...rows.map(line), ''].join('\n');
