@@ -2,6 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES, isErrorCode } from '@netfleet/errors/error-codes';
+import { renderErrorsDoc } from '@netfleet/errors/errors-doc';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -14,18 +16,42 @@ async function* sourceFiles(dir: string): AsyncGenerator<string> {
   }
 }
 
-describe('docs/errors.md', () => {
-  it('has a row for every error code the source can raise', async () => {
-    const doc = await readFile(join(ROOT, 'docs/errors.md'), 'utf8');
-    const documented = new Set(doc.match(/`NF_[A-Z0-9_]+`/g)?.map((c) => c.slice(1, -1)));
-    const missing = new Set<string>();
-    for (const area of ['shared', 'services']) {
-      for await (const file of sourceFiles(join(ROOT, area))) {
-        for (const [, code] of (await readFile(file, 'utf8')).matchAll(/['"`](NF_[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)['"`]/g)) {
-          if (!documented.has(code!)) missing.add(`${code} (${file.slice(ROOT.length)})`);
-        }
+/** Each error code the source names outside the table itself, with one file that names it. */
+async function codesInSource(): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const area of ['shared', 'services']) {
+    for await (const file of sourceFiles(join(ROOT, area))) {
+      if (file.endsWith('error-codes.ts')) continue;
+      for (const [, code] of (await readFile(file, 'utf8')).matchAll(/['"`](NF_[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)['"`]/g)) {
+        found.set(code!, file.slice(ROOT.length));
       }
     }
-    expect([...missing].sort()).toEqual([]);
+  }
+  return found;
+}
+
+describe('the error table', () => {
+  it('is what docs/errors.md shows (regenerate with npm run docs:errors)', async () => {
+    expect(await readFile(join(ROOT, 'docs/errors.md'), 'utf8')).toBe(renderErrorsDoc());
+  });
+
+  it('has every code the source can raise', async () => {
+    const unknown = [...await codesInSource()].filter(([code]) => !isErrorCode(code)).map(([code, file]) => `${code} (${file})`);
+    expect(unknown).toEqual([]);
+  });
+
+  it('lists no code that nothing raises', async () => {
+    const used = await codesInSource();
+    const unused = Object.keys(ERROR_CODES).filter((code) => !used.has(code));
+    expect(unused).toEqual([]);
+  });
+
+  it('gives every code that crosses HTTP a 4xx or 5xx, and marks 503s retriable', () => {
+    for (const [code, spec] of Object.entries(ERROR_CODES)) {
+      if (spec.http === null) continue;
+      expect(spec.http, code).toBeGreaterThanOrEqual(400);
+      expect(spec.http, code).toBeLessThan(600);
+      if (spec.http === 503) expect(spec.retriable, code).toBe(true);
+    }
   });
 });

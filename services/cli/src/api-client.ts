@@ -1,3 +1,4 @@
+import { apiError } from './api-error';
 import { randomUUID } from 'node:crypto';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { Connection } from './connection';
@@ -66,6 +67,6 @@ export class ApiClient {
     const raw = await response.text();
     let parsed: { code?: string; message?: string; details?: Record<string, unknown> } = {};
     try { parsed = JSON.parse(raw); } catch { /* not JSON: use the text */ }
-    return new NetfleetError(parsed.code ?? `NF_HTTP_${response.status}`, parsed.message ?? `${response.status} ${response.statusText}: ${raw.slice(0, 200)}`, parsed.details ?? {});
+    return apiError(response.status, parsed.code, parsed.message ?? `${response.status} ${response.statusText}: ${raw.slice(0, 200)}`, parsed.details ?? {});
   }
 }

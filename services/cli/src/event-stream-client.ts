@@ -1,3 +1,4 @@
+import { apiError } from './api-error';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { Connection } from './connection';
 
@@ -25,9 +26,9 @@ export async function followEvents(connection: Connection, query: URLSearchParam
     }
     if (!response.ok) {
       const body = await response.text();
-      let message = body;
-      try { message = (JSON.parse(body) as { message: string }).message; } catch { /* plain text */ }
-      throw new NetfleetError(`NF_HTTP_${response.status}`, message);
+      let parsed: { code?: string; message?: string } = {};
+      try { parsed = JSON.parse(body) as typeof parsed; } catch { /* plain text */ }
+      throw apiError(response.status, parsed.code, parsed.message ?? body);
     }
     const decoder = new TextDecoder();
     let buffered = '';

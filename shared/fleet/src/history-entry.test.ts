@@ -25,7 +25,7 @@ describe('toHistoryEntry', () => {
   it('names the host and network of a host outcome, with the command\'s correlation id', () => {
     const entry = toHistoryEntry(event({
       type: 'NetworkFailedOnHost', streamId: 'host:hv2',
-      data: { host: 'hv2', network: 'ofnet', generation: 2, code: 'NF_OVS_FAILED', error: 'ovs-vsctl: no bridge' },
+      data: { host: 'hv2', network: 'ofnet', generation: 2, code: 'NF_OVS_COMMAND_FAILED', error: 'ovs-vsctl: no bridge' },
       metadata: { actor: 'host:hv2', source: 'host:hv2', correlationId: 'c1', causationId: 'cmd-1', occurredAt: '2026-11-28T06:00:01.000Z' },
     }));
     expect(entry).toMatchObject({ network: 'ofnet', host: 'hv2', actor: 'host:hv2', correlationId: 'c1', causationId: 'cmd-1', summary: 'failed on hv2 (generation 2): ovs-vsctl: no bridge' });

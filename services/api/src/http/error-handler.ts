@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import { fromPgError, isPgConnectionError } from '@netfleet/eventstore/pg-error';
-import { httpStatusOf } from './error-status';
+import { httpStatusOf, RETRY_AFTER_SECONDS } from './http-status';
 
 /**
  * Every error leaves the API as `{ code, message, details }`. Client mistakes (schema failures,
@@ -13,6 +13,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof NetfleetError) {
       const status = httpStatusOf(error.code);
       if (status >= 500) request.log.error({ err: error }, 'request failed');
+      if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.status(status).send(error.toJSON());
     }
     const fastifyError = error as FastifyError;
@@ -26,7 +27,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       // PostgreSQL down or its database gone: not the client's fault, and not a bug either.
       const mapped = fromPgError(error);
       request.log.error({ err: error }, 'request failed: the event store is unreachable');
-      return reply.status(httpStatusOf(mapped.code)).send(mapped.toJSON());
+      return reply.status(httpStatusOf(mapped.code)).header('retry-after', String(RETRY_AFTER_SECONDS)).send(mapped.toJSON());
     }
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send({ code: 'NF_API_INTERNAL', message: 'internal error; the API logged the details', details: { requestId: request.id } });
