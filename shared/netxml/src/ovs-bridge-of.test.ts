@@ -7,7 +7,7 @@ const network = (body: string, type = ''): string => `<network${type}><name>n</n
 describe('ovsBridgeOf', () => {
   it("recognises libvirt's own Open vSwitch network", () => {
     const def = parseNetworkXml(network("<forward mode='bridge'/><bridge name='ovsbr0'/><virtualport type='openvswitch'/>"));
-    expect(ovsBridgeOf(def)).toEqual({ bridge: 'ovsbr0' });
+    expect(ovsBridgeOf(def)).toEqual({ bridge: 'ovsbr0', form: 'libvirt-ovs' });
   });
 
   it.each([
@@ -18,7 +18,7 @@ describe('ovsBridgeOf', () => {
     expect(ovsBridgeOf(parseNetworkXml(network(body)))).toBeUndefined();
   });
 
-  it('is undefined for an ovs-datapath network (its bridge is the datapath name)', () => {
-    expect(ovsBridgeOf(parseNetworkXml(network("<datapath name='dp0'/>", " type='ovs-datapath'")))).toBeUndefined();
+  it('is the datapath name for an ovs-datapath network', () => {
+    expect(ovsBridgeOf(parseNetworkXml(network("<datapath name='dp0'/>", " type='ovs-datapath'")))).toEqual({ bridge: 'dp0', form: 'ovs-datapath' });
   });
 });

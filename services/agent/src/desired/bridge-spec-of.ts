@@ -41,7 +41,7 @@ export function bridgeSpecOf(command: Pick<ApplyNetworkV1, 'network' | 'uuid' | 
     return { spec, warnings };
   }
   const ovsBridge = ovsBridgeOf(def);
-  if (ovsBridge) return { spec: { ...base, bridge: ovsBridge.bridge, controllers: [], extraExternalIds: {} }, warnings: [] };
+  if (ovsBridge?.form === 'libvirt-ovs') return { spec: { ...base, bridge: ovsBridge.bridge, controllers: [], extraExternalIds: {} }, warnings: [] };
   throw new NetfleetError('NF_AGENT_UNSUPPORTED_NETWORK', `network '${def.name}' is a ${def.forward ? `forward mode='${def.forward.mode}'` : 'isolated'} Linux-bridge network; netfleet starts ovs-datapath networks and libvirt's Open vSwitch bridges (<forward mode='bridge'/> with <virtualport type='openvswitch'/>)`);
 }
 

@@ -1,3 +1,4 @@
+import { parseNetworkXml } from '@netfleet/netxml/parse';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import { streamIds, type EventMetadata, type NewEvent, type RecordedEvent } from '@netfleet/events/event-envelope';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
@@ -9,7 +10,7 @@ import { getNetworkView, listNetworkViews } from '@netfleet/eventstore/views';
 import { readCommandEvents } from '@netfleet/eventstore/read';
 import { createHash } from 'node:crypto';
 import type { ApiContext } from '../api-context';
-import { bridgeNameOf } from './bridge-name-of';
+import { ovsBridgeOf } from '@netfleet/netxml/ovs-bridge';
 
 export interface CommandRequest {
   command: NetworkCommand;
@@ -50,7 +51,7 @@ export async function executeNetworkCommand(ctx: ApiContext, request: CommandReq
     throw new NetfleetError('NF_STORE_CONFLICT', `network '${command.name}' changed since version ${request.expectedVersion} (it is now at version ${view?.version ?? 0}); read it again and redo your change`, { network: command.name, expectedVersion: request.expectedVersion, actualVersion: view?.version ?? 0 });
   }
   const others = command.type === 'DefineNetwork' ? await listNetworkViews(ctx.db) : [];
-  const decided = decideNetwork(command, view, { others, bridgeOf: (other) => bridgeNameOf(other.xml) });
+  const decided = decideNetwork(command, view, { others, bridgeOf: (other) => ovsBridgeOf(parseNetworkXml(other.xml))?.bridge });
 
   const correlationId = request.commandId ?? ctx.newId();
   const now = ctx.now().toISOString();

@@ -7,7 +7,7 @@ import { parseNetworkXml } from '@netfleet/netxml/parse';
 import { formatNetworkXml } from '@netfleet/netxml/format';
 import type { ApiContext } from '../api-context';
 import { Role, requireRole } from '../auth/authenticate';
-import { bridgeNameOf, bridgeOfDef } from '../commands/bridge-name-of';
+import { ovsBridgeOf } from '@netfleet/netxml/ovs-bridge';
 import { executeNetworkCommand, type CommandRequest, type CommandResult } from '../commands/execute-network-command';
 import { waitForHosts, type WaitResult } from '../commands/wait-for-hosts';
 
@@ -60,7 +60,7 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
 
   app.get('/v1/networks/:name', { schema: { params: nameParams } }, async (request: NameRequest) => {
     const view = await requireView(ctx, request.params.name);
-    return { ...view, bridge: bridgeNameOf(view.xml) ?? null };
+    return { ...view, bridge: ovsBridgeOf(parseNetworkXml(view.xml))?.bridge ?? null };
   });
 
   app.get('/v1/networks/:name/xml', { schema: { params: nameParams } }, async (request: NameRequest, reply) => {
@@ -135,7 +135,7 @@ async function definitionCommand(ctx: ApiContext, type: 'DefineNetwork' | 'Creat
   const def = { ...parsed, uuid: parsed.uuid ?? existing?.uuid ?? ctx.newId() };
   const asked = (body.hosts?.length ?? 0) + (body.selectors?.length ?? 0) > 0;
   const hosts = asked ? resolvePlacement(body.hosts ?? [], body.selectors ?? [], await listHostViews(ctx.db)) : [];
-  const bridge = bridgeOfDef(def);
+  const bridge = ovsBridgeOf(def)?.bridge;
   return { type, name: def.name, uuid: def.uuid, networkType: def.type, xml: formatNetworkXml(def), hosts, ...(bridge ? { bridge } : {}) };
 }
 

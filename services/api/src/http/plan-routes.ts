@@ -1,3 +1,4 @@
+import { parseNetworkXml } from '@netfleet/netxml/parse';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
 import { getNetworkView } from '@netfleet/eventstore/views';
@@ -6,7 +7,7 @@ import { evolveNetwork } from '@netfleet/fleet/evolve';
 import { hostCommandsFor } from '@netfleet/fleet/host-commands-for';
 import type { ApiContext } from '../api-context';
 import { Role, requireRole } from '../auth/authenticate';
-import { bridgeNameOf } from '../commands/bridge-name-of';
+import { ovsBridgeOf } from '@netfleet/netxml/ovs-bridge';
 import { requestHostPlans, type HostPlanAnswer } from '../commands/host-plans';
 
 /**
@@ -17,7 +18,7 @@ import { requestHostPlans, type HostPlanAnswer } from '../commands/host-plans';
 export async function wouldBeCommands(ctx: ApiContext, action: 'start' | 'destroy', name: string): Promise<ApplyNetworkV1[]> {
   const view = await getNetworkView(ctx.db, name);
   const command = action === 'start' ? { type: 'StartNetwork' as const, name } : { type: 'DestroyNetwork' as const, name };
-  const decided = decideNetwork(command, view, { others: [], bridgeOf: (other) => bridgeNameOf(other.xml) });
+  const decided = decideNetwork(command, view, { others: [], bridgeOf: (other) => ovsBridgeOf(parseNetworkXml(other.xml))?.bridge });
   const now = ctx.now().toISOString();
   const commands: ApplyNetworkV1[] = [];
   let before = view;
