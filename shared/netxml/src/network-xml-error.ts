@@ -16,6 +16,8 @@ export interface XmlProblem {
   /** XPath-like location, e.g. `/network/controller[2]/@port`. */
   path: string;
   line?: number;
+  /** 1-based column, for syntax errors (where the text stops being XML). */
+  column?: number;
   /** The offending value, when there is one. */
   value?: string;
   /** The full one-line human text, e.g. `XML error: … (/network/datapath/@id, line 4)`. */

@@ -40,7 +40,10 @@ describe('input guard', () => {
   it('does not expand undeclared entities', () => {
     const error = errorOf('<network>\n  <name>&foo;</name>\n</network>');
     expect(error.code).toBe('NF_XML_SYNTAX');
-    expect(error.message).toBe("XML error: undefined or malformed entity reference '&foo;' (line 2)");
+    expect(error.message).toBe(
+      "XML error: undefined or malformed entity reference '&foo;' (write a literal & as &amp;) (line 2, column 9)",
+    );
+    expect(error.problems[0]).toMatchObject({ line: 2, column: 9, value: '&foo;' });
   });
 
   it('decodes the predefined entities and character references', () => {
@@ -70,7 +73,7 @@ describe('input guard', () => {
   });
 
   it('lets comments, CDATA and quoted ">" through the depth scan', () => {
-    const xml = `<network><!-- <a><a><a> --><name><![CDATA[<b><b>]]>x</name><metadata><m:x xmlns:m="u" v="<c>"/></metadata></network>`;
+    const xml = `<network><!-- <a><a><a> --><name><![CDATA[<b><b>]]>x</name><metadata><m:x xmlns:m="u" v="&lt;c>"/></metadata></network>`;
     expect(parseNetworkXml(xml).name).toBe('<b><b>x');
   });
 
