@@ -1,11 +1,17 @@
 import { MacTableManager, type BridgeDef } from './network-def.ts';
+import { interfaceNameProblem } from './interface-name.ts';
 import type { At, ParseContext } from './parse-context.ts';
 
 /** `<bridge name zone stp delay macTableManager/>`; which modes allow what is checked later. */
 export function parseBridge(ctx: ParseContext, at: At): BridgeDef {
   const def: BridgeDef = {};
   const name = ctx.attr(at, 'name');
-  if (name !== undefined && name !== '') def.name = name;
+  if (name !== undefined && name !== '') {
+    // The Linux bridge libvirt makes, or the OVS bridge netfleet makes (ovsBridgeOf).
+    const problem = interfaceNameProblem(name);
+    if (problem) ctx.invalid(at, 'name', name, problem);
+    else def.name = name;
+  }
   const zone = ctx.attr(at, 'zone');
   if (zone !== undefined && zone !== '') def.zone = zone;
   const stp = ctx.onOff(at, 'stp');

@@ -35,7 +35,7 @@ export class ParseContext {
     this.report(
       `${at.path}/@${attribute}`,
       at.node.line,
-      `${at.node.name} ${attribute} '${value}'${this.inNetwork} ${rule}`,
+      `${at.node.name} ${attribute} '${printable(value)}'${this.inNetwork} ${rule}`,
       value,
     );
   }
@@ -105,6 +105,11 @@ export class ParseContext {
     this.invalid(at, name, value, `must be ${words}`);
     return undefined;
   }
+}
+
+/** A value as it can sit in a one-line message: control characters as \\uXXXX. */
+function printable(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 // --- navigation ---------------------------------------------------------------------------

@@ -55,9 +55,9 @@ export function parseController(ctx: ParseContext, at: At): ControllerDef | unde
     if (address === undefined || address === '') {
       if (mode === 'active') ctx.missing(at, 'address', `an active ${protocol} controller needs an IPv4 or IPv6 address`);
     } else {
-      const ip = parseIp(address);
-      if (!ip) ctx.invalid(at, 'address', address, 'must be an IPv4 or IPv6 address');
-      else def.address = ip.canonical;
+      const problem = controllerAddressProblem(address);
+      if (problem) ctx.invalid(at, 'address', address, problem);
+      else def.address = parseIp(address)!.canonical;
     }
     const portNumber = ctx.integer(at, 'port', 1, 65535);
     if (portNumber !== undefined) def.port = portNumber;
@@ -83,4 +83,22 @@ export function parseController(ctx: ParseContext, at: At): ControllerDef | unde
     } else def.burstLimit = burst;
   }
   return protocol === undefined ? undefined : def;
+}
+
+/**
+ * An IP literal OVS can connect to or listen on. OVS would take a zone id (`fe80::1%eth0`) and
+ * resolve it against the host's interfaces at connect time, so a definition valid on one host
+ * breaks on the next: refused, like host names. Multicast and broadcast can carry no TCP stream.
+ */
+function controllerAddressProblem(address: string): string | undefined {
+  if (address.includes('%')) return 'must not carry an IPv6 zone id (it names an interface of one host)';
+  if (address.startsWith('[')) return 'must be written without brackets';
+  const ip = parseIp(address);
+  if (!ip) return 'must be an IPv4 or IPv6 address';
+  const [first] = ip.bytes;
+  if ((ip.family === 'ipv4' && first! >= 224 && first! <= 239) || (ip.family === 'ipv6' && first === 0xff)) {
+    return 'must not be a multicast address (TCP cannot use it)';
+  }
+  if (ip.canonical === '255.255.255.255') return 'must not be the broadcast address (TCP cannot use it)';
+  return undefined;
 }

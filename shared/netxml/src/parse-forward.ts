@@ -1,6 +1,7 @@
 import { ForwardMode, type ForwardDef, type ForwardInterfaceDef, type ForwardNatDef, type PciAddressDef } from './network-def.ts';
 import { compareIp, parseIpv4 } from './ip-address.ts';
 import { pciAddressName } from './pci-address.ts';
+import { interfaceNameProblem } from './interface-name.ts';
 import { childrenNamed, singleChild, type At, type ParseContext } from './parse-context.ts';
 
 const DRIVER_NAMES = ['default', 'kvm', 'vfio', 'xen'] as const;
@@ -33,7 +34,7 @@ export function parseForward(ctx: ParseContext, at: At): ForwardDef {
   const pfs = childrenNamed(at, 'pf');
   for (const extra of pfs.slice(1)) ctx.element(extra, `only one <pf> element is allowed in <forward>${ctx.inNetwork}`);
   if (pfs[0]) {
-    const dev = ctx.required(pfs[0], 'dev');
+    const dev = interfaceDev(ctx, pfs[0], ctx.required(pfs[0], 'dev'));
     if (dev !== undefined) def.pf = dev;
   }
 
@@ -87,7 +88,7 @@ function ipv4Attribute(ctx: ParseContext, at: At, name: string): string | undefi
 function parseInterfaces(ctx: ParseContext, at: At, def: ForwardDef): void {
   const devs = new Set<string>();
   for (const interfaceAt of childrenNamed(at, 'interface')) {
-    const dev = ctx.required(interfaceAt, 'dev');
+    const dev = interfaceDev(ctx, interfaceAt, ctx.required(interfaceAt, 'dev'));
     if (dev === undefined) continue;
     if (devs.has(dev)) {
       ctx.report(
@@ -159,7 +160,7 @@ function applyForwardDev(ctx: ParseContext, at: At, def: ForwardDef): void {
     ctx.report(path, at.node.line, `forward dev not allowed for network '${ctx.networkName}' with forward mode='open'`, dev);
     return;
   }
-  if (dev === undefined || dev === '') return;
+  if (dev === undefined || dev === '' || interfaceDev(ctx, at, dev) === undefined) return;
   const first: ForwardInterfaceDef | undefined = def.interfaces[0];
   if (first === undefined) {
     def.interfaces.push({ kind: 'netdev', dev });
@@ -167,4 +168,13 @@ function applyForwardDev(ctx: ParseContext, at: At, def: ForwardDef): void {
     const firstDev = first.kind === 'netdev' ? first.dev : pciAddressName(first.address);
     ctx.invalid(at, 'dev', dev, `must match the first <interface> element's dev '${firstDev}'`);
   }
+}
+
+/** A host interface named by `dev`: the kernel's name rules (interface-name.ts), or reported. */
+function interfaceDev(ctx: ParseContext, at: At, dev: string | undefined): string | undefined {
+  if (dev === undefined) return undefined;
+  const problem = interfaceNameProblem(dev);
+  if (problem === undefined) return dev;
+  ctx.invalid(at, 'dev', dev, problem);
+  return undefined;
 }

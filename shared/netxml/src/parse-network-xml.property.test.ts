@@ -21,13 +21,17 @@ const xmlText = (maxLength: number) =>
 
 const interfaceName = fc
   .string({ unit: fc.constantFrom(...'abcdxyz0189-_.'.split('')), minLength: 1, maxLength: 15 })
-  .filter((s) => s !== '.' && s !== '..');
+  .filter((s) => s !== '.' && s !== '..' && !s.startsWith('-') && !/^[0-9]+$/.test(s));
 
 // The model holds addresses in canonical form, as the parser leaves them.
-const ipv4 = fc.ipV4();
-const ipv6 = fc.ipV6().map((text) => parseIp(text)!.canonical);
+// Multicast and broadcast are refused for controllers (no TCP to them).
+const ipv4 = fc.ipV4().filter((ip) => !/^(22[4-9]|23[0-9])\./.test(ip) && ip !== '255.255.255.255');
+const ipv6 = fc.ipV6().map((text) => parseIp(text)!.canonical).filter((ip) => !/^ff/i.test(ip));
 const absolutePath = fc
-  .array(fc.string({ unit: fc.constantFrom(...'abc019-_.'.split('')), minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 4 })
+  .array(
+    fc.string({ unit: fc.constantFrom(...'abc019-_.'.split('')), minLength: 1, maxLength: 8 }).filter((s) => s !== '.' && s !== '..'),
+    { minLength: 1, maxLength: 4 },
+  )
   .map((parts) => `/${parts.join('/')}`);
 
 const controller: fc.Arbitrary<ControllerDef> = fc
@@ -77,12 +81,40 @@ const ovsNetwork: fc.Arbitrary<NetworkDef> = fc
     controllers: fc.uniqueArray(controller, { maxLength: 4, selector: controllerTarget }),
     pki: fc.record({ privateKey: absolutePath, certificate: absolutePath, caCert: absolutePath }),
   })
-  .map(({ uuid, controllers, pki, ...rest }) => {
+  .map(({ uuid, controllers: generated, pki, ...rest }) => {
+    const controllers = listenableControllers(generated, rest.datapath.name);
     const def: NetworkDef = { type: 'ovs-datapath', ...rest, controllers, ips: [], routes: [], portgroups: [], dnsmasqOptions: [] };
     if (uuid !== undefined) def.uuid = uuid;
     if (controllers.some((c) => c.protocol === 'ssl')) def.pki = pki;
     return def;
   });
+
+/**
+ * What OVS can listen on: a passive unix socket named `<bridge>.<x>` (not `.mgmt`), and passive
+ * tcp/ssl listeners on distinct ports; targets stay unique.
+ */
+function listenableControllers(controllers: ControllerDef[], bridge: string): ControllerDef[] {
+  const kept: ControllerDef[] = [];
+  const targets = new Set<string>();
+  const ports = new Set<number>();
+  for (const c of controllers) {
+    const controller = { ...c };
+    if (c.protocol === 'unix' && c.mode === 'passive') {
+      const file = c.path!.slice(c.path!.lastIndexOf('/') + 1);
+      controller.path = `${c.path!.slice(0, c.path!.lastIndexOf('/'))}/${bridge}.${file === 'mgmt' ? 'm' : file}`;
+    }
+    if (c.protocol !== 'unix' && c.mode === 'passive') {
+      const port = c.port ?? 6633;
+      if (ports.has(port)) continue;
+      ports.add(port);
+    }
+    const target = controllerTarget(controller);
+    if (targets.has(target)) continue;
+    targets.add(target);
+    kept.push(controller);
+  }
+  return kept;
+}
 
 // --- libvirt documents from the known vocabulary, valid or not -----------------------------
 

@@ -62,7 +62,7 @@ describe('ovs-datapath parse', () => {
         '<controller protocol="ssl" address="2001:DB8::1" port="6653" maxbackoff="8000" inactivityprobe="0" ratelimit="1000" burstlimit="100"/>',
         '<controller protocol="tcp" mode="passive" port="6634"/>',
         '<controller protocol="unix" path="/run/openvswitch/ctl.sock"/>',
-        '<controller protocol="unix" mode="passive" path="/run/openvswitch/listen.sock"/>',
+        '<controller protocol="unix" mode="passive" path="/run/openvswitch/dp0.listen"/>',
         '<pki privatekey="/etc/ovs/key.pem" certificate="/etc/ovs/cert.pem" cacert="/etc/ovs/ca.pem"/>',
       ),
     );
@@ -81,7 +81,7 @@ describe('ovs-datapath parse', () => {
       },
       { protocol: 'tcp', mode: 'passive', port: 6634, outOfBand: false },
       { protocol: 'unix', mode: 'active', path: '/run/openvswitch/ctl.sock', outOfBand: false },
-      { protocol: 'unix', mode: 'passive', path: '/run/openvswitch/listen.sock', outOfBand: false },
+      { protocol: 'unix', mode: 'passive', path: '/run/openvswitch/dp0.listen', outOfBand: false },
     ]);
     expect(def.pki).toEqual({ privateKey: '/etc/ovs/key.pem', certificate: '/etc/ovs/cert.pem', caCert: '/etc/ovs/ca.pem' });
   });
@@ -161,9 +161,78 @@ describe('ovs-datapath rules', () => {
     ['protocol="tcp" address="127.0.0.1" inactivityprobe="100"', 'must be 0 (off) or from 5000'],
     ['protocol="ssl" address="127.0.0.1"', 'needs a <pki> element'],
     ['protocol="tcp" address="127.0.0.1" outofbnad="yes"', "unknown attribute 'outofbnad'"],
+    // what OVS's target parsing (lib/socket-util.c, lib/stream-unix.c) and ovs-vswitchd refuse
+    ['protocol="tcp" address="fe80::1%eth0"', "address 'fe80::1%eth0' in network 'ofnet' must not carry an IPv6 zone id"],
+    ['protocol="tcp" address="fe80::1%2"', 'must not carry an IPv6 zone id'],
+    ['protocol="tcp" address="[::1]"', 'must be written without brackets'],
+    ['protocol="tcp" address="127.0.0.1:6633"', 'must be an IPv4 or IPv6 address'],
+    ['protocol="tcp" address="010.0.0.1"', 'must be an IPv4 or IPv6 address'],
+    ['protocol="tcp" address="224.0.0.1"', 'must not be a multicast address'],
+    ['protocol="ssl" address="ff02::1"', 'must not be a multicast address'],
+    ['protocol="tcp" address="255.255.255.255"', 'must not be the broadcast address'],
+    ['protocol="tcp" address="127.0.0.1" port="-1"', 'from 1 to 65535'],
+    ['protocol="tcp" address="127.0.0.1" port="99999999999999999999"', 'from 1 to 65535'],
+    ['protocol="unix" path="/run/openvswitch/my ctl.sock"', 'must not contain whitespace'],
+    ['protocol="unix" path="/run/openvswitch/a&#10;b"', 'must not contain control characters'],
+    ['protocol="unix" path="/run/openvswitch/../../etc/x"', "must not contain '.' or '..' segments"],
+    ['protocol="unix" path="/run//x"', "must not contain '//'"],
+    ['protocol="unix" path="/run/openvswitch/"', "must name a file, not end in '/'"],
+    ['protocol="unix" path="/' + 'é'.repeat(54) + '"', 'at most 107 bytes'],
+    ['protocol="unix" mode="passive" path="/run/openvswitch/listen.sock"', "must be a file named 'dp0.<something>' in OVS's run directory"],
+    ['protocol="unix" mode="passive" path="/run/openvswitch/dp0."', "must be a file named 'dp0.<something>'"],
+    ['protocol="unix" mode="passive" path="/run/openvswitch/dp0.mgmt"', "must not be 'dp0.mgmt'"],
   ])('controller %s is refused: %s', (attributes, message) => {
     const problems = problemsOf(ovsNetwork('<datapath name="dp0"/>', `<controller ${attributes}/>`));
     expect(problems.join('\n')).toContain(message);
+  });
+
+  it('names the attribute, value and line of a controller OVS would refuse', () => {
+    const xml = ovsNetwork('<datapath name="dp0"/>', '<controller protocol="unix" path="/run/a b"/>');
+    let problem: unknown;
+    try {
+      parseNetworkXml(xml);
+    } catch (error) {
+      problem = (error as NetworkXmlError).problems[0];
+    }
+    expect(problem).toEqual({
+      path: '/network/controller/@path',
+      value: '/run/a b',
+      line: 4,
+      message:
+        "XML error: controller path '/run/a b' in network 'ofnet' must not contain whitespace (OVS tools split controller targets at it) (/network/controller/@path, line 4)",
+    });
+  });
+
+  it.each([
+    ['<controller protocol="tcp" mode="passive" port="6634"/>', '<controller protocol="ssl" mode="passive" port="6634" address="127.0.0.1"/>'],
+    ['<controller protocol="tcp" mode="passive" address="127.0.0.1"/>', '<controller protocol="ssl" mode="passive" port="6633"/>'],
+  ])('refuses two passive listeners on one port: %s %s', (first, second) => {
+    const problems = problemsOf(ovsNetwork('<datapath name="dp0"/>', first, second, '<pki privatekey="/k" certificate="/c" cacert="/ca"/>'));
+    expect(problems.join('\n')).toMatch(/controller port '663[34]' in network 'ofnet' clashes with the passive controller 'ptcp:663[34][^']*' .*line 5\)/);
+  });
+
+  it('accepts passive listeners on one port at different addresses, and a well-named passive socket', () => {
+    const def = parseNetworkXml(
+      ovsNetwork(
+        '<datapath name="dp0"/>',
+        '<controller protocol="tcp" mode="passive" port="6634" address="127.0.0.1"/>',
+        '<controller protocol="tcp" mode="passive" port="6634" address="::1"/>',
+        '<controller protocol="unix" mode="passive" path="/var/run/openvswitch/dp0.listen"/>',
+      ),
+    );
+    expect(def.controllers).toHaveLength(3);
+  });
+
+  it.each([
+    ['privatekey="key.pem"', 'must be an absolute path'],
+    ['privatekey="/etc/ovs/../../root/key.pem"', "must not contain '.' or '..' segments"],
+    ['privatekey="/etc/ovs/key&#10;.pem"', 'must not contain control characters'],
+    ['privatekey="/etc/ovs/"', "must name a file, not end in '/'"],
+  ])('refuses a pki file OVS cannot be handed safely: %s', (privatekey, words) => {
+    const problems = problemsOf(
+      ovsNetwork('<datapath name="dp0"/>', '<controller protocol="ssl" address="127.0.0.1"/>', `<pki ${privatekey} certificate="/c" cacert="/ca"/>`),
+    );
+    expect(problems.join('\n')).toMatch(new RegExp(`pki privatekey '.*' in network 'ofnet' ${words.replace(/[.'/]/g, '\\$&')} \\(/network/pki/@privatekey, line 5\\)`));
   });
 
   it('refuses content inside its own elements rather than ignoring it', () => {
