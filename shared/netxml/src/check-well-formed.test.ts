@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { lineColumnAt } from './check-well-formed.ts';
 import { NetworkXmlError } from './network-xml-error.ts';
 import { parseNetworkXml } from './parse-network-xml.ts';
 
@@ -101,7 +104,43 @@ describe('strict well-formedness', () => {
     expect(parseNetworkXml(xml).name).toBeTypeOf('string');
   });
 
+  it('judges a version="1.1" document by XML 1.0 rules, as libxml2 does', () => {
+    expect(syntaxProblemOf('<?xml version="1.1"?>\n<network><name>&#1;</name></network>')).toMatchObject({ line: 2, column: 16 });
+    expect(parseNetworkXml('<?xml version="1.1"?><network><name>a\u0085</name></network>').name).toBe('a\u0085');
+  });
+
   it('decodes what it accepts', () => {
     expect(parseNetworkXml('<network><name>&#x0000041;&#00066;&amp;&#x1F600;</name></network>').name).toBe('AB&😀');
+  });
+});
+
+describe('malformations inserted anywhere', () => {
+  const corpus = readFileSync(new URL('../test-data/libvirt-networkxml/in/nat-network-dns-srv-records.xml', import.meta.url), 'utf8');
+  const forbidden = fc.constantFrom('\u0000', '\u0001', '\u001f', '\ufffe', '\uffff', '\ud800', '\udfff');
+
+  it('a character XML forbids is refused at exactly its line and column, wherever it is', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: corpus.length }), forbidden, (at, character) => {
+        // Not between the halves of a surrogate pair (the corpus is ASCII, so never).
+        const xml = corpus.slice(0, at) + character + corpus.slice(at);
+        expect(syntaxProblemOf(xml)).toMatchObject(lineColumnAt(xml, at));
+      }),
+    );
+  });
+
+  it('a raw & or a second root is refused wherever it is put in the text', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: corpus.length }), fc.constantFrom('&', '& ', '&x;', '&#0;'), (at, text) => {
+        const xml = corpus.slice(0, at) + text + corpus.slice(at);
+        let refused = false;
+        try {
+          parseNetworkXml(xml);
+        } catch (error) {
+          refused = error instanceof NetworkXmlError;
+        }
+        expect(refused).toBe(true);
+      }),
+    );
+    expect(syntaxProblemOf(`${corpus}<network/>`).message).toMatch(/a second root element/);
   });
 });

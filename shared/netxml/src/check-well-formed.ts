@@ -57,7 +57,8 @@ const SAXES_WORDS: Array<[RegExp, string]> = [
 ];
 
 function firstSaxesError(xml: string): { message: string; line: number; column: number } | undefined {
-  const parser = new SaxesParser({ xmlns: false, position: true });
+  // libxml2 reads a version="1.1" document by XML 1.0's rules too.
+  const parser = new SaxesParser({ xmlns: false, position: true, defaultXMLVersion: '1.0', forceXMLVersion: true });
   let first: { message: string; line: number; column: number } | undefined;
   parser.on('error', (error) => {
     if (first !== undefined) return;

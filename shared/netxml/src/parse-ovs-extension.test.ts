@@ -199,7 +199,7 @@ describe('ovs-datapath rules', () => {
       value: '/run/a b',
       line: 4,
       message:
-        "XML error: controller path '/run/a b' in network 'ofnet' must not contain whitespace (OVS tools split controller targets at it) (/network/controller/@path, line 4)",
+        "XML error: controller path '/run/a b' in network 'ofnet' must not contain whitespace (netfleet's agent takes a controller target as one word) (/network/controller/@path, line 4)",
     });
   });
 

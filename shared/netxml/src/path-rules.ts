@@ -25,13 +25,14 @@ export function absolutePathProblem(path: string): string | undefined {
 
 /**
  * A unix controller socket: the file path rules, at most 107 bytes (`sun_path`), and no
- * whitespace: OVS tools take and print controller targets as whitespace-separated words
- * (`ovs-vsctl set-controller`/`get-controller`, `ovs-ofctl`), so a space would split it.
+ * whitespace. OVS's own target parser would take a space, but netfleet's agent takes a target
+ * as one word (its last check refuses whitespace, failing the host's whole transaction), and so
+ * do scripts reading `ovs-vsctl get-controller`: refused here rather than on every host.
  */
 export function unixSocketPathProblem(path: string): string | undefined {
   const problem = absolutePathProblem(path);
   if (problem) return problem;
-  if (/\s/.test(path)) return 'must not contain whitespace (OVS tools split controller targets at it)';
+  if (/\s/.test(path)) return "must not contain whitespace (netfleet's agent takes a controller target as one word)";
   if (utf8Length(path) > MAX_UNIX_SOCKET_PATH_BYTES) {
     return `must be at most ${MAX_UNIX_SOCKET_PATH_BYTES} bytes (a unix socket path)`;
   }
