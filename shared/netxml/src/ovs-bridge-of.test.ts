@@ -14,11 +14,22 @@ describe('ovsBridgeOf', () => {
     ['a Linux bridge', "<forward mode='bridge'/><bridge name='br0'/>"],
     ['a nat network', "<forward mode='nat'/><bridge name='virbr0'/><virtualport type='openvswitch'/>"],
     ['the OVS form without a bridge name', "<forward mode='bridge'/><virtualport type='openvswitch'/>"],
+    ['the OVS form with a name template', "<forward mode='bridge'/><bridge name='ovsbr%d'/><virtualport type='openvswitch'/>"],
   ])('is undefined for %s', (_, body) => {
     expect(ovsBridgeOf(parseNetworkXml(network(body)))).toBeUndefined();
   });
 
   it('is the datapath name for an ovs-datapath network', () => {
     expect(ovsBridgeOf(parseNetworkXml(network("<datapath name='dp0'/>", " type='ovs-datapath'")))).toEqual({ bridge: 'dp0', form: 'ovs-datapath' });
+  });
+});
+
+describe("libvirt's bridge name template", () => {
+  it("accepts one '%d', as libvirt does, and keeps it", () => {
+    expect(parseNetworkXml(network("<bridge name='virbr%d'/>")).bridge?.name).toBe('virbr%d');
+  });
+
+  it.each(['br%s', 'br%d%d', 'b%dxxxxxxxxxxxxxx'])("refuses '%s'", (name) => {
+    expect(() => parseNetworkXml(network(`<bridge name='${name}'/>`))).toThrow(/bridge/);
   });
 });

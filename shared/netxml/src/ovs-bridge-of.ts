@@ -14,5 +14,6 @@ export function ovsBridgeOf(def: NetworkDef): { bridge: string; form: OvsBridgeF
   if (def.type === 'ovs-datapath') return def.datapath ? { bridge: def.datapath.name, form: 'ovs-datapath' } : undefined;
   if (def.forward?.mode !== 'bridge' || def.virtualport?.type !== 'openvswitch') return undefined;
   const bridge = def.bridge?.name;
-  return bridge === undefined ? undefined : { bridge, form: 'libvirt-ovs' };
+  // A template name (`ovsbr%d`) is libvirt's to fill in; netfleet needs the bridge's real name.
+  return bridge === undefined || bridge.includes('%') ? undefined : { bridge, form: 'libvirt-ovs' };
 }

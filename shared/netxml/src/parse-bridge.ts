@@ -7,8 +7,10 @@ export function parseBridge(ctx: ParseContext, at: At): BridgeDef {
   const def: BridgeDef = {};
   const name = ctx.attr(at, 'name');
   if (name !== undefined && name !== '') {
-    // The Linux bridge libvirt makes, or the OVS bridge netfleet makes (ovsBridgeOf).
-    const problem = interfaceNameProblem(name);
+    // The Linux bridge libvirt makes, or the OVS bridge netfleet makes (ovsBridgeOf). libvirt
+    // takes one '%d' as a template it fills with the first free number (virbr%d → virbr0), so
+    // the name is judged as its first instance would be; ovsBridgeOf never starts a template.
+    const problem = interfaceNameProblem(isNameTemplate(name) ? name.replace('%d', '0') : name);
     if (problem) ctx.invalid(at, 'name', name, problem);
     else def.name = name;
   }
@@ -21,4 +23,9 @@ export function parseBridge(ctx: ParseContext, at: At): BridgeDef {
   const manager = ctx.oneOf(at, 'macTableManager', Object.values(MacTableManager));
   if (manager !== undefined) def.macTableManager = manager;
   return def;
+}
+
+/** libvirt's bridge name template: exactly one `%d` and no other `%`. */
+export function isNameTemplate(name: string): boolean {
+  return /^[^%]*%d[^%]*$/.test(name);
 }
