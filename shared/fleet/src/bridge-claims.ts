@@ -14,8 +14,20 @@ export interface BridgeClaim {
  * the datapath name or libvirt's OVS bridge name; undefined for other networks. Pure.
  */
 export function bridgeOfXml(xml: string): string | undefined {
-  return ovsBridgeOf(parseNetworkXml(xml))?.bridge;
+  const known = BRIDGE_BY_XML.get(xml);
+  if (known !== undefined) return known ?? undefined;
+  const bridge = ovsBridgeOf(parseNetworkXml(xml))?.bridge;
+  if (BRIDGE_BY_XML.size >= MAX_REMEMBERED) BRIDGE_BY_XML.delete(BRIDGE_BY_XML.keys().next().value!);
+  BRIDGE_BY_XML.set(xml, bridge ?? null);
+  return bridge;
 }
+
+/**
+ * Every command checks every network's bridge, and parsing a definition costs about a
+ * millisecond: the answer is remembered per definition text (the same text, the same answer).
+ */
+const BRIDGE_BY_XML = new Map<string, string | null>();
+const MAX_REMEMBERED = 20_000;
 
 /** The bridges defined networks hold, per network with its hosts. */
 export function bridgeClaimsOf(views: readonly Pick<NetworkView, 'name' | 'hosts' | 'xml'>[]): BridgeClaim[] {

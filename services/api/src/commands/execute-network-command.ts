@@ -36,7 +36,7 @@ export interface CommandResult {
  * How often a command is decided again after another command changed the network between our
  * read and our append. Each round means someone else's command got in, so a few suffice.
  */
-const MAX_DECISIONS = 5;
+const MAX_DECISIONS = 10;
 
 /**
  * Reads the network's state, runs the pure pipeline (@netfleet/fleet runNetworkCommand: decide,
