@@ -4,6 +4,7 @@ import { connectBus, setUpBus } from '@netfleet/bus/nats';
 import { busNames } from '@netfleet/bus/names';
 import { createDatabase } from '@netfleet/eventstore/database';
 import { migrateToLatest } from '@netfleet/eventstore/migrate';
+import { listHostViews } from '@netfleet/eventstore/views';
 import type { Logger } from '@netfleet/log/logger';
 import type { ApiContext } from './api-context';
 import { buildApp } from './app';
@@ -62,6 +63,9 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     await watcher.start();
     closers.push(() => watcher.stop());
     const hostConsumers = new HostConsumers(jsm, names);
+    // Every known host's command consumer, once at start-up (commands never make them).
+    await hostConsumers.ensure((await listHostViews(db)).map((h) => h.name))
+      .catch((e) => log.warn({ err: e }, 'could not make every host\'s command consumer at start-up; each is made again when its agent asks'));
     const natsAuth = config.natsAuthFile && config.natsUser
       ? natsAuthFile(config.natsAuthFile.path, { user: config.natsUser, passwordHash: config.natsAuthFile.apiPasswordHash }, names, db, log)
       : undefined;
@@ -70,7 +74,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const recorder = new EventRecorder(nc, db, names, log.child({ component: 'recorder' }), (message) => autostartNetworks(ctx, message));
     await recorder.start();
     closers.push(() => recorder.stop());
-    const desired = answerDesiredState(nc, db, names, hostConsumers, log.child({ component: 'desired' }));
+    const desired = answerDesiredState(nc, db, names, hostConsumers, log.child({ component: 'desired' }), ctx.now);
     closers.push(async () => desired.unsubscribe());
     relay.start();
     if (config.liveness !== false) {

@@ -19,7 +19,7 @@ export interface EventMetadata {
   occurredAt: string;
 }
 
-/** An event about to be appended. `v` is the payload's schema version (see upcasters). */
+/** An event about to be appended. `v` is the payload's schema version (each type starts at 1). */
 export interface NewEvent<Type extends string = string, Data = unknown> {
   eventId: string;
   type: Type;

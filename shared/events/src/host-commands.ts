@@ -24,8 +24,6 @@ export interface ApplyNetworkV1 {
   observedHere?: 'running' | 'stopped' | 'failed' | 'pending';
 }
 
-export type HostCommand = ApplyNetworkV1;
-
 /** The answer to an agent's "what should run on my host?" request. */
 export interface DesiredStateV1 {
   v: 1;

@@ -1,5 +1,3 @@
-import type { NewEvent, RecordedEvent } from './event-envelope';
-
 /**
  * Events about a host: what its agent reports about its Open vSwitch, and (registration,
  * liveness) what the API records about it. They live on the host's stream, `host:<name>`.
@@ -69,9 +67,6 @@ export type HostEventData =
   | { type: typeof HostEventType.HostWentOffline; v: 1; data: HostWentOfflineV1 }
   | { type: typeof HostEventType.HostCameOnline; v: 1; data: HostCameOnlineV1 };
 
-export type NewHostEvent = NewEvent & HostEventData;
-export type RecordedHostEvent = RecordedEvent & HostEventData;
-
 export function isHostEventType(type: string): type is HostEventType {
   return (Object.values(HostEventType) as string[]).includes(type);
 }
@@ -81,8 +76,3 @@ export const AGENT_REPORTED_TYPES: readonly HostEventType[] = [
   HostEventType.NetworkStartedOnHost, HostEventType.NetworkStoppedOnHost, HostEventType.NetworkFailedOnHost,
   HostEventType.AgentStarted, HostEventType.ControllerConnectionChanged, HostEventType.DriftDetected,
 ];
-
-/** The host an event speaks for (the API checks it against the subject it arrived on). */
-export function hostOfEvent(event: HostEventData): string {
-  return event.data.host;
-}

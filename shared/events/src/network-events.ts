@@ -1,5 +1,3 @@
-import type { NewEvent, RecordedEvent } from './event-envelope';
-
 /** Events an operator's commands record on a network's stream (past tense, versioned). */
 export const NetworkEventType = {
   Defined: 'NetworkDefined',
@@ -38,9 +36,6 @@ export type NetworkEventData =
   | { type: typeof NetworkEventType.Undefined; v: 1; data: NetworkUndefinedV1 }
   | { type: typeof NetworkEventType.AutostartChanged; v: 1; data: NetworkAutostartChangedV1 }
   | { type: typeof NetworkEventType.PlacementChanged; v: 1; data: NetworkPlacementChangedV1 };
-
-export type NewNetworkEvent = NewEvent & NetworkEventData;
-export type RecordedNetworkEvent = RecordedEvent & NetworkEventData;
 
 export function isNetworkEventType(type: string): type is NetworkEventType {
   return (Object.values(NetworkEventType) as string[]).includes(type);

@@ -4,7 +4,7 @@ import type { NewEvent, RecordedEvent } from '@netfleet/events/event-envelope';
 import { poolOf, type Database } from './database';
 import { isUniqueViolation, pgCodeOf } from './pg-error';
 import { appendCacheOf, type AppendCache } from './append-cache';
-import { foldIntoDocs, readDocs, viewKeysOf, type StoredDoc, type ViewChange } from './views';
+import { foldIntoDocs, readDocs, viewKeysOf, type StoredDoc } from './views';
 
 export const NOTIFY_CHANNEL = 'netfleet_events';
 
@@ -17,11 +17,10 @@ export interface AppendRequest {
   expectedVersion: number | 'any';
   events: NewEvent[];
   /**
-   * Messages to publish because of these events, from the views before and after them. Called
-   * again when the append is folded again (it raced on a view document): only the last call's
-   * messages are recorded, so it must not accumulate across calls.
+   * Messages to publish because of these events (the host commands the caller derived from them),
+   * recorded in the same transaction. Plain data: the store never calls back into its caller.
    */
-  outboxFor?: (changes: ViewChange[]) => OutboxMessage[];
+  outbox?: readonly OutboxMessage[];
 }
 
 export interface AppendResult {
@@ -54,8 +53,8 @@ export async function appendToStream(db: Database, request: AppendRequest): Prom
       request.expectedVersion !== 'any' ? request.expectedVersion : (cache.getVersion(request.streamId) ?? streamVersionOf(db, request.streamId)),
     ]);
     const versioned = request.events.map((e, i) => ({ ...e, streamVersion: current + i + 1 }));
-    const { writes, changes } = foldIntoDocs(versioned, stored);
-    const outbox = request.outboxFor?.(changes) ?? [];
+    const writes = foldIntoDocs(versioned, stored);
+    const outbox = request.outbox ?? [];
     try {
       const rows = await callAppend(db, [request.streamId, current, JSON.stringify(request.events),
         JSON.stringify(writes.map((w) => ({ ...w, doc: w.doc ?? null }))), JSON.stringify(outbox), NOTIFY_CHANNEL]);
@@ -65,7 +64,7 @@ export async function appendToStream(db: Database, request: AppendRequest): Prom
         eventId: e.eventId, type: e.type, v: e.v, data: e.data, metadata: e.metadata, streamId: request.streamId,
         streamVersion: rows[i]!.out_stream_version, position: rows[i]!.out_position, recordedAt: rows[i]!.out_recorded_at.toISOString(),
       }));
-      return { events, outbox, duplicate: false };
+      return { events, outbox: [...outbox], duplicate: false };
     } catch (e) {
       cache.forget(request.streamId, keys);
       const code = pgCodeOf(e);

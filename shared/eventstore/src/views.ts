@@ -8,9 +8,6 @@ import type { Database } from './database';
 /** An event about to be appended, with the stream version it will get. */
 export type VersionedEvent = NewEvent & { streamVersion: number };
 
-/** One event's effect on one network's view. */
-export interface ViewChange { event: VersionedEvent; before: NetworkView | undefined; after: NetworkView | undefined }
-
 export type ViewKind = 'network' | 'host';
 
 /** A view document as read, with the position it was written at (the optimistic guard). */
@@ -37,7 +34,7 @@ export function viewKeysOf(events: readonly { type: string; data: unknown }[]): 
  * The writes carry the positions the documents were read at, so an append that raced with another
  * on the same document is refused by the store and folded again (see netfleet_append).
  */
-export function foldIntoDocs(events: readonly VersionedEvent[], stored: readonly StoredDoc[]): { writes: ViewWrite[]; changes: ViewChange[] } {
+export function foldIntoDocs(events: readonly VersionedEvent[], stored: readonly StoredDoc[]): ViewWrite[] {
   const docs = new Map<string, { kind: ViewKind; name: string; doc: unknown; expected: number | null }>();
   for (const s of stored) docs.set(`${s.kind}:${s.name}`, { kind: s.kind, name: s.name, doc: s.doc, expected: s.position });
   const entry = (kind: ViewKind, name: string) => {
@@ -46,15 +43,12 @@ export function foldIntoDocs(events: readonly VersionedEvent[], stored: readonly
     if (!found) docs.set(key, (found = { kind, name, doc: undefined, expected: null }));
     return found;
   };
-  const changes: ViewChange[] = [];
   for (const event of events) {
     const key = networkKeyOf(event);
     if (key !== undefined) {
       const doc = entry('network', key);
-      const before = doc.doc as NetworkView | undefined;
       // The store hands out positions at insert; the network fold reads versions, never positions.
-      doc.doc = evolveNetwork(before, { ...event, position: 0 });
-      changes.push({ event, before, after: doc.doc as NetworkView | undefined });
+      doc.doc = evolveNetwork(doc.doc as NetworkView | undefined, { ...event, position: 0 });
     }
     const hostKey = hostKeyOf(event);
     if (hostKey !== undefined) {
@@ -62,7 +56,7 @@ export function foldIntoDocs(events: readonly VersionedEvent[], stored: readonly
       doc.doc = evolveHost(doc.doc as HostView | undefined, event);
     }
   }
-  return { writes: [...docs.values()], changes };
+  return [...docs.values()];
 }
 
 /** Reads the documents an append will fold into (no lock: the write is guarded by position). */

@@ -1,5 +1,6 @@
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import { NetworkEventType, type NetworkEventData } from '@netfleet/events/network-events';
+import { bridgeOfXml, type BridgeClaim } from './bridge-claims';
 import type { NetworkView } from './fleet-view';
 import { xmlDiff } from './xml-diff';
 
@@ -10,8 +11,6 @@ export interface NetworkDefinition {
   networkType: 'bridge' | 'ovs-datapath';
   /** Canonical XML of the new definition. */
   xml: string;
-  /** The OVS bridge the network needs on each host (datapath name or bridge name), if any. */
-  bridge?: string;
   /** Placement; empty on a redefinition keeps the current one. */
   hosts: string[];
 }
@@ -29,10 +28,12 @@ export type NetworkCommand =
   | { type: 'ChangePlacement'; name: string; hosts: string[] };
 
 export interface DecideContext {
-  /** Every other network's view: for conflicts across networks (bridge names per host). */
-  others: readonly Pick<NetworkView, 'name' | 'hosts' | 'xml'>[];
-  /** Bridge names the other networks use, by network name. */
-  bridgeOf: (other: Pick<NetworkView, 'name' | 'xml'>) => string | undefined;
+  /**
+   * The bridges the defined networks hold per host (bridgeClaimsOf the fleet's networks): every
+   * command that changes what runs where is checked against them. The command's own network
+   * may be among them; it never conflicts with itself.
+   */
+  bridgesInUse: readonly BridgeClaim[];
 }
 
 /**
@@ -52,6 +53,7 @@ export function decideNetwork(command: NetworkCommand, view: NetworkView | undef
     case 'StartNetwork': {
       const current = requireNetwork(view, command.name);
       if (current.active) throw new NetfleetError('NF_NETWORK_ALREADY_ACTIVE', `network '${command.name}' is already active; use net-destroy first to restart it`, { network: command.name });
+      checkBridgeConflicts(command.name, bridgeOfXml(current.xml), current.hosts, context);
       return [{ type: NetworkEventType.Started, v: 1, data: { name: command.name, hosts: current.hosts } }];
     }
     case 'DestroyNetwork': {
@@ -70,6 +72,8 @@ export function decideNetwork(command: NetworkCommand, view: NetworkView | undef
       const current = requireNetwork(view, command.name);
       if (!current.persistent) throw new NetfleetError('NF_NETWORK_TRANSIENT', `network '${command.name}' is transient (made by net-create); only persistent networks can autostart`, { network: command.name });
       if (current.autostart === command.autostart) return [];
+      // Autostart decides what runs when an agent starts: the same rule as a start.
+      if (command.autostart) checkBridgeConflicts(command.name, bridgeOfXml(current.xml), current.hosts, context);
       return [{ type: NetworkEventType.AutostartChanged, v: 1, data: { name: command.name, autostart: command.autostart } }];
     }
     case 'ChangePlacement': {
@@ -79,9 +83,11 @@ export function decideNetwork(command: NetworkCommand, view: NetworkView | undef
       const added = hosts.filter((h) => !current.hosts.includes(h));
       const removed = current.hosts.filter((h) => !hosts.includes(h));
       if (added.length === 0 && removed.length === 0) return [];
-      checkBridgeConflicts(command.name, bridgeOfView(current, context), added, context);
+      checkBridgeConflicts(command.name, bridgeOfXml(current.xml), hosts, context);
       return [{ type: NetworkEventType.PlacementChanged, v: 1, data: { name: command.name, hosts, added, removed } }];
     }
+    default:
+      return unknownCommand(command);
   }
 }
 
@@ -93,7 +99,7 @@ function decideDefine(command: Extract<NetworkCommand, { type: 'DefineNetwork' }
   if (hosts.length === 0) {
     throw new NetfleetError('NF_NETWORK_NO_PLACEMENT', `network '${command.name}' has no hosts to run on; name at least one with --host`, { network: command.name });
   }
-  checkBridgeConflicts(command.name, command.bridge, hosts, context);
+  checkBridgeConflicts(command.name, bridgeOfXml(command.xml), hosts, context);
   const diff = view && view.xml !== command.xml ? xmlDiff(command.name, view.xml, command.xml) : undefined;
   return [{
     type: NetworkEventType.Defined, v: 1,
@@ -102,22 +108,25 @@ function decideDefine(command: Extract<NetworkCommand, { type: 'DefineNetwork' }
 }
 
 /** Two networks may not use the same bridge name on one host. */
-function checkBridgeConflicts(name: string, bridge: string | undefined, hosts: string[], context: DecideContext): void {
+function checkBridgeConflicts(name: string, bridge: string | undefined, hosts: readonly string[], context: DecideContext): void {
   if (bridge === undefined) return;
-  for (const other of context.others) {
-    if (other.name === name || context.bridgeOf(other) !== bridge) continue;
+  for (const other of context.bridgesInUse) {
+    if (other.network === name || other.bridge !== bridge) continue;
     const shared = other.hosts.filter((h) => hosts.includes(h));
     if (shared.length > 0) {
-      throw new NetfleetError('NF_NETWORK_BRIDGE_CONFLICT', `bridge '${bridge}' of network '${name}' is already used by network '${other.name}' on ${shared.join(', ')}; choose another datapath/bridge name or other hosts`, { network: name, bridge, conflictsWith: other.name, hosts: shared });
+      throw new NetfleetError('NF_NETWORK_BRIDGE_CONFLICT', `bridge '${bridge}' of network '${name}' is already used by network '${other.network}' on ${shared.join(', ')}; choose another datapath/bridge name or other hosts`, { network: name, bridge, conflictsWith: other.network, hosts: shared });
     }
   }
 }
 
-const bridgeOfView = (view: NetworkView, context: DecideContext) => context.bridgeOf(view);
-
 function requireNetwork(view: NetworkView | undefined, name: string): NetworkView {
   if (!view) throw new NetfleetError('NF_NETWORK_NOT_FOUND', `network '${name}' is not defined; see net-list --all for the defined networks`, { network: name });
   return view;
+}
+
+/** A command type added to NetworkCommand without a case above stops the typecheck here. */
+function unknownCommand(command: never): never {
+  throw new Error(`no decision for command ${(command as { type: string }).type}`);
 }
 
 const unique = (values: string[]) => [...new Set(values)];

@@ -1,4 +1,5 @@
-import { HostEventType, isHostEventType } from '@netfleet/events/host-events';
+import { HostEventType, isHostEventType, type HostEventData } from '@netfleet/events/host-events';
+import { assertNever } from './assert-never';
 import type { HostView } from './fleet-view';
 
 type HostFoldable = { type: string; data: unknown; metadata: { occurredAt: string } };
@@ -9,24 +10,30 @@ export function hostKeyOf(event: { type: string; data: unknown }): string | unde
 }
 
 /**
- * Folds one event into one host's view. A host appears when registered or when its agent first
- * reports; any report from its agent means it is alive.
+ * Folds one host event into its host's view. A host appears when registered or when its agent
+ * first reports; any report from its agent means it is alive.
  */
 export function evolveHost(view: HostView | undefined, event: HostFoldable): HostView | undefined {
+  const e = event as HostFoldable & HostEventData;
   const at = event.metadata.occurredAt;
-  const host = (event.data as { host: string }).host;
-  const base: HostView = view ?? { name: host, labels: {}, registered: false, online: false, since: at, agentVersion: null };
+  const base: HostView = view ?? { name: e.data.host, labels: {}, registered: false, online: false, since: at, agentVersion: null };
   const online = (v: HostView): HostView => (v.online ? v : { ...v, online: true, since: at });
-  switch (event.type) {
+  switch (e.type) {
     case HostEventType.HostRegistered:
-      return { ...base, registered: true, labels: { ...(event.data as { labels: Record<string, string> }).labels } };
+      return { ...base, registered: true, labels: { ...e.data.labels } };
     case HostEventType.HostWentOffline:
       return base.online || !view ? { ...base, online: false, since: at } : base;
     case HostEventType.HostCameOnline:
       return online(base);
     case HostEventType.AgentStarted:
-      return { ...online(base), agentVersion: (event.data as { agentVersion: string }).agentVersion };
-    default:
+      return { ...online(base), agentVersion: e.data.agentVersion };
+    case HostEventType.NetworkStartedOnHost:
+    case HostEventType.NetworkStoppedOnHost:
+    case HostEventType.NetworkFailedOnHost:
+    case HostEventType.ControllerConnectionChanged:
+    case HostEventType.DriftDetected:
       return online(base);
+    default:
+      return assertNever(e, 'host event');
   }
 }

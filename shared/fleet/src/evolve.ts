@@ -1,16 +1,22 @@
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
-import { HostEventType, isHostEventType, type HostEventData } from '@netfleet/events/host-events';
+import { HostEventType, type HostEventData } from '@netfleet/events/host-events';
 import { NetworkEventType, isNetworkEventType, type NetworkEventData } from '@netfleet/events/network-events';
 import { ObservedState, type ControllerStatus, type FleetView, type HostNetworkStatus, type NetworkView } from './fleet-view';
 import { evolveHost, hostKeyOf } from './evolve-host';
+import { assertNever } from './assert-never';
 
 export type FoldableEvent = Pick<RecordedEvent, 'position' | 'streamVersion' | 'metadata'> & { type: string; v: number; data: unknown };
 
-/** Host events that are about one network on that host (the rest are about the host itself). */
-const NETWORK_ON_HOST_TYPES: ReadonlySet<string> = new Set([
-  HostEventType.NetworkStartedOnHost, HostEventType.NetworkStoppedOnHost, HostEventType.NetworkFailedOnHost,
-  HostEventType.ControllerConnectionChanged, HostEventType.DriftDetected,
-]);
+/**
+ * Which host events are about one network on that host (the rest are about the host itself). A
+ * Record over every host event type, so a new one needs an answer here.
+ */
+const IS_ABOUT_A_NETWORK: Record<HostEventType, boolean> = {
+  NetworkStartedOnHost: true, NetworkStoppedOnHost: true, NetworkFailedOnHost: true,
+  ControllerConnectionChanged: true, DriftDetected: true,
+  AgentStarted: false, HostRegistered: false, HostWentOffline: false, HostCameOnline: false,
+};
+const NETWORK_ON_HOST_TYPES: ReadonlySet<string> = new Set(Object.keys(IS_ABOUT_A_NETWORK).filter((t) => IS_ABOUT_A_NETWORK[t as HostEventType]));
 
 /** The network an event concerns, if any: the key the projection stores it under. */
 export function networkKeyOf(event: { type: string; data: unknown }): string | undefined {
@@ -56,6 +62,8 @@ export function evolveNetwork(view: NetworkView | undefined, event: FoldableEven
         // Removed hosts of a running network are asked to stop; they stay listed until they have.
         return next.active ? withDesired(next, 'running', event, at, e.data.removed) : pruneHosts(next);
       }
+      default:
+        return assertNever(e, 'network event');
     }
   }
   if (view && NETWORK_ON_HOST_TYPES.has(event.type)) {
@@ -118,8 +126,13 @@ function withHostReport(view: NetworkView, event: FoldableEvent & HostEventData,
       if (data.generation < before.generation) status.observed = ObservedState.Pending;
       break;
     }
-    default:
+    case HostEventType.AgentStarted:
+    case HostEventType.HostRegistered:
+    case HostEventType.HostWentOffline:
+    case HostEventType.HostCameOnline:
       return view;
+    default:
+      return assertNever(event, 'host event');
   }
   const next: NetworkView = { ...view, perHost: { ...view.perHost, [data.host]: { ...status, updatedAt: at } } };
   const settled = pruneHosts(next);

@@ -27,7 +27,7 @@ type Data = Record<string, unknown>;
 const list = (hosts: unknown) => (Array.isArray(hosts) && hosts.length > 0 ? hosts.join(', ') : 'no hosts');
 
 /** Words for one event. Unknown types (newer than this code) are named, never dropped. */
-export function summarize(type: string, data: Data): string {
+function summarize(type: string, data: Data): string {
   switch (type) {
     case NetworkEventType.Defined:
       return data['diff'] ? `redefined (placed on ${list(data['hosts'])})` : `defined${data['persistent'] === false ? ' (transient)' : ''} on ${list(data['hosts'])}`;

@@ -60,8 +60,8 @@ describe('event store: append', () => {
 
   it('appends nothing twice when a command is retried with the same event ids', async () => {
     const events = [defined('retry')];
-    const first = await appendToStream(t.db, { streamId: 'network:retry', expectedVersion: 0, events, outboxFor: () => [{ msgId: randomUUID(), subject: 'x.cmd.hv1.apply', payload: {} }] });
-    const again = await appendToStream(other, { streamId: 'network:retry', expectedVersion: 0, events, outboxFor: () => [{ msgId: randomUUID(), subject: 'x.cmd.hv1.apply', payload: {} }] });
+    const first = await appendToStream(t.db, { streamId: 'network:retry', expectedVersion: 0, events, outbox: [{ msgId: randomUUID(), subject: 'x.cmd.hv1.apply', payload: {} }] });
+    const again = await appendToStream(other, { streamId: 'network:retry', expectedVersion: 0, events, outbox: [{ msgId: randomUUID(), subject: 'x.cmd.hv1.apply', payload: {} }] });
     expect(first.duplicate).toBe(false);
     expect(again).toEqual({ events: [], outbox: [], duplicate: true });
     expect(await readStream(t.db, 'network:retry')).toHaveLength(1);

@@ -40,7 +40,7 @@ describe('event store: outbox relay to JetStream', () => {
   const storedMessages = async () => (await jsm.streams.info(names.commandStream)).state.messages;
   const record = async (network: string, commands: number) => {
     const msgs = Array.from({ length: commands }, (_, i) => ({ msgId: randomUUID(), subject: names.commandSubject(`hv${i}`), payload: { network, i } }));
-    await appendToStream(t.db, { streamId: `network:${network}`, expectedVersion: 0, events: [defined(network)], outboxFor: () => msgs });
+    await appendToStream(t.db, { streamId: `network:${network}`, expectedVersion: 0, events: [defined(network)], outbox: msgs });
     return msgs;
   };
   const drain = async (db: Database, tally: string[]) => {

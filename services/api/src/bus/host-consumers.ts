@@ -3,9 +3,12 @@ import { ensureHostConsumer } from '@netfleet/bus/nats';
 import type { BusNames } from '@netfleet/bus/names';
 
 /**
- * Makes each host's durable command consumer once per API instance. The API makes them (not the
- * agents) so a host's NATS user needs no right to create consumers (product.md §4). Commands
- * published before the consumer exists wait in the work-queue stream until it does.
+ * Makes each host's durable command consumer once per API instance: at start-up for every known
+ * host, when a host is registered (host-add), and when an agent first asks for its desired state
+ * (a host known only through its agent). Never while a command runs: commands only record their
+ * host commands in the outbox, and those wait in the work-queue stream until the consumer exists.
+ * The API makes the consumers (not the agents) so a host's NATS user needs no right to create
+ * them (deploy/nats/README.md).
  */
 export class HostConsumers {
   private readonly known = new Map<string, Promise<void>>();

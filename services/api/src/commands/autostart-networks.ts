@@ -25,8 +25,10 @@ export async function autostartNetworks(ctx: ApiContext, message: AgentEventMess
       });
       ctx.log.info({ network: network.name, host: message.host }, 'autostarted network');
     } catch (e) {
-      // Already started by someone else meanwhile: nothing to do.
-      if (!isNetfleetError(e) || e.code !== 'NF_NETWORK_ALREADY_ACTIVE') throw e;
+      if (!isNetfleetError(e)) throw e;
+      // Already started by someone else meanwhile: nothing to do. Any other refusal (a bridge
+      // another network took meanwhile) concerns this network only: the others still start.
+      if (e.code !== 'NF_NETWORK_ALREADY_ACTIVE') ctx.log.warn({ network: network.name, host: message.host, code: e.code, err: e }, 'could not autostart a network');
     }
   }
 }

@@ -1,16 +1,15 @@
-import { parseNetworkXml } from '@netfleet/netxml/parse';
-import { NetfleetError } from '@netfleet/errors/netfleet-error';
-import { streamIds, type EventMetadata, type NewEvent, type RecordedEvent } from '@netfleet/events/event-envelope';
+import { NetfleetError, isNetfleetError } from '@netfleet/errors/netfleet-error';
+import { streamIds, type EventMetadata, type RecordedEvent } from '@netfleet/events/event-envelope';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
-import { decideNetwork, type NetworkCommand } from '@netfleet/fleet/decide';
-import { hostCommandsFor } from '@netfleet/fleet/host-commands-for';
+import type { NetworkCommand } from '@netfleet/fleet/decide';
 import type { NetworkView } from '@netfleet/fleet/fleet-view';
-import { appendToStream, streamVersionOf, type OutboxMessage } from '@netfleet/eventstore/append';
-import { getNetworkView, listNetworkViews } from '@netfleet/eventstore/views';
+import { runNetworkCommand } from '@netfleet/fleet/run-network-command';
+import { appendToStream } from '@netfleet/eventstore/append';
+import { getNetworkView } from '@netfleet/eventstore/views';
 import { readCommandEvents } from '@netfleet/eventstore/read';
 import { createHash } from 'node:crypto';
 import type { ApiContext } from '../api-context';
-import { ovsBridgeOf } from '@netfleet/netxml/ovs-bridge';
+import { readCommandState } from './read-command-state';
 
 export interface CommandRequest {
   command: NetworkCommand;
@@ -34,61 +33,65 @@ export interface CommandResult {
 }
 
 /**
- * Decides an operator's command against the network's current view, records the events with the
- * host commands they cause (outbox) in one transaction, then wakes the relay. Pure logic lives in
- * @netfleet/fleet; this is the adapter around it.
+ * How often a command is decided again after another command changed the network between our
+ * read and our append. Each round means someone else's command got in, so a few suffice.
+ */
+const MAX_DECISIONS = 10;
+
+/**
+ * Reads the network's state, runs the pure pipeline (@netfleet/fleet runNetworkCommand: decide,
+ * fold, host commands) and appends its events with their host commands (outbox) in one
+ * transaction, expecting the stream version it decided on; then wakes the relay. When the append
+ * finds the stream moved on, this loop reads and decides again: the decision is a pure function
+ * of what was read, so deciding on fresh state is always right, and the store never has to call
+ * back into the API. A client's own expected version (a stale edit) is refused, not retried.
  */
 export async function executeNetworkCommand(ctx: ApiContext, request: CommandRequest): Promise<CommandResult> {
   const { command } = request;
-  // A retried request (same Idempotency-Key) answers with what the first one recorded, even where
-  // deciding it again would be refused now (a second start of a started network).
-  if (request.commandId) {
-    const prior = await readCommandEvents(ctx.db, streamIds.network(command.name), request.commandId);
-    if (prior.length > 0) return { network: command.name, correlationId: prior[0]!.metadata.correlationId, events: prior, hostCommands: [], view: await getNetworkView(ctx.db, command.name), duplicate: true };
-  }
-  const view = await getNetworkView(ctx.db, command.name);
-  if (request.expectedVersion !== undefined && request.expectedVersion !== (view?.version ?? 0)) {
-    throw new NetfleetError('NF_STORE_CONFLICT', `network '${command.name}' changed since version ${request.expectedVersion} (it is now at version ${view?.version ?? 0}); read it again and redo your change`, { network: command.name, expectedVersion: request.expectedVersion, actualVersion: view?.version ?? 0 });
-  }
-  const others = command.type === 'DefineNetwork' ? await listNetworkViews(ctx.db) : [];
-  const decided = decideNetwork(command, view, { others, bridgeOf: (other) => ovsBridgeOf(parseNetworkXml(other.xml))?.bridge });
-
-  const correlationId = request.commandId ?? ctx.newId();
-  const now = ctx.now().toISOString();
-  const metadata: EventMetadata = {
-    actor: request.actor, source: 'api', correlationId, occurredAt: now,
-    ...(request.commandId ? { commandId: request.commandId } : {}),
-    ...(request.comment ? { comment: request.comment } : {}),
-  };
-  const events: NewEvent[] = decided.map((e, i) => ({
-    ...e, metadata,
-    eventId: request.commandId ? idempotentEventId(request.commandId, i) : ctx.newId(),
-  }));
-
-  const hostCommands: ApplyNetworkV1[] = [];
-  // The network as the append left it: the fold already computed it, no need to read it back.
-  let folded: { view: NetworkView | undefined } | undefined;
-  const outboxFor = (changes: { event: { type: string }; before: NetworkView | undefined; after: NetworkView | undefined }[]): OutboxMessage[] => {
-    hostCommands.length = 0; // called again when the append is folded again
-    for (const change of changes) {
-      hostCommands.push(...hostCommandsFor(change.event, change.before, change.after, { correlationId, newId: ctx.newId, now }));
-      folded = { view: change.after };
-    }
-    return hostCommands.map((c) => ({ msgId: c.commandId, subject: ctx.names.commandSubject(c.host), payload: c }));
-  };
-
   const streamId = streamIds.network(command.name);
-  // A network's stream outlives its view (undefine then define again continues the stream).
-  const expectedVersion = view?.version ?? (await streamVersionOf(ctx.db, streamId));
-  const result = await appendToStream(ctx.db, { streamId, expectedVersion, events, outboxFor });
-  if (hostCommands.length > 0) {
-    await ctx.hostConsumers.ensure([...new Set(hostCommands.map((c) => c.host))]);
-    void ctx.relay.wake();
+  const correlationId = request.commandId ?? ctx.newId();
+  for (let attempt = 1; ; attempt++) {
+    // A retried request (same Idempotency-Key) answers with what the first one recorded, even where
+    // deciding it again would be refused now (a second start of a started network).
+    const prior = request.commandId ? await priorResult(ctx, command.name, request.commandId) : undefined;
+    if (prior) return prior;
+    const state = await readCommandState(ctx.db, command.name);
+    const version = state.view?.version ?? 0;
+    if (request.expectedVersion !== undefined && request.expectedVersion !== version) {
+      throw new NetfleetError('NF_STORE_CONFLICT', `network '${command.name}' changed since version ${request.expectedVersion} (it is now at version ${version}); read it again and redo your change`, { network: command.name, expectedVersion: request.expectedVersion, actualVersion: version });
+    }
+    const metadata: EventMetadata = {
+      actor: request.actor, source: 'api', correlationId, occurredAt: ctx.now().toISOString(),
+      ...(request.commandId ? { commandId: request.commandId } : {}),
+      ...(request.comment ? { comment: request.comment } : {}),
+    };
+    const outcome = runNetworkCommand(command, state, {
+      metadata, newId: ctx.newId,
+      eventIdOf: (i) => (request.commandId ? idempotentEventId(request.commandId, i) : ctx.newId()),
+    });
+    try {
+      const result = await appendToStream(ctx.db, {
+        streamId, expectedVersion: state.streamVersion, events: outcome.events,
+        outbox: outcome.hostCommands.map((c) => ({ msgId: c.commandId, subject: ctx.names.commandSubject(c.host), payload: c })),
+      });
+      if (result.duplicate) {
+        // The same request, recorded meanwhile by a concurrent retry: answer with what it recorded.
+        return (request.commandId ? await priorResult(ctx, command.name, request.commandId) : undefined) ??
+          { network: command.name, correlationId, events: [], hostCommands: [], view: await getNetworkView(ctx.db, command.name), duplicate: true };
+      }
+      if (outcome.hostCommands.length > 0) void ctx.relay.wake();
+      return { network: command.name, correlationId, events: result.events, hostCommands: outcome.hostCommands, view: outcome.view, duplicate: false };
+    } catch (e) {
+      if (attempt < MAX_DECISIONS && isNetfleetError(e) && e.code === 'NF_STORE_CONFLICT') continue;
+      throw e;
+    }
   }
-  return {
-    network: command.name, correlationId, events: result.events, hostCommands,
-    view: folded && !result.duplicate ? folded.view : await getNetworkView(ctx.db, command.name), duplicate: result.duplicate,
-  };
+}
+
+async function priorResult(ctx: ApiContext, network: string, commandId: string): Promise<CommandResult | undefined> {
+  const prior = await readCommandEvents(ctx.db, streamIds.network(network), commandId);
+  if (prior.length === 0) return undefined;
+  return { network, correlationId: prior[0]!.metadata.correlationId, events: prior, hostCommands: [], view: await getNetworkView(ctx.db, network), duplicate: true };
 }
 
 /** The same client command id always yields the same event ids, so a retry is recognised. */

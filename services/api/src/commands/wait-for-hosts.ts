@@ -1,60 +1,23 @@
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
-import { sql } from 'kysely';
+import { hostOutcomesOf, type HostOutcome } from '@netfleet/fleet/host-outcomes';
+import { readHostReports } from '@netfleet/eventstore/host-reports';
 import { listHostViews } from '@netfleet/eventstore/views';
 import type { ApiContext } from '../api-context';
 
-/** One host's answer to a command, as `--wait` prints it. */
-export interface HostOutcome {
-  host: string;
-  /**
-   * running / stopped: applied; failed: the host refused or OVS failed; offline: the host is known
-   * to be down (it applies the command when it returns); pending: no answer in time.
-   */
-  outcome: 'running' | 'stopped' | 'failed' | 'offline' | 'pending';
-  generation: number;
-  error?: string;
-  warnings: string[];
-  /** For an offline host: since when the fleet view has it offline. */
-  offlineSince?: string;
-}
-
 export interface WaitResult { complete: boolean; hosts: HostOutcome[] }
-
-const OUTCOME_OF: Record<string, HostOutcome['outcome']> = {
-  NetworkStartedOnHost: 'running', NetworkStoppedOnHost: 'stopped', NetworkFailedOnHost: 'failed',
-};
 
 /**
  * Waits until every host sent a command has reported on the generation it was sent, woken by
- * commits (never a polling loop), or until the timeout, naming the hosts still pending. Answers
- * are read from the hosts' reports recorded after the command (`afterPosition`), not from the
- * view, which forgets a host once it stopped a network it no longer runs. A host the fleet view
- * has offline does not hold the wait: it is reported as `offline` at once (and whenever it goes
- * offline while waited for), since it cannot answer before it returns.
+ * commits (never a polling loop), or until the timeout, naming the hosts still pending. A host
+ * the fleet view has offline does not hold the wait: it is reported as `offline` at once (and
+ * whenever it goes offline while waited for), since it cannot answer before it returns.
  */
 export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNetworkV1[], afterPosition: number, timeoutMs: number, onProgress?: (progress: WaitResult) => void): Promise<WaitResult> {
+  const hosts = [...new Set(commands.map((c) => c.host))];
   const read = async (): Promise<WaitResult> => {
-    const [reports, hostViews] = await Promise.all([
-      ctx.db.selectFrom('events').select(['stream_id', 'type', 'data'])
-        .where('position', '>', afterPosition)
-        .where('stream_id', 'in', commands.map((c) => `host:${c.host}`))
-        .where('type', 'in', Object.keys(OUTCOME_OF))
-        .where(sql<string>`data->>'network'`, '=', network)
-        .orderBy('position').execute(),
-      listHostViews(ctx.db),
-    ]);
-    const offline = new Map(hostViews.filter((h) => !h.online).map((h) => [h.name, h.since]));
-    const hosts = commands.map((c): HostOutcome => {
-      const report = reports.filter((r) => r.stream_id === `host:${c.host}` && (r.data as { generation: number }).generation >= c.generation).at(-1);
-      if (!report) {
-        const since = offline.get(c.host);
-        if (since !== undefined) return { host: c.host, outcome: 'offline', generation: c.generation, warnings: [], offlineSince: since, error: `host ${c.host} is offline since ${since}; it applies the command when it returns` };
-        return { host: c.host, outcome: 'pending', generation: c.generation, warnings: [] };
-      }
-      const data = report.data as { generation: number; warnings?: string[]; error?: string };
-      return { host: c.host, outcome: OUTCOME_OF[report.type]!, generation: data.generation, warnings: data.warnings ?? [], ...(data.error ? { error: data.error } : {}) };
-    });
-    return { complete: hosts.every((h) => h.outcome !== 'pending' && h.outcome !== 'offline'), hosts };
+    const [reports, hostViews] = await Promise.all([readHostReports(ctx.db, { network, hosts, afterPosition }), listHostViews(ctx.db)]);
+    const outcomes = hostOutcomesOf(commands, reports, new Map(hostViews.filter((h) => !h.online).map((h) => [h.name, h.since])));
+    return { complete: outcomes.every((h) => h.outcome !== 'pending' && h.outcome !== 'offline'), hosts: outcomes };
   };
   let reported = '';
   return ctx.watcher.until(async () => {

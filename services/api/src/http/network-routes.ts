@@ -135,8 +135,7 @@ async function definitionCommand(ctx: ApiContext, type: 'DefineNetwork' | 'Creat
   const def = { ...parsed, uuid: parsed.uuid ?? existing?.uuid ?? ctx.newId() };
   const asked = (body.hosts?.length ?? 0) + (body.selectors?.length ?? 0) > 0;
   const hosts = asked ? resolvePlacement(body.hosts ?? [], body.selectors ?? [], await listHostViews(ctx.db)) : [];
-  const bridge = ovsBridgeOf(def)?.bridge;
-  return { type, name: def.name, uuid: def.uuid, networkType: def.type, xml: formatNetworkXml(def), hosts, ...(bridge ? { bridge } : {}) };
+  return { type, name: def.name, uuid: def.uuid, networkType: def.type, xml: formatNetworkXml(def), hosts };
 }
 
 function commonOf(request: FastifyRequest, comment?: string): Omit<CommandRequest, 'command'> {

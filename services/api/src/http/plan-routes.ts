@@ -1,34 +1,24 @@
-import { parseNetworkXml } from '@netfleet/netxml/parse';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
-import { getNetworkView } from '@netfleet/eventstore/views';
-import { decideNetwork } from '@netfleet/fleet/decide';
-import { evolveNetwork } from '@netfleet/fleet/evolve';
-import { hostCommandsFor } from '@netfleet/fleet/host-commands-for';
+import { runNetworkCommand } from '@netfleet/fleet/run-network-command';
 import type { ApiContext } from '../api-context';
 import { Role, requireRole } from '../auth/authenticate';
-import { ovsBridgeOf } from '@netfleet/netxml/ovs-bridge';
 import { requestHostPlans, type HostPlanAnswer } from '../commands/host-plans';
+import { readCommandState } from '../commands/read-command-state';
 
 /**
- * The commands a start/destroy WOULD send to the hosts, decided and folded exactly like the real
- * thing (pure @netfleet/fleet) but recorded nowhere: the refusals a real command would meet
- * (not defined, already active …) are thrown the same way.
+ * The commands a start/destroy WOULD send to the hosts, through the same pure pipeline as the
+ * real thing (runNetworkCommand) but recorded nowhere: the refusals a real command would meet
+ * (not defined, already active, a bridge conflict …) are thrown the same way.
  */
 export async function wouldBeCommands(ctx: ApiContext, action: 'start' | 'destroy', name: string): Promise<ApplyNetworkV1[]> {
-  const view = await getNetworkView(ctx.db, name);
   const command = action === 'start' ? { type: 'StartNetwork' as const, name } : { type: 'DestroyNetwork' as const, name };
-  const decided = decideNetwork(command, view, { others: [], bridgeOf: (other) => ovsBridgeOf(parseNetworkXml(other.xml))?.bridge });
-  const now = ctx.now().toISOString();
-  const commands: ApplyNetworkV1[] = [];
-  let before = view;
-  decided.forEach((e, i) => {
-    const event = { ...e, position: 0, streamVersion: (view?.version ?? 0) + i + 1, metadata: { actor: 'dry-run', source: 'api' as const, correlationId: 'dry-run', occurredAt: now } };
-    const after = evolveNetwork(before, event);
-    commands.push(...hostCommandsFor(event, before, after, { correlationId: 'dry-run', newId: () => `dry-run:${ctx.newId()}`, now }));
-    before = after;
+  const outcome = runNetworkCommand(command, await readCommandState(ctx.db, name), {
+    metadata: { actor: 'dry-run', source: 'api', correlationId: 'dry-run', occurredAt: ctx.now().toISOString() },
+    eventIdOf: () => 'dry-run',
+    newId: () => `dry-run:${ctx.newId()}`,
   });
-  return commands;
+  return outcome.hostCommands;
 }
 
 export interface DryRunAnswer {

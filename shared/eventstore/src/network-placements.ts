@@ -1,0 +1,13 @@
+import { sql } from 'kysely';
+import type { NetworkView } from '@netfleet/fleet/fleet-view';
+import type { Database } from './database';
+
+/**
+ * Every defined network's name, placement and definition, without the per-host status: what a
+ * command's bridge-conflict check reads (bridgeClaimsOf), at a fraction of the whole views.
+ */
+export async function listNetworkPlacements(db: Database): Promise<Pick<NetworkView, 'name' | 'hosts' | 'xml'>[]> {
+  const { rows } = await sql<Pick<NetworkView, 'name' | 'hosts' | 'xml'>>`
+    SELECT name, doc->'hosts' AS hosts, doc->>'xml' AS xml FROM network_view ORDER BY name`.execute(db);
+  return rows;
+}
