@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encodeJson } from '@netfleet/bus/nats';
@@ -14,6 +15,7 @@ import { agentStartedEvent, controllerEvent, driftEvent, outcomeEvent } from './
 import { answerPlanRequests } from './plan-responder';
 import { Reconciler, type DriftFinding, type NetworkOutcome } from './reconciler';
 import { applyPlanJsonRpc } from './ovs/apply-jsonrpc';
+import { controllerHostRefusal } from './ovs/controller-host-check';
 import { observeHost } from './ovs/observe-bridges';
 import { startOvsdbSession } from './ovs/ovsdb-session';
 import type { Vsctl } from './ovs/vsctl';
@@ -45,6 +47,11 @@ export interface AgentConfig {
    * ovs-vswitchd. Without the session it is always ovs-vsctl.
    */
   ovsDriver?: 'jsonrpc' | 'vsctl';
+  /**
+   * ovs-vswitchd's run directory, where it allows unix-socket controllers; default the directory
+   * of a `unix:` database socket (Debian: /var/run/openvswitch), else not checked.
+   */
+  ovsRunDir?: string;
 }
 
 export interface Agent { stop(): Promise<void> }
@@ -80,8 +87,10 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   let onOvsdbChange = () => {};
   const monitorDb = config.monitorDb ?? vsctl.db;
   const session = monitorDb === false ? undefined : startOvsdbSession({ db: monitorDb, log, onChange: () => onOvsdbChange() });
+  const runDir = config.ovsRunDir ?? (vsctl.db.startsWith('unix:') ? dirname(vsctl.db.slice('unix:'.length)) : undefined);
   const reconciler = new Reconciler({
     vsctl, desired, observe, report, log,
+    hostRefusal: (spec) => controllerHostRefusal(spec, { runDir }),
     observeFast: async () => session?.sync(),
     ...(session && config.ovsDriver !== 'vsctl' ? { applyFast: (plan: HostPlan, observed: ObservedHost) => applyPlanJsonRpc(session, plan, observed, vsctl.timeoutSeconds) } : {}),
   });

@@ -17,6 +17,16 @@ export interface CommandConsumerOptions {
 
 export interface CommandConsumer { stop(): Promise<void> }
 
+function commandOf(m: JsMsg, host: string): ApplyNetworkV1 | undefined {
+  let command: Partial<ApplyNetworkV1> | null;
+  try {
+    command = m.json<Partial<ApplyNetworkV1> | null>();
+  } catch {
+    return undefined;
+  }
+  return command?.type === 'ApplyNetwork' && command.host === host ? (command as ApplyNetworkV1) : undefined;
+}
+
 /** How long JetStream waits before redelivering a command whose outcome could not be published. */
 export const UNPUBLISHED_REDELIVERY_MS = 2000;
 
@@ -42,12 +52,9 @@ export async function startCommandConsumer(options: CommandConsumerOptions): Pro
   const messages: ConsumerMessages = await consumer.consume({ max_messages: 1000 });
   const inFlight = new Set<Promise<void>>();
   const handle = (m: JsMsg) => {
-    let command: ApplyNetworkV1;
-    try {
-      command = m.json<ApplyNetworkV1>();
-      if (command.type !== 'ApplyNetwork' || command.host !== host) throw new Error(`not an ApplyNetwork for ${host}`);
-    } catch (e) {
-      log.warn({ err: e, subject: m.subject }, 'dropped a malformed command');
+    const command = commandOf(m, host);
+    if (!command) {
+      log.warn({ subject: m.subject, host }, `dropped a message that is not an ApplyNetwork for ${host}`);
       m.term();
       return;
     }

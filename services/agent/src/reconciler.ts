@@ -4,7 +4,7 @@ import type { Logger } from '@netfleet/log/logger';
 import type { DesiredNetworks } from './desired/desired-networks';
 import { prepareSpecs, SpecCache, type PreparedSpecs } from './desired/prepare-specs';
 import { isRetriable } from './failure-kind';
-import { OwnershipMark } from './plan/bridge-spec';
+import { OwnershipMark, type BridgeSpec } from './plan/bridge-spec';
 import { planHost, type HostPlan } from './plan/plan-host';
 import type { ObservedHost } from './plan/observed-bridge';
 import { applyPlan, type Vsctl } from './ovs/vsctl';
@@ -43,6 +43,11 @@ export interface ReconcilerDeps {
   /** Publishes outcomes and drift; a rejection means they were not published. */
   report: (outcomes: NetworkOutcome[], drift: DriftFinding[]) => Promise<void>;
   log: Logger;
+  /**
+   * What only the host can tell about a spec before it is applied (a punix path over a file, a
+   * socket path vswitchd will not use): a terminal failure for that network, its bridge left as is.
+   */
+  hostRefusal?: (spec: BridgeSpec) => NetfleetError | undefined;
   /** The retry queue's clock and backoff (tests); default: real time, 5 ms doubling to 60 s. */
   clock?: QueueClock;
   backoff?: PerKeyBackoff<string>;
@@ -79,6 +84,8 @@ export class Reconciler {
   private readonly lastReported = new Map<string, string>();
   /** Networks OVS refused (terminal), with the command it refused: left alone until it changes. */
   private readonly held = new Map<string, { command: ApplyNetworkV1; error: NetfleetError }>();
+  /** Networks the host refuses this pass (deps.hostRefusal), kept out of the plan like held ones. */
+  private refusedHere = new Map<string, NetfleetError>();
   private readonly idleWaiters: (() => void)[] = [];
   private stopped = false;
 
@@ -136,7 +143,9 @@ export class Reconciler {
   /** The plan for the current desired state against `observed` (a replica): empty = converged. */
   planAgainst(observed: ObservedHost): HostPlan {
     this.releaseHeld();
-    return this.planOf(this.prepare(), observed);
+    const prepared = this.prepare();
+    this.checkHost(prepared);
+    return this.planOf(prepared, observed);
   }
 
   /** Cancels pending retries; callers still waiting are told their outcome was not published. */
@@ -242,14 +251,23 @@ export class Reconciler {
     }
   }
 
+  private checkHost(prepared: PreparedSpecs): void {
+    const refusal = this.deps.hostRefusal;
+    this.refusedHere = new Map(refusal ? prepared.specs.flatMap((s) => {
+      const error = refusal(s);
+      return error ? [[s.network, error] as const] : [];
+    }) : []);
+  }
+
   private planOf(prepared: PreparedSpecs, host: ObservedHost): HostPlan {
-    return planHost(prepared.specs, host.bridges, { observedSsl: host.ssl, held: new Set(this.held.keys()) });
+    return planHost(prepared.specs, host.bridges, { observedSsl: host.ssl, held: new Set([...this.held.keys(), ...this.refusedHere.keys()]) });
   }
 
   /** One pass over the whole host: outcomes for every network it can speak for, and the drift it found. */
   private async pass(asked: string[]): Promise<{ outcomes: NetworkOutcome[]; drift: DriftFinding[] }> {
     this.releaseHeld();
     const prepared = this.prepare();
+    this.checkHost(prepared);
     const fast = await this.deps.observeFast?.();
     let host = fast ?? await this.deps.observe();
     let plan = this.planOf(prepared, host);
@@ -287,7 +305,7 @@ export class Reconciler {
       outcomes = this.outcomesOf(this.deps.desired.all().map((c) => c.network), prepared, plan, undefined);
       const refused = new Set(plan.refusals.map((r) => r.network));
       this.runningHere.clear();
-      for (const spec of prepared.specs) if (!refused.has(spec.network) && !this.held.has(spec.network)) this.runningHere.set(spec.network, spec.bridge);
+      for (const spec of prepared.specs) if (!refused.has(spec.network) && !this.held.has(spec.network) && !this.refusedHere.has(spec.network)) this.runningHere.set(spec.network, spec.bridge);
     }
     const findings = drift.map((d) => ({ ...d, repaired: applyError === undefined }));
     if (findings.length > 0) this.deps.log.info({ drift: findings }, applyError ? 'found drift; could not repair it' : 'repaired drift');
@@ -347,6 +365,10 @@ export class Reconciler {
       const spec = prepared.specs.find((s) => s.network === network);
       const command = this.deps.desired.get(network);
       if (!command) continue;
+      if (this.held.has(network) || this.refusedHere.has(network)) {
+        outcomes.push(...this.outcomesOf([network], prepared, { ops: [], refusals: [], drift: [] }, undefined));
+        continue;
+      }
       const mine = host.bridges.filter((b) => b.name === spec?.bridge || b.externalIds[OwnershipMark.network] === network);
       const plan = planHost(spec ? [spec] : [], mine, { observedSsl: host.ssl });
       try {
@@ -372,7 +394,7 @@ export class Reconciler {
     for (const network of networks) {
       const command = this.deps.desired.get(network);
       if (!command) continue;
-      const failure = error ?? this.held.get(network)?.error ?? prepared.failed.get(network);
+      const failure = error ?? this.held.get(network)?.error ?? this.refusedHere.get(network) ?? prepared.failed.get(network);
       const refusal = refusals.get(network);
       if (command.desired === 'stopped') {
         outcomes.push(error ? { network, command, kind: 'failed', code: error.code, error: error.message } : { network, command, kind: 'stopped' });
