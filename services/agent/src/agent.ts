@@ -22,7 +22,7 @@ import type { Vsctl } from './ovs/vsctl';
 import type { ObservedHost } from './plan/observed-bridge';
 import type { HostPlan } from './plan/plan-host';
 
-export const AGENT_VERSION = '0.1.0';
+const AGENT_VERSION = '0.1.0';
 
 export interface AgentConfig {
   host: string;

@@ -28,7 +28,7 @@ function commandOf(m: JsMsg, host: string): ApplyNetworkV1 | undefined {
 }
 
 /** How long JetStream waits before redelivering a command whose outcome could not be published. */
-export const UNPUBLISHED_REDELIVERY_MS = 2000;
+const UNPUBLISHED_REDELIVERY_MS = 2000;
 
 /**
  * Follows this host's durable JetStream pull consumer (`agent-<host>`): each ApplyNetwork is

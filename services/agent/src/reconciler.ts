@@ -54,7 +54,7 @@ export interface ReconcilerDeps {
 }
 
 /** The queue key of a pass that repairs the host without a network to answer for (drift, resync). */
-export const HOST_KEY = '';
+const HOST_KEY = '';
 
 /**
  * Level-triggered reconciliation of one host. Wake-ups put keys (network names, or HOST_KEY) on a

@@ -41,11 +41,6 @@ export async function observeHost(vsctl: Vsctl): Promise<ObservedHost> {
   return parseObservedHost(await vsctl.run([...OBSERVE_ARGS]));
 }
 
-/** Only the bridges; see observeHost for the SSL row too. */
-export async function observeBridges(vsctl: Vsctl): Promise<ObservedBridge[]> {
-  return (await observeHost(vsctl)).bridges;
-}
-
 /** Pure: the stdout of OBSERVE_ARGS → ObservedHost. */
 export function parseObservedHost(stdout: string): ObservedHost {
   const tables = parseListOutputs(stdout);

@@ -72,7 +72,7 @@ export function uuidOf(atom: OvsdbAtom | OvsdbValue | undefined): string {
   throw new NetfleetError('NF_OVS_PROTOCOL', `OVS sent ${JSON.stringify(atom)} where a uuid belongs`, { value: atom });
 }
 
-export function atomText(atom: OvsdbAtom): string {
+function atomText(atom: OvsdbAtom): string {
   if (Array.isArray(atom)) return atom[1];
   return String(atom);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { OvsOp } from './ovs-op';
 import { ovsdbString, toVsctlArgs } from './vsctl-argv';
 
 describe('toVsctlArgs', () => {
@@ -118,16 +119,16 @@ function asOvsVsctlReadsIt(argv: string[]): { options: string[]; names: string[]
 
 describe('toVsctlArgs - argv safety', () => {
   const evil = '--if-exists';
-  const everyOp = (bridge: string, uuid = '6f1c4b7e-2a0d-4c3e-9b1a-0123456789ab') => [
-    { kind: 'delete-bridge' as const, bridge },
-    { kind: 'add-bridge' as const, bridge, failMode: 'secure' as const, otherConfig: { [evil]: evil }, externalIds: { '--': '-x' }, controllers: [{ target: `punix:/run/${evil}` }] },
-    { kind: 'set-bridge' as const, bridge, otherConfig: { 'dp-desc': '-- del-br dp0' } },
-    { kind: 'clear-fail-mode' as const, bridge },
-    { kind: 'remove-bridge-keys' as const, bridge, column: 'external_ids' as const, keys: ['--', '-x'] },
-    { kind: 'add-controller' as const, bridge, controller: { target: '--db=unix:/tmp/other.sock' } },
-    { kind: 'update-controller' as const, bridge, uuid, set: { target: '-x' }, clear: ['burstLimit' as const] },
-    { kind: 'remove-controller' as const, bridge, uuid },
-    { kind: 'set-ssl' as const, ssl: { privateKey: '--private', certificate: '-c', caCert: '--' } },
+  const everyOp = (bridge: string, uuid = '6f1c4b7e-2a0d-4c3e-9b1a-0123456789ab'): OvsOp[] => [
+    { kind: 'delete-bridge', bridge },
+    { kind: 'add-bridge', bridge, failMode: 'secure', otherConfig: { [evil]: evil }, externalIds: { '--': '-x' }, controllers: [{ target: `punix:/run/${evil}` }] },
+    { kind: 'set-bridge', bridge, otherConfig: { 'dp-desc': '-- del-br dp0' } },
+    { kind: 'clear-fail-mode', bridge },
+    { kind: 'remove-bridge-keys', bridge, column: 'external_ids', keys: ['--', '-x'] },
+    { kind: 'add-controller', bridge, controller: { target: '--db=unix:/tmp/other.sock' } },
+    { kind: 'update-controller', bridge, uuid, set: { target: '-x' }, clear: ['burstLimit'] },
+    { kind: 'remove-controller', bridge, uuid },
+    { kind: 'set-ssl', ssl: { privateKey: '--private', certificate: '-c', caCert: '--' } },
   ];
 
   it('free-form values that look like options only ever appear quoted inside column=value arguments', () => {

@@ -7,7 +7,7 @@ export interface QueueClock {
   schedule(fn: () => void, ms: number): () => void;
 }
 
-export const systemClock: QueueClock = {
+const systemClock: QueueClock = {
   now: () => Date.now(),
   schedule: (fn, ms) => {
     const timer = setTimeout(fn, ms);
