@@ -19,6 +19,7 @@ import { controllerHostRefusal } from './ovs/controller-host-check';
 import { observeHost } from './ovs/observe-bridges';
 import { startOvsdbSession } from './ovs/ovsdb-session';
 import type { Vsctl } from './ovs/vsctl';
+import type { BridgeSpec } from './plan/bridge-spec';
 import type { ObservedHost } from './plan/observed-bridge';
 import type { HostPlan } from './plan/plan-host';
 
@@ -88,9 +89,9 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   const monitorDb = config.monitorDb ?? vsctl.db;
   const session = monitorDb === false ? undefined : startOvsdbSession({ db: monitorDb, log, onChange: () => onOvsdbChange() });
   const runDir = config.ovsRunDir ?? (vsctl.db.startsWith('unix:') ? dirname(vsctl.db.slice('unix:'.length)) : undefined);
+  const hostRefusal = (spec: BridgeSpec) => controllerHostRefusal(spec, { runDir });
   const reconciler = new Reconciler({
-    vsctl, desired, observe, report, log,
-    hostRefusal: (spec) => controllerHostRefusal(spec, { runDir }),
+    vsctl, desired, observe, report, log, hostRefusal,
     observeFast: async () => session?.sync(),
     ...(session && config.ovsDriver !== 'vsctl' ? { applyFast: (plan: HostPlan, observed: ObservedHost) => applyPlanJsonRpc(session, plan, observed, vsctl.timeoutSeconds) } : {}),
   });
@@ -107,7 +108,7 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   const desiredState = createDesiredStateClient({ nc, names, host, desired, log });
   await desiredState.refreshUntilAnswered();
   await publish(agentStartedEvent(host, AGENT_VERSION, randomUUID(), now())).catch((e) => log.warn({ err: e }, 'could not report AgentStarted'));
-  const plans = answerPlanRequests({ nc, names, host, desired, observe, vsctl, log });
+  const plans = answerPlanRequests({ nc, names, host, desired, observe, vsctl, log, hostRefusal });
 
   // Give the session a moment to connect, so the first pass can already read its replica.
   await session?.ready(2000);

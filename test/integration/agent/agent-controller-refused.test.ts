@@ -33,6 +33,10 @@ describe('agent - controller targets ovs-vswitchd would not take', () => {
     const h = fleet.host('h1');
     const path = `${h.sandbox.dir}/dpfile.ctl`;
     writeFileSync(path, 'precious');
+    // The dry run says so too, and plans nothing for it.
+    await fleet.http('POST', '/v1/networks', { xml: ovsDatapathXml('overfile', 'dpfile', '', punix(path)), hosts: ['h1'] });
+    const plan = await fleet.http<{ hosts: { host: string; argv: string[]; refusals: { network: string; code: string }[] }[] }>('POST', '/v1/networks/overfile/plan', { action: 'start' });
+    expect(plan.body.hosts).toMatchObject([{ host: 'h1', argv: [], refusals: [{ network: 'overfile', code: 'NF_OVS_CONTROLLER_REFUSED' }] }]);
     const answer = await fleet.defineAndStart(ovsDatapathXml('overfile', 'dpfile', '', punix(path)), ['h1']);
     expect(answer.hosts).toMatchObject([{ host: 'h1', outcome: 'failed', error: expect.stringMatching(/dpfile\.ctl is a file, not a socket: ovs-vswitchd would remove it/) }]);
     const failed = await fleet.untilEvent('h1', (e) => e.type === 'NetworkFailedOnHost' && e.data['network'] === 'overfile', 5000, 'the failure');
