@@ -1,30 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PerKeyBackoff } from './per-key-backoff';
-import { WorkQueue, type QueueClock } from './work-queue';
-
-/** A clock that only moves when told to. */
-class FakeClock implements QueueClock {
-  private t = 0;
-  private timers: { at: number; fn: () => void; cancelled: boolean }[] = [];
-  now(): number { return this.t; }
-  schedule(fn: () => void, ms: number): () => void {
-    const timer = { at: this.t + ms, fn, cancelled: false };
-    this.timers.push(timer);
-    return () => { timer.cancelled = true; };
-  }
-  advance(ms: number): void {
-    const until = this.t + ms;
-    for (;;) {
-      const due = this.timers.filter((x) => !x.cancelled && x.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.t = due.at;
-      due.cancelled = true;
-      due.fn();
-    }
-    this.t = until;
-  }
-  get pending(): number { return this.timers.filter((x) => !x.cancelled).length; }
-}
+import { FakeClock } from './fake-clock';
+import { WorkQueue } from './work-queue';
 
 const queue = () => {
   const clock = new FakeClock();
