@@ -69,8 +69,8 @@ const HOST_KEY = '';
  * - a RETRIABLE failure (OVS unreachable, timeout): requeued with per-network exponential backoff
  *   (5 ms doubling to 60 s), so it converges as soon as OVS is back, without waiting for a resync.
  * An outcome is reported when a command waits for it, or when it differs (generation, kind, code)
- * from what was last reported for that network: a retry that fails the same way again is silent,
- * and a network that converges on a retry — or in a pass another key caused — says so once.
+ * from what this agent last reported for that network: a retry that fails the same way again is
+ * silent, and a network that converges on a retry — or in a pass another key caused — says so once.
  */
 export class Reconciler {
   private readonly queue: WorkQueue<string>;
@@ -224,7 +224,9 @@ export class Reconciler {
       if (passError) this.deps.log.error({ err: passError, code: passError.code }, 'reconcile pass failed (not retriable)');
     }
 
-    const toReport = outcomes.filter((o) => mustAnswer.has(o.network) || this.lastReported.get(o.network) !== signatureOf(o));
+    // Unasked, a network is reported only on a change from an earlier report of this agent: one
+    // defined but never asked about here (not started yet) gets no "stopped" from a resync.
+    const toReport = outcomes.filter((o) => mustAnswer.has(o.network) || (this.lastReported.has(o.network) && this.lastReported.get(o.network) !== signatureOf(o)));
     if (toReport.length === 0 && drift.length === 0) return true;
     try {
       await this.deps.report(toReport, drift);
