@@ -30,6 +30,7 @@ try {
     ...(heartbeatIntervalMs ? { heartbeatIntervalMs } : {}),
     ...(resyncIntervalMs ? { resyncIntervalMs } : {}),
     ...(env['NETFLEET_OVS_DRIVER'] === 'vsctl' ? { ovsDriver: 'vsctl' as const } : {}),
+    ...(env['NETFLEET_OVS_RUNDIR'] ? { ovsRunDir: env['NETFLEET_OVS_RUNDIR'] } : {}),
   });
   log.info({ ovsDb: vsctl.db }, 'agent running');
   const shutdown = () => { void agent.stop().then(() => nc.drain()).then(() => process.exit(0)); };

@@ -1,11 +1,12 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { encodeJson } from '@netfleet/bus/nats';
 import type { BusNames, PlanReplyV1, PlanRequestV1 } from '@netfleet/bus/names';
-import { isNetfleetError } from '@netfleet/errors/netfleet-error';
+import { isNetfleetError, type NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
 import type { Logger } from '@netfleet/log/logger';
 import { DesiredNetworks } from './desired/desired-networks';
 import { prepareSpecs } from './desired/prepare-specs';
+import type { BridgeSpec } from './plan/bridge-spec';
 import type { ObservedHost } from './plan/observed-bridge';
 import { planHost } from './plan/plan-host';
 import { toVsctlArgs } from './plan/vsctl-argv';
@@ -19,6 +20,8 @@ export interface PlanResponderDeps {
   observe: () => Promise<ObservedHost>;
   vsctl: Vsctl;
   log: Logger;
+  /** The reconciler's host check (controller targets vswitchd would not take), so a dry run refuses what a pass would. */
+  hostRefusal?: (spec: BridgeSpec) => NetfleetError | undefined;
 }
 
 /**
@@ -40,13 +43,17 @@ export function answerPlanRequests(deps: PlanResponderDeps): Subscription {
           for (const c of commands) if (c?.type === 'ApplyNetwork' && c.host === host) would.offer(c);
           const prepared = prepareSpecs(would.all());
           const observed = await deps.observe();
-          const plan = planHost(prepared.specs, observed.bridges, { observedSsl: observed.ssl });
+          const refusedHere = new Map(prepared.specs.flatMap((s) => {
+            const error = deps.hostRefusal?.(s);
+            return error ? [[s.network, error] as const] : [];
+          }));
+          const plan = planHost(prepared.specs, observed.bridges, { observedSsl: observed.ssl, held: new Set(refusedHere.keys()) });
           const tail = toVsctlArgs(plan.ops);
           reply = {
             v: 1, host,
             argv: tail.length > 0 ? deps.vsctl.commandLine(tail) : [],
             refusals: [
-              ...[...prepared.failed].map(([network, e]) => ({ network, code: e.code, message: e.message })),
+              ...[...prepared.failed, ...refusedHere].map(([network, e]) => ({ network, code: e.code, message: e.message })),
               ...plan.refusals.map((r) => ({ network: r.network, code: r.code, message: r.message })),
             ],
             drift: plan.drift.map((d) => ({ network: d.network, bridge: d.bridge, what: d.what })),

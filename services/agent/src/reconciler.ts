@@ -3,16 +3,19 @@ import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
 import type { Logger } from '@netfleet/log/logger';
 import type { DesiredNetworks } from './desired/desired-networks';
 import { prepareSpecs, SpecCache, type PreparedSpecs } from './desired/prepare-specs';
-import { OwnershipMark } from './plan/bridge-spec';
+import { isRetriable } from './failure-kind';
+import { OwnershipMark, type BridgeSpec } from './plan/bridge-spec';
 import { planHost, type HostPlan } from './plan/plan-host';
 import type { ObservedHost } from './plan/observed-bridge';
 import { applyPlan, type Vsctl } from './ovs/vsctl';
+import type { PerKeyBackoff } from './queue/per-key-backoff';
+import { WorkQueue, type QueueClock } from './queue/work-queue';
 
 /** What happened to one network on this host in one pass; the agent reports it as an event. */
 export type NetworkOutcome =
   | { network: string; command: ApplyNetworkV1; kind: 'started'; bridge: string; warnings: string[] }
   | { network: string; command: ApplyNetworkV1; kind: 'stopped' }
-  | { network: string; command: ApplyNetworkV1; kind: 'failed'; code: string; error: string };
+  | { network: string; command: ApplyNetworkV1; kind: 'failed'; code: NetfleetError['code']; error: string };
 
 /** Something on an owned bridge that differed from the desired state, found (and fixed) by a pass. */
 export interface DriftFinding {
@@ -30,46 +33,91 @@ export interface ReconcilerDeps {
   /** Reads the host's OVS for a pass (a fresh, consistent snapshot: one ovs-vsctl list). */
   observe: () => Promise<ObservedHost>;
   /**
-   * A cheaper read, when there is one: the OVSDB monitor's replica after a sync round trip
+   * A cheaper read, when there is one: the OVSDB session's replica after a sync round trip
    * (undefined: not available, use `observe`). A plan made from it is applied without
    * `--may-exist`, and a failed apply is retried once from `observe`.
    */
   observeFast?: () => Promise<ObservedHost | undefined>;
   /** Applies a plan made from `observeFast`'s read another way (OVSDB JSON-RPC); default ovs-vsctl. */
   applyFast?: (plan: HostPlan, observed: ObservedHost) => Promise<void>;
+  /** Publishes outcomes and drift; a rejection means they were not published. */
   report: (outcomes: NetworkOutcome[], drift: DriftFinding[]) => Promise<void>;
   log: Logger;
+  /**
+   * What only the host can tell about a spec before it is applied (a punix path over a file, a
+   * socket path vswitchd will not use): a terminal failure for that network, its bridge left as is.
+   */
+  hostRefusal?: (spec: BridgeSpec) => NetfleetError | undefined;
+  /** The retry queue's clock and backoff (tests); default: real time, 5 ms doubling to 60 s. */
+  clock?: QueueClock;
+  backoff?: PerKeyBackoff<string>;
 }
 
+/** The queue key of a pass that repairs the host without a network to answer for (drift, resync). */
+const HOST_KEY = '';
+
 /**
- * Level-triggered reconciliation of one host: whatever woke it, a pass re-reads the desired
- * networks and what OVS has, plans the difference for the whole host and applies it in ONE
- * ovs-vsctl transaction. Networks asked about in the meantime are batched into the next pass, so
- * a burst of 1,000 commands costs a few transactions, not 1,000 processes.
+ * Level-triggered reconciliation of one host. Wake-ups put keys (network names, or HOST_KEY) on a
+ * keyed work queue; a pass takes every ready key, re-reads the desired networks and what OVS has,
+ * plans the difference for the WHOLE host and applies it in ONE transaction — so a burst of 1,000
+ * commands costs a few transactions, not 1,000 processes.
+ *
+ * After a pass each network's outcome settles its key, by the error table's `retriable` flag:
+ * - success, or a TERMINAL failure (invalid definition, foreign bridge, PKI conflict, OVS refusing
+ *   the transaction …): `forget` — no retry. A network OVS refused is also held (its bridge left
+ *   as it is) until its command changes, so later passes do not send the refused change again;
+ * - a RETRIABLE failure (OVS unreachable, timeout): requeued with per-network exponential backoff
+ *   (5 ms doubling to 60 s), so it converges as soon as OVS is back, without waiting for a resync.
+ * An outcome is reported when a command waits for it, or when it differs (generation, kind, code)
+ * from what this agent last reported for that network: a retry that fails the same way again is
+ * silent, and a network that converges on a retry — or in a pass another key caused — says so once.
  */
 export class Reconciler {
-  private readonly waiting = new Map<string, (() => void)[]>();
+  private readonly queue: WorkQueue<string>;
+  /** Per key, the callers waiting for the pass that covers it (a command awaiting its outcome). */
+  private readonly waiters = new Map<string, ((reported: boolean) => void)[]>();
   private running: Promise<void> | undefined;
   private readonly specCache = new SpecCache();
   /** Networks whose bridge the last successful pass left running here (network → bridge). */
   private readonly runningHere = new Map<string, string>();
+  /** Per network, what was last reported ("generation:kind:detail"), so passes report changes only. */
+  private readonly lastReported = new Map<string, string>();
+  /** Networks OVS refused (terminal), with the command it refused: left alone until it changes. */
+  private readonly held = new Map<string, { command: ApplyNetworkV1; error: NetfleetError }>();
+  /** Networks the host refuses this pass (deps.hostRefusal), kept out of the plan like held ones. */
+  private refusedHere = new Map<string, NetfleetError>();
   private readonly idleWaiters: (() => void)[] = [];
-  /** Key under which callers wait that asked for a pass without naming networks (resync). */
-  private static readonly HOST_PASS = '';
+  private stopped = false;
 
-  constructor(private readonly deps: ReconcilerDeps) {}
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.queue = new WorkQueue<string>({
+      onReady: () => this.kick(),
+      ...(deps.clock ? { clock: deps.clock } : {}),
+      ...(deps.backoff ? { backoff: deps.backoff } : {}),
+    });
+  }
 
   /**
-   * Asks for a pass reporting on these networks (none: just repair the host); resolves once
-   * the pass that covered them reported.
+   * Asks for a pass answering for these networks (none: just repair the host). Resolves once the
+   * pass that covered them is over: true if their outcomes were published, false if publishing
+   * failed (or the reconciler stopped) — the caller's command then deserves a redelivery.
    */
-  request(networks: string[]): Promise<void> {
-    const done = new Promise<void>((resolve) => {
-      const keys = networks.length === 0 ? [Reconciler.HOST_PASS] : networks;
-      for (const n of keys) this.waiting.set(n, [...(this.waiting.get(n) ?? []), resolve]);
+  request(networks: string[]): Promise<boolean> {
+    const keys = networks.length === 0 ? [HOST_KEY] : networks;
+    const done = new Promise<boolean>((resolve) => {
+      for (const k of keys) this.waiters.set(k, [...(this.waiters.get(k) ?? []), resolve]);
     });
-    this.kick();
+    for (const k of keys) this.queue.add(k);
     return done;
+  }
+
+  /**
+   * Asks for a pass repairing the host, without waiting for it (drift seen by the OVSDB session).
+   * While a failed host pass waits out its backoff, that retry covers it: no extra pass.
+   */
+  enqueueHostPass(): void {
+    if (this.queue.retryAt(HOST_KEY) !== undefined) return;
+    this.queue.add(HOST_KEY);
   }
 
   /**
@@ -81,64 +129,150 @@ export class Reconciler {
     for (const spec of this.prepare().specs) if (wanted.has(spec.network)) this.runningHere.set(spec.network, spec.bridge);
   }
 
-  get busy(): boolean { return this.running !== undefined; }
+  /** How many retries of `key` failed in a row (0: none pending). */
+  retries(key: string): number {
+    return this.queue.retries(key);
+  }
 
-  /** Resolves when no pass is running or waiting. */
+  /** Resolves when no pass is running or ready to run (a retry waiting out its backoff does not count). */
   idle(): Promise<void> {
-    if (!this.running && this.waiting.size === 0) return Promise.resolve();
+    if (!this.running && this.queue.isIdle) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** The plan for the current desired state against `observed` (a monitor's replica): empty = converged. */
+  /** The plan for the current desired state against `observed` (a replica): empty = converged. */
   planAgainst(observed: ObservedHost): HostPlan {
-    return planHost(this.prepare().specs, observed.bridges, { observedSsl: observed.ssl });
+    this.releaseHeld();
+    const prepared = this.prepare();
+    this.checkHost(prepared);
+    return this.planOf(prepared, observed);
+  }
+
+  /** Cancels pending retries; callers still waiting are told their outcome was not published. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.shutDown();
+    await this.running;
+    for (const resolvers of this.waiters.values()) for (const resolve of resolvers) resolve(false);
+    this.waiters.clear();
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private kick(): void {
-    if (this.running) return;
+    if (this.running || this.stopped) return;
     this.running = (async () => {
       // Let the messages that arrived together (a JetStream batch) join this pass: yield to the
       // event loop while the queue still grows (a few microseconds each, at most 50 times).
-      for (let i = 0, size = -1; i < 50 && size !== this.waiting.size; i++) {
-        size = this.waiting.size;
+      for (let i = 0, size = -1; i < 50 && size !== this.queue.readyCount; i++) {
+        size = this.queue.readyCount;
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      while (this.waiting.size > 0) {
-        const batch = new Map(this.waiting);
-        this.waiting.clear();
-        const asked = [...batch.keys()].filter((n) => n !== Reconciler.HOST_PASS);
-        try {
-          await this.pass(asked);
-        } catch (e) {
-          // OVS unreachable or the like: say so for every network asked; the periodic pass retries.
-          this.deps.log.error({ err: e }, 'reconcile pass failed');
-          const error = isNetfleetError(e) ? e : new NetfleetError('NF_AGENT_FAILED', String(e));
-          await this.deps.report(asked.flatMap((network): NetworkOutcome[] => {
-            const command = this.deps.desired.get(network);
-            return command ? [{ network, command, kind: 'failed', code: error.code, error: error.message }] : [];
-          }), []).catch((reportError) => this.deps.log.error({ err: reportError }, 'could not report a failed pass'));
+      while (this.queue.hasReady && !this.stopped) {
+        const keys = this.queue.take();
+        const resolvers: ((reported: boolean) => void)[] = [];
+        const mustAnswer = new Set<string>();
+        for (const k of keys) {
+          const waiting = this.waiters.get(k);
+          if (!waiting) continue;
+          this.waiters.delete(k);
+          resolvers.push(...waiting);
+          if (k !== HOST_KEY) mustAnswer.add(k);
         }
-        for (const resolvers of batch.values()) for (const resolve of resolvers) resolve();
+        const reported = await this.runPass(keys, mustAnswer);
+        this.queue.done(keys);
+        for (const resolve of resolvers) resolve(reported);
       }
     })().finally(() => {
       this.running = undefined;
-      if (this.waiting.size > 0) this.kick();
-      else for (const resolve of this.idleWaiters.splice(0)) resolve();
+      if (this.queue.hasReady && !this.stopped) this.kick();
+      else if (this.queue.isIdle || this.stopped) for (const resolve of this.idleWaiters.splice(0)) resolve();
     });
+  }
+
+  /** One pass for `keys`; settles each key in the queue, reports; true if the report was published. */
+  private async runPass(keys: string[], mustAnswer: Set<string>): Promise<boolean> {
+    const asked = keys.filter((k) => k !== HOST_KEY);
+    let outcomes: NetworkOutcome[];
+    let drift: DriftFinding[] = [];
+    let passError: NetfleetError | undefined;
+    try {
+      ({ outcomes, drift } = await this.pass(asked));
+    } catch (e) {
+      // The pass failed as a whole (OVS unreachable, a timeout, a reply it could not read): every
+      // network it was asked about failed the same way.
+      passError = isNetfleetError(e) ? e : new NetfleetError('NF_AGENT_FAILED', `the reconcile pass failed: ${String(e)}`, {}, e);
+      const error = passError;
+      outcomes = asked.flatMap((network): NetworkOutcome[] => {
+        const command = this.deps.desired.get(network);
+        return command ? [{ network, command, kind: 'failed', code: error.code, error: error.message }] : [];
+      });
+    }
+
+    // Settle the keys: retriable failures come back after their backoff, the rest are done.
+    for (const o of outcomes) {
+      if (o.kind === 'failed' && isRetriable(o.code)) this.queue.addRateLimited(o.network);
+      else this.queue.forget(o.network);
+    }
+    if (passError && isRetriable(passError.code)) {
+      // Retry the host (drift repair, resync) too when that is what was asked.
+      if (keys.includes(HOST_KEY)) this.queue.addRateLimited(HOST_KEY);
+      // Logged at warn once per streak; the retries themselves at debug (no flood while OVS is down).
+      const retries = this.queue.retries(asked[0] ?? HOST_KEY);
+      this.deps.log[retries <= 1 ? 'warn' : 'debug']({ err: passError, code: passError.code, networks: asked.length, retries }, 'reconcile pass failed; retrying with backoff');
+    } else {
+      this.queue.forget(HOST_KEY);
+      if (passError) this.deps.log.error({ err: passError, code: passError.code }, 'reconcile pass failed (not retriable)');
+    }
+
+    // Unasked, a network is reported only on a change from an earlier report of this agent: one
+    // defined but never asked about here (not started yet) gets no "stopped" from a resync.
+    const toReport = outcomes.filter((o) => mustAnswer.has(o.network) || (this.lastReported.has(o.network) && this.lastReported.get(o.network) !== signatureOf(o)));
+    if (toReport.length === 0 && drift.length === 0) return true;
+    try {
+      await this.deps.report(toReport, drift);
+    } catch (e) {
+      this.deps.log.error({ err: e }, 'could not publish the outcome of a pass');
+      return false;
+    }
+    for (const o of toReport) this.lastReported.set(o.network, signatureOf(o));
+    return true;
   }
 
   private prepare(): PreparedSpecs {
     const all = this.deps.desired.all();
-    this.specCache.retain(new Set(all.map((c) => c.network)));
+    const names = new Set(all.map((c) => c.network));
+    this.specCache.retain(names);
+    for (const n of [...this.lastReported.keys()]) if (!names.has(n)) this.lastReported.delete(n);
     return prepareSpecs(all, this.specCache);
   }
 
-  /** One pass over the whole host, reporting outcomes for `asked` networks and any drift found. */
-  private async pass(asked: string[]): Promise<void> {
+  /** A held network is released once its command is no longer the one OVS refused. */
+  private releaseHeld(): void {
+    for (const [network, { command }] of this.held) {
+      if (this.deps.desired.get(network) !== command) this.held.delete(network);
+    }
+  }
+
+  private checkHost(prepared: PreparedSpecs): void {
+    const refusal = this.deps.hostRefusal;
+    this.refusedHere = new Map(refusal ? prepared.specs.flatMap((s) => {
+      const error = refusal(s);
+      return error ? [[s.network, error] as const] : [];
+    }) : []);
+  }
+
+  private planOf(prepared: PreparedSpecs, host: ObservedHost): HostPlan {
+    return planHost(prepared.specs, host.bridges, { observedSsl: host.ssl, held: new Set([...this.held.keys(), ...this.refusedHere.keys()]) });
+  }
+
+  /** One pass over the whole host: outcomes for every network it can speak for, and the drift it found. */
+  private async pass(asked: string[]): Promise<{ outcomes: NetworkOutcome[]; drift: DriftFinding[] }> {
+    this.releaseHeld();
     const prepared = this.prepare();
+    this.checkHost(prepared);
     const fast = await this.deps.observeFast?.();
     let host = fast ?? await this.deps.observe();
-    let plan = planHost(prepared.specs, host.bridges, { observedSsl: host.ssl });
+    let plan = this.planOf(prepared, host);
     let drift = this.driftOf(plan, host, new Set(asked));
     let applyError: NetfleetError | undefined;
     try {
@@ -150,9 +284,9 @@ export class Reconciler {
     }
     if (applyError && fast) {
       // The replica may have been behind a change made meanwhile: read OVS itself and try again.
-      this.deps.log.info({ err: applyError }, 'apply from the monitor replica failed; reading OVS again');
+      this.deps.log.info({ err: applyError }, 'apply from the OVSDB replica failed; reading OVS again');
       host = await this.deps.observe();
-      plan = planHost(prepared.specs, host.bridges, { observedSsl: host.ssl });
+      plan = this.planOf(prepared, host);
       drift = this.driftOf(plan, host, new Set(asked));
       applyError = undefined;
       try {
@@ -162,17 +296,33 @@ export class Reconciler {
         applyError = e;
       }
     }
-    const outcomes = applyError
-      ? await this.applyOneByOne(asked, prepared, host)
-      : this.outcomesOf(asked, prepared, plan, undefined);
-    if (!applyError) {
+    // OVS unreachable or too slow: the whole pass failed, whichever network caused it.
+    if (applyError && isRetriable(applyError.code)) throw applyError;
+    let outcomes: NetworkOutcome[];
+    if (applyError) {
+      // OVS refused the batch (all or nothing): find out which networks it refuses.
+      const touched = new Set([...asked, ...this.networksChangedBy(plan, prepared)]);
+      outcomes = await this.applyOneByOne([...touched], prepared, host);
+    } else {
+      outcomes = this.outcomesOf(this.deps.desired.all().map((c) => c.network), prepared, plan, undefined);
       const refused = new Set(plan.refusals.map((r) => r.network));
       this.runningHere.clear();
-      for (const spec of prepared.specs) if (!refused.has(spec.network)) this.runningHere.set(spec.network, spec.bridge);
+      for (const spec of prepared.specs) if (!refused.has(spec.network) && !this.held.has(spec.network) && !this.refusedHere.has(spec.network)) this.runningHere.set(spec.network, spec.bridge);
     }
     const findings = drift.map((d) => ({ ...d, repaired: applyError === undefined }));
     if (findings.length > 0) this.deps.log.info({ drift: findings }, applyError ? 'found drift; could not repair it' : 'repaired drift');
-    await this.deps.report(outcomes, findings);
+    return { outcomes, drift: findings };
+  }
+
+  /** The desired networks whose bridge a plan changes. */
+  private networksChangedBy(plan: HostPlan, prepared: PreparedSpecs): string[] {
+    const networkOf = new Map(prepared.specs.map((s) => [s.bridge, s.network]));
+    const out = new Set<string>();
+    for (const op of plan.ops) {
+      const network = 'bridge' in op ? networkOf.get(op.bridge) : undefined;
+      if (network !== undefined) out.add(network);
+    }
+    return [...out];
   }
 
   /**
@@ -206,15 +356,21 @@ export class Reconciler {
   }
 
   /**
-   * The batched transaction failed (all or nothing): find out which network OVS refuses by
-   * applying each asked network on its own, so one bad definition doesn't fail the others.
+   * The batched transaction was refused (all or nothing): apply each network on its own, so one
+   * bad definition doesn't fail the others. A network OVS refuses on its own is held (terminal);
+   * then a host pass applies the rest of the host's changes without it.
    */
-  private async applyOneByOne(asked: string[], prepared: PreparedSpecs, host: ObservedHost): Promise<NetworkOutcome[]> {
+  private async applyOneByOne(networks: string[], prepared: PreparedSpecs, host: ObservedHost): Promise<NetworkOutcome[]> {
     const outcomes: NetworkOutcome[] = [];
-    for (const network of asked) {
+    let newlyHeld = false;
+    for (const network of networks) {
       const spec = prepared.specs.find((s) => s.network === network);
       const command = this.deps.desired.get(network);
       if (!command) continue;
+      if (this.held.has(network) || this.refusedHere.has(network)) {
+        outcomes.push(...this.outcomesOf([network], prepared, { ops: [], refusals: [], drift: [] }, undefined));
+        continue;
+      }
       const mine = host.bridges.filter((b) => b.name === spec?.bridge || b.externalIds[OwnershipMark.network] === network);
       const plan = planHost(spec ? [spec] : [], mine, { observedSsl: host.ssl });
       try {
@@ -222,28 +378,41 @@ export class Reconciler {
         outcomes.push(...this.outcomesOf([network], prepared, plan, undefined));
       } catch (e) {
         const error = isNetfleetError(e) ? e : new NetfleetError('NF_OVS_COMMAND_FAILED', String(e));
+        if (!isRetriable(error.code) && command.desired === 'running') {
+          this.held.set(network, { command, error });
+          newlyHeld = true;
+        }
         outcomes.push(...this.outcomesOf([network], prepared, plan, error));
       }
     }
+    if (newlyHeld) this.queue.add(HOST_KEY);
     return outcomes;
   }
 
-  private outcomesOf(asked: string[], prepared: PreparedSpecs, plan: HostPlan, error: NetfleetError | undefined): NetworkOutcome[] {
+  private outcomesOf(networks: string[], prepared: PreparedSpecs, plan: HostPlan, error: NetfleetError | undefined): NetworkOutcome[] {
     const outcomes: NetworkOutcome[] = [];
-    for (const network of asked) {
+    const specs = new Map(prepared.specs.map((s) => [s.network, s]));
+    const refusals = new Map(plan.refusals.map((r) => [r.network, r]));
+    for (const network of networks) {
       const command = this.deps.desired.get(network);
       if (!command) continue;
-      const failure = error ?? prepared.failed.get(network);
-      const refusal = plan.refusals.find((r) => r.network === network);
+      const failure = error ?? this.held.get(network)?.error ?? this.refusedHere.get(network) ?? prepared.failed.get(network);
+      const refusal = refusals.get(network);
       if (command.desired === 'stopped') {
         outcomes.push(error ? { network, command, kind: 'failed', code: error.code, error: error.message } : { network, command, kind: 'stopped' });
       } else if (failure) outcomes.push({ network, command, kind: 'failed', code: failure.code, error: failure.message });
       else if (refusal) outcomes.push({ network, command, kind: 'failed', code: refusal.code, error: refusal.message });
       else {
-        const spec = prepared.specs.find((s) => s.network === network)!;
+        const spec = specs.get(network)!;
         outcomes.push({ network, command, kind: 'started', bridge: spec.bridge, warnings: prepared.warnings.get(network) ?? [] });
       }
     }
     return outcomes;
   }
+}
+
+/** What an outcome says, for "did it change since the last report?". */
+function signatureOf(o: NetworkOutcome): string {
+  const detail = o.kind === 'started' ? o.bridge : o.kind === 'failed' ? o.code : '';
+  return `${o.command.generation}:${o.command.uuid}:${o.kind}:${detail}`;
 }

@@ -7,7 +7,7 @@ import { connectBus, deleteStreams, type NatsConnection } from '@netfleet/bus/na
 import { busNames, type BusNames } from '@netfleet/bus/names';
 import { silentLogger } from '@netfleet/log/logger';
 import { startApiServer, type ApiServer } from '@netfleet/api/api-server';
-import { startAgent, type Agent } from '@netfleet/agent/agent';
+import { startAgent, type Agent, type AgentConfig } from '@netfleet/agent/agent';
 import { createVsctl } from '@netfleet/agent/ovs/vsctl';
 import { startOvsSandbox, type OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
@@ -87,8 +87,8 @@ export class AgentFleet {
     return h;
   }
 
-  /** An agent in this process (fast heartbeats). */
-  async startAgent(name: string): Promise<void> {
+  /** An agent in this process (fast heartbeats); `options` tune its resync and OVS session. */
+  async startAgent(name: string, options: Pick<AgentConfig, 'resyncIntervalMs' | 'monitorDb' | 'ovsDriver'> = {}): Promise<void> {
     const h = this.host(name);
     let nc = this.agentNcs.get(name);
     if (!nc) {
@@ -96,7 +96,7 @@ export class AgentFleet {
       this.agentNcs.set(name, nc);
       this.cleanups.push(() => nc!.close());
     }
-    h.agent = await startAgent({ host: name, nc, names: this.names, vsctl: createVsctl({ db: h.sandbox.db }), log: silentLogger(), heartbeatIntervalMs: 300 });
+    h.agent = await startAgent({ host: name, nc, names: this.names, vsctl: createVsctl({ db: h.sandbox.db }), log: silentLogger(), heartbeatIntervalMs: 300, ...options });
   }
 
   /** The agent as its own process, as systemd runs it; resolves once it is spawned. */

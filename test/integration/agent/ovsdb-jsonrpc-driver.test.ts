@@ -4,7 +4,7 @@ import type { BridgeSpec } from '@netfleet/agent/plan/bridge-spec';
 import { planHost } from '@netfleet/agent/plan/plan-host';
 import { applyPlanJsonRpc } from '@netfleet/agent/ovs/apply-jsonrpc';
 import { observeHost } from '@netfleet/agent/ovs/observe-bridges';
-import { startOvsdbMonitor, type OvsdbMonitor } from '@netfleet/agent/ovs/ovsdb-monitor';
+import { startOvsdbSession, type OvsdbSession } from '@netfleet/agent/ovs/ovsdb-session';
 import { applyPlan, createVsctl } from '@netfleet/agent/ovs/vsctl';
 import { silentLogger } from '@netfleet/log/logger';
 import { startOvsSandbox, type OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
@@ -23,14 +23,14 @@ const spec = (over: Partial<BridgeSpec> = {}): BridgeSpec => ({
 describe('OVS driver - OVSDB JSON-RPC transact equals ovs-vsctl', () => {
   let viaRpc: OvsSandbox;
   let viaVsctl: OvsSandbox;
-  let monitor: OvsdbMonitor;
+  let session: OvsdbSession;
   beforeAll(async () => {
     [viaRpc, viaVsctl] = await Promise.all([startOvsSandbox(), startOvsSandbox()]);
-    monitor = startOvsdbMonitor({ db: viaRpc.db, log: silentLogger(), onChange: () => undefined });
-    for (let i = 0; i < 100 && !(await monitor.sync()); i++) await new Promise((r) => setTimeout(r, 20));
+    session = startOvsdbSession({ db: viaRpc.db, log: silentLogger(), onChange: () => undefined });
+    for (let i = 0; i < 100 && !(await session.sync()); i++) await new Promise((r) => setTimeout(r, 20));
   }, 60_000);
   afterAll(async () => {
-    monitor?.stop();
+    session?.stop();
     await viaRpc?.stop();
     await viaVsctl?.stop();
   });
@@ -50,8 +50,8 @@ describe('OVS driver - OVSDB JSON-RPC transact equals ovs-vsctl', () => {
   };
 
   const applyBoth = async (desired: BridgeSpec[]) => {
-    const rpcObserved = (await monitor.sync())!;
-    await applyPlanJsonRpc(monitor, planHost(desired, rpcObserved.bridges), rpcObserved, 10);
+    const rpcObserved = (await session.sync())!;
+    await applyPlanJsonRpc(session, planHost(desired, rpcObserved.bridges), rpcObserved, 10);
     const vsctl = createVsctl({ db: viaVsctl.db });
     await applyPlan(vsctl, planHost(desired, (await observeHost(vsctl)).bridges));
     expect(await dump(viaRpc)).toEqual(await dump(viaVsctl));
@@ -70,7 +70,7 @@ describe('OVS driver - OVSDB JSON-RPC transact equals ovs-vsctl', () => {
   it('a bridge that exists already fails the transaction with OVS\'s own words', async () => {
     await execa('ovs-vsctl', ['--timeout=10', `--db=${viaRpc.db}`, 'add-br', 'taken']);
     const plan = planHost([spec({ bridge: 'taken' })], []); // planned from a read that missed it
-    await expect(applyPlanJsonRpc(monitor, plan, (await monitor.sync())!, 10)).rejects.toMatchObject({ code: 'NF_OVS_COMMAND_FAILED', message: expect.stringMatching(/constraint violation/) });
+    await expect(applyPlanJsonRpc(session, plan, (await session.sync())!, 10)).rejects.toMatchObject({ code: 'NF_OVS_COMMAND_FAILED', message: expect.stringMatching(/constraint violation/) });
     expect(await execa('ovs-vsctl', ['--timeout=10', `--db=${viaRpc.db}`, 'get', 'bridge', 'taken', 'external_ids']).then((r) => r.stdout)).toBe('{}');
   });
 });

@@ -1,18 +1,5 @@
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 
-/** The codes an ovs-vsctl failure maps to. */
-export const OvsErrorCode = {
-  /** ovs-vsctl's --timeout expired (database or vswitchd too slow, or vswitchd not running) */
-  timeout: 'NF_OVS_TIMEOUT',
-  /** ovsdb-server could not be reached (socket missing, refused, permission) */
-  dbUnreachable: 'NF_OVS_DB_UNREACHABLE',
-  /** OVS refused the transaction (constraint violation, unknown row, syntax …) */
-  commandFailed: 'NF_OVS_COMMAND_FAILED',
-  /** the ovs-vsctl program is missing */
-  notInstalled: 'NF_OVS_NOT_INSTALLED',
-} as const;
-export type OvsErrorCode = (typeof OvsErrorCode)[keyof typeof OvsErrorCode];
-
 export interface OvsFailure {
   /** the argv given to ovs-vsctl (without the program) */
   args: string[];
@@ -26,8 +13,10 @@ export interface OvsFailure {
 }
 
 /**
- * The one place an ovs-vsctl failure becomes a NetfleetError. OVS's own words stay in the
- * message (they are what an operator can search for) and in `details.stderr`.
+ * The one place an ovs-vsctl failure becomes a NetfleetError: the program missing
+ * (NF_OVS_NOT_INSTALLED), its --timeout expired (NF_OVS_TIMEOUT), ovsdb-server unreachable
+ * (NF_OVS_DB_UNREACHABLE), or OVS refusing the transaction (NF_OVS_COMMAND_FAILED). OVS's own
+ * words stay in the message (they are what an operator can search for) and in `details.stderr`.
  */
 export function fromOvsStderr(failure: OvsFailure, cause?: unknown): NetfleetError {
   const stderr = failure.stderr.trim();
@@ -39,7 +28,7 @@ export function fromOvsStderr(failure: OvsFailure, cause?: unknown): NetfleetErr
   };
   if (failure.spawnErrorCode === 'ENOENT') {
     return new NetfleetError(
-      OvsErrorCode.notInstalled,
+      'NF_OVS_NOT_INSTALLED',
       'ovs-vsctl is not installed here. Run `npm run bootstrap` (it installs openvswitch-switch and openvswitch-testcontroller).',
       details,
       cause,
@@ -48,7 +37,7 @@ export function fromOvsStderr(failure: OvsFailure, cause?: unknown): NetfleetErr
   // ovs-vsctl's --timeout raises SIGALRM; OVS's fatal-signal handler then exits on that signal.
   if (failure.timedOut || failure.signal === 'SIGALRM' || /timeout expired|alarm clock/i.test(stderr)) {
     return new NetfleetError(
-      OvsErrorCode.timeout,
+      'NF_OVS_TIMEOUT',
       `ovs-vsctl timed out${stderr ? `: ${stderr}` : ''}. Check that ovsdb-server and ovs-vswitchd are running and not overloaded.`,
       details,
       cause,
@@ -56,14 +45,14 @@ export function fromOvsStderr(failure: OvsFailure, cause?: unknown): NetfleetErr
   }
   if (/database connection failed|connection (?:refused|failed)|No such file or directory|Permission denied/i.test(stderr)) {
     return new NetfleetError(
-      OvsErrorCode.dbUnreachable,
+      'NF_OVS_DB_UNREACHABLE',
       `cannot reach the OVS database: ${stderr}. Check that ovsdb-server is running and the --db socket is right.`,
       details,
       cause,
     );
   }
   return new NetfleetError(
-    OvsErrorCode.commandFailed,
+    'NF_OVS_COMMAND_FAILED',
     `ovs-vsctl failed (exit ${failure.exitCode ?? failure.signal ?? '?'}): ${stderr || 'no error text'}`,
     details,
     cause,

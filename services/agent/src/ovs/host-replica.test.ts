@@ -18,4 +18,12 @@ describe('HostReplica', () => {
     r.apply({ Bridge: { b1: { old: { name: 'dp0' } } } });
     expect(r.observed().bridges).toEqual([]);
   });
+
+  it('an update that is not <table-updates> is NF_OVS_PROTOCOL, and changes nothing', () => {
+    const r = new HostReplica();
+    const protocol = expect.objectContaining({ name: 'NetfleetError', code: 'NF_OVS_PROTOCOL' });
+    expect(() => r.apply(null as never)).toThrow(protocol);
+    expect(() => r.apply({ Bridge: { b1: 'garbage' as never } })).toThrow(protocol);
+    expect(r.observed().bridges).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ObservedHost } from '../plan/observed-bridge';
 import { BRIDGE_COLUMNS, CONTROLLER_COLUMNS, SSL_COLUMNS, observedHostOf } from './observe-bridges';
 import type { OvsdbRow } from './ovsdb-json';
@@ -25,11 +26,17 @@ export class HostReplica {
 
   /** Applies one <table-updates>; returns which tables changed. */
   apply(updates: TableUpdates): Set<ReplicaTable> {
+    if (updates === null || typeof updates !== 'object') {
+      throw new NetfleetError('NF_OVS_PROTOCOL', `the OVS database sent a monitor update that is not <table-updates>: ${JSON.stringify(updates)?.slice(0, 200)}`);
+    }
     const changed = new Set<ReplicaTable>();
     for (const [table, rows] of Object.entries(updates)) {
       const replica = this.tables.get(table as ReplicaTable);
       if (!replica || !rows) continue;
       for (const [uuid, change] of Object.entries(rows)) {
+        if (change === null || typeof change !== 'object') {
+          throw new NetfleetError('NF_OVS_PROTOCOL', `the OVS database sent a row update for ${table} ${uuid} that is not {old, new}`, { table, uuid });
+        }
         // "new" carries every monitored column of an inserted or modified row; no "new": deleted.
         if (change.new) replica.set(uuid, { ...change.new, _uuid: ['uuid', uuid] });
         else replica.delete(uuid);

@@ -20,4 +20,8 @@ describe('JsonStreamSplitter', () => {
     expect(s.push('2]}\n{"b"')).toEqual(['{"a":[1,2]}']);
     expect(s.push(':true}')).toEqual(['{"b":true}']);
   });
+
+  it('a stream that closes more than it opened is NF_OVS_PROTOCOL', () => {
+    expect(() => new JsonStreamSplitter().push('{"a":1}}')).toThrow(expect.objectContaining({ name: 'NetfleetError', code: 'NF_OVS_PROTOCOL' }));
+  });
 });

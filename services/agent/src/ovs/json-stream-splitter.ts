@@ -1,3 +1,5 @@
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
+
 /**
  * OVSDB's JSON-RPC (RFC 7047) sends JSON objects back to back on a stream socket, with no
  * delimiter between them. This cuts the stream into whole top-level values, however the bytes
@@ -38,7 +40,7 @@ export class JsonStreamSplitter {
           consumed = i + 1;
           this.start = -1;
         } else if (this.depth < 0) {
-          throw new Error(`unbalanced JSON from OVSDB near: ${buffer.slice(Math.max(0, i - 40), i + 1)}`);
+          throw new NetfleetError('NF_OVS_PROTOCOL', `the OVS database sent unbalanced JSON near: ${buffer.slice(Math.max(0, i - 40), i + 1)}`, { near: buffer.slice(Math.max(0, i - 40), i + 1) });
         }
       }
     }

@@ -51,7 +51,12 @@ describe('parseObservedHost', () => {
     expect(parseObservedHost(empty)).toEqual({ bridges: [], ssl: undefined });
   });
 
-  it('refuses output that is not four tables', () => {
-    expect(() => parseObservedHost('')).toThrow(/expected 4 tables/);
+  it('refuses output that is not four tables, not JSON, or a row without a uuid, as NF_OVS_PROTOCOL', () => {
+    const protocol = (message: RegExp) => expect.objectContaining({ name: 'NetfleetError', code: 'NF_OVS_PROTOCOL', message: expect.stringMatching(message) });
+    expect(() => parseObservedHost('')).toThrow(protocol(/0 tables where 4 were asked for/));
+    expect(() => parseObservedHost('ovs-vsctl: hello\n')).toThrow(protocol(/not JSON/));
+    expect(() => parseObservedHost('[1,2]\n')).toThrow(protocol(/not a table/));
+    const noUuid = [JSON.stringify({ headings: ['_uuid', 'name'], data: [[7, 'dp0']] }), ...['c', 'o', 's'].map(() => JSON.stringify({ headings: ['_uuid'], data: [] }))].join('\n');
+    expect(() => parseObservedHost(noUuid)).toThrow(protocol(/where a uuid belongs/));
   });
 });

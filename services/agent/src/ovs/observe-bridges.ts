@@ -1,3 +1,4 @@
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ObservedBridge, ObservedController, ObservedHost, ObservedSsl } from '../plan/observed-bridge';
 import { booleanOf, integerOf, mapOf, parseListOutputs, setOf, stringOf, uuidOf, type OvsdbRow } from './ovsdb-json';
 import type { Vsctl } from './vsctl';
@@ -40,16 +41,11 @@ export async function observeHost(vsctl: Vsctl): Promise<ObservedHost> {
   return parseObservedHost(await vsctl.run([...OBSERVE_ARGS]));
 }
 
-/** Only the bridges; see observeHost for the SSL row too. */
-export async function observeBridges(vsctl: Vsctl): Promise<ObservedBridge[]> {
-  return (await observeHost(vsctl)).bridges;
-}
-
 /** Pure: the stdout of OBSERVE_ARGS → ObservedHost. */
 export function parseObservedHost(stdout: string): ObservedHost {
   const tables = parseListOutputs(stdout);
   if (tables.length !== 4) {
-    throw new Error(`expected 4 tables from ovs-vsctl list, got ${tables.length}`);
+    throw new NetfleetError('NF_OVS_PROTOCOL', `ovs-vsctl printed ${tables.length} tables where 4 were asked for (bridge, controller, open_vswitch, ssl)`, { tables: tables.length });
   }
   const [bridgeRows, controllerRows, ovsRows, sslRows] = tables as [OvsdbRow[], OvsdbRow[], OvsdbRow[], OvsdbRow[]];
   return observedHostOf({ bridgeRows, controllerRows, ovsRows, sslRows });

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import { isNetfleetError, NetfleetError } from '@netfleet/errors/netfleet-error';
 import { JsonStreamSplitter } from './json-stream-splitter';
 
 /**
@@ -10,33 +10,37 @@ export class OvsdbConnection {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly splitter = new JsonStreamSplitter();
-  private closedError: Error | undefined;
+  private closedError: NetfleetError | undefined;
 
   private constructor(
     private readonly socket: Socket,
     private readonly onNotification: (method: string, params: unknown[]) => void,
-    onClose: (error: Error) => void,
+    onClose: (error: NetfleetError) => void,
   ) {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       try {
-        for (const text of this.splitter.push(chunk)) this.dispatch(JSON.parse(text) as RpcMessage);
+        for (const text of this.splitter.push(chunk)) this.dispatch(parseMessage(text));
       } catch (e) {
-        socket.destroy(e as Error);
+        // A stream we cannot read any further: drop the session (the owner reconnects).
+        this.closedError = isNetfleetError(e) ? e : new NetfleetError('NF_OVS_PROTOCOL', `could not handle a message from the OVS database: ${String(e)}`, {}, e);
+        socket.destroy();
       }
     });
     socket.on('close', () => {
-      const error = this.closedError ?? new Error('the OVS database closed the connection');
+      const error = this.closedError ?? new NetfleetError('NF_OVS_DB_UNREACHABLE', 'the OVS database closed the connection. Check that ovsdb-server is running.');
       this.closedError = error;
       for (const p of this.pending.values()) p.reject(error);
       this.pending.clear();
       onClose(error);
     });
-    socket.on('error', (e) => { this.closedError = e; });
+    socket.on('error', (e) => {
+      this.closedError ??= new NetfleetError('NF_OVS_DB_UNREACHABLE', `the connection to the OVS database failed: ${e.message}`, {}, e);
+    });
   }
 
   /** Connects to `unix:<path>` (the only form the agent watches). */
-  static open(path: string, onNotification: (method: string, params: unknown[]) => void, onClose: (error: Error) => void): Promise<OvsdbConnection> {
+  static open(path: string, onNotification: (method: string, params: unknown[]) => void, onClose: (error: NetfleetError) => void): Promise<OvsdbConnection> {
     return new Promise((resolve, reject) => {
       const socket = connect({ path });
       const fail = (e: Error) => reject(new NetfleetError('NF_OVS_DB_UNREACHABLE', `cannot reach the OVS database at unix:${path}: ${e.message}. Check that ovsdb-server is running and the socket is right.`, { path }, e));
@@ -77,6 +81,20 @@ export class OvsdbConnection {
       waiter.reject(new NetfleetError('NF_OVS_COMMAND_FAILED', `the OVS database refused a request: ${JSON.stringify(message.error)}`, { error: message.error }));
     } else waiter.resolve(message.result);
   }
+}
+
+/** One JSON-RPC message (an object), or NF_OVS_PROTOCOL. */
+function parseMessage(text: string): RpcMessage {
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch (e) {
+    throw new NetfleetError('NF_OVS_PROTOCOL', `the OVS database sent a message that is not JSON: ${text.slice(0, 200)}`, { text: text.slice(0, 200) }, e);
+  }
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+    throw new NetfleetError('NF_OVS_PROTOCOL', `the OVS database sent JSON that is not a JSON-RPC message: ${text.slice(0, 200)}`, { text: text.slice(0, 200) });
+  }
+  return message as RpcMessage;
 }
 
 interface RpcMessage {

@@ -1,3 +1,5 @@
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
+
 /**
  * Reading `ovs-vsctl --format=json` output (RFC 7047 values): an atom is a string, number or
  * boolean, or ["uuid", "…"] / ["named-uuid", "…"]; a set is ["set", [atoms]] — except a set of
@@ -21,9 +23,14 @@ export function parseListOutputs(stdout: string): OvsdbRow[][] {
     .map((line) => line.trim())
     .filter((line) => line.length > 0)
     .map((line) => {
-      const table = JSON.parse(line) as ListTable;
-      if (!Array.isArray(table.headings) || !Array.isArray(table.data)) {
-        throw new Error(`not an ovs-vsctl JSON table: ${line.slice(0, 200)}`);
+      let table: ListTable;
+      try {
+        table = JSON.parse(line) as ListTable;
+      } catch (e) {
+        throw new NetfleetError('NF_OVS_PROTOCOL', `ovs-vsctl printed a line that is not JSON: ${line.slice(0, 200)}`, { line: line.slice(0, 200) }, e);
+      }
+      if (table === null || typeof table !== 'object' || !Array.isArray(table.headings) || !Array.isArray(table.data)) {
+        throw new NetfleetError('NF_OVS_PROTOCOL', `ovs-vsctl printed JSON that is not a table: ${line.slice(0, 200)}`, { line: line.slice(0, 200) });
       }
       return table.data.map((cells) => {
         const row: OvsdbRow = {};
@@ -62,10 +69,10 @@ export function mapOf(value: OvsdbValue | undefined): Record<string, string> {
 export function uuidOf(atom: OvsdbAtom | OvsdbValue | undefined): string {
   if (isTagged(atom, 'uuid') || isTagged(atom, 'named-uuid')) return atom[1] as string;
   if (typeof atom === 'string') return atom;
-  throw new Error(`not a uuid: ${JSON.stringify(atom)}`);
+  throw new NetfleetError('NF_OVS_PROTOCOL', `OVS sent ${JSON.stringify(atom)} where a uuid belongs`, { value: atom });
 }
 
-export function atomText(atom: OvsdbAtom): string {
+function atomText(atom: OvsdbAtom): string {
   if (Array.isArray(atom)) return atom[1];
   return String(atom);
 }

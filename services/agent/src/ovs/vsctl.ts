@@ -3,7 +3,11 @@ import type { HostPlan } from '../plan/plan-host';
 import { toVsctlArgs } from '../plan/vsctl-argv';
 import { fromOvsStderr } from './from-ovs-stderr';
 
-/** The agent's only door to OVS: one ovs-vsctl process per call, argv only (never a shell). */
+/**
+ * ovs-vsctl, one process per call, argv only (never a shell). The agent's fallback door to OVS
+ * (the default is its OVSDB JSON-RPC session, ovsdb-session.ts), and how it reads OVS for a pass
+ * made without that session's replica.
+ */
 export interface Vsctl {
   readonly db: string;
   readonly timeoutSeconds: number;
@@ -94,7 +98,7 @@ export interface ApplyResult {
 /**
  * Applies the whole plan in ONE ovs-vsctl transaction — all or nothing. Batching is the whole
  * game: 1,000 bridges in one chained ovs-vsctl ≈ 300/s, one process per bridge ≈ 14/s
- * (product.md §5). An empty plan runs nothing.
+ * (measured on OVS 3.1; BENCHMARKS.md). An empty plan runs nothing.
  */
 export async function applyPlan(vsctl: Vsctl, plan: Pick<HostPlan, 'ops'>, options: ApplyPlanOptions = {}): Promise<ApplyResult> {
   const argv = toVsctlArgs(plan.ops, { mayExist: options.mayExist ?? true });

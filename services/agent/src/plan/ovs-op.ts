@@ -1,9 +1,10 @@
 import type { BridgeSpec, ControllerSpec, SslSpec } from './bridge-spec';
 
 /**
- * One change to a host's OVS database. A plan is a list of these; `toVsctlArgs` turns the whole
- * list into one ovs-vsctl transaction. Each op names exactly what it changes, so a dry run can
- * show it and a test can compare it.
+ * One change to a host's OVS database. A plan is a list of these, applied as ONE transaction:
+ * `toOvsdbTransaction` makes it an OVSDB JSON-RPC `transact` (the agent's default), `toVsctlArgs`
+ * one chained ovs-vsctl (the fallback, and what a dry run shows). Each op names exactly what it
+ * changes, so a dry run can show it and a test can compare it.
  */
 export type OvsOp =
   /** `--may-exist add-br`, every column set, Controller rows created and attached in one go */
@@ -42,7 +43,6 @@ export type OvsOp =
   | { kind: 'set-ssl'; ssl: SslSpec }
   | { kind: 'clear-ssl' };
 
-export type OvsOpKind = OvsOp['kind'];
 export type FailMode = NonNullable<BridgeSpec['failMode']>;
 
 /** The optional Controller settings, by their ControllerSpec names. */

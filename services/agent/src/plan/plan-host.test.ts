@@ -296,6 +296,19 @@ describe('planHost - refusals', () => {
   });
 });
 
+describe('planHost - held networks', () => {
+  it('leaves a held network\'s bridge exactly as it is — not created, changed or deleted — and plans the others', () => {
+    const held = spec({ network: 'held', bridge: 'dp-held', description: 'wanted' });
+    const drifted = observedFrom(spec({ network: 'held', bridge: 'dp-held', description: 'old' }));
+    expect(planHost([held, spec()], [drifted], { held: new Set(['held']) })).toEqual({
+      ops: [expect.objectContaining({ kind: 'add-bridge', bridge: 'dp0' })], refusals: [], drift: [],
+    });
+    expect(planHost([held], [], { held: new Set(['held']) }).ops).toEqual([]);
+    // Not held any more: planned as usual.
+    expect(planHost([held], [drifted]).ops).toEqual([{ kind: 'set-bridge', bridge: 'dp-held', otherConfig: { 'dp-desc': 'wanted' } }]);
+  });
+});
+
 describe('planHost - SSL (one per host)', () => {
   const sslNet = (network: string, bridge: string, ssl: SslSpec): BridgeSpec =>
     spec({ network, bridge, ssl, controllers: [{ target: 'ssl:127.0.0.1:6653' }] });

@@ -38,8 +38,12 @@ export interface Drift {
 /**
  * `ssl`: host-wide PKI (wins over the networks' own). `observedSsl`: the host's SSL row from
  * observeHost — pass it whenever a network uses PKI, or every pass re-sets the SSL row.
+ * `held`: networks whose bridge is left exactly as it is (not created, changed or deleted), as
+ * for a refusal — OVS refused their last apply and nothing in their definition changed since.
  */
-export type PlanHostOptions = PlanSslOptions;
+export interface PlanHostOptions extends PlanSslOptions {
+  held?: ReadonlySet<string>;
+}
 
 export function planHost(desired: BridgeSpec[], observed: ObservedBridge[], options: PlanHostOptions = {}): HostPlan {
   const refusals: Refusal[] = [];
@@ -62,6 +66,7 @@ export function planHost(desired: BridgeSpec[], observed: ObservedBridge[], opti
       continue;
     }
     claimed.add(spec.bridge);
+    if (options.held?.has(spec.network)) continue;
     const problems = validateBridgeSpec(spec);
     if (problems.length > 0) {
       refuse(spec, RefusalCode.specInvalid, `network ${spec.network}, bridge ${spec.bridge}: ${problems.join('; ')}`);

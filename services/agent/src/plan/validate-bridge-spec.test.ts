@@ -32,6 +32,7 @@ describe('validateBridgeSpec', () => {
     [{ bridge: 'a-very-long-name' }, /bridge name/],
     [{ bridge: 'a/b' }, /bridge name/],
     [{ bridge: '..' }, /bridge name/],
+    [{ bridge: '-x' }, /bridge name '-x' must not begin with '-'/],
     [{ generation: -1 }, /generation -1/],
     [{ datapathId: 'abc' }, /datapath id 'abc' must be exactly 16 hex digits/],
     [{ datapathId: '0000000000000000' }, /must not be all zeros/],

@@ -2,8 +2,8 @@ import { OwnershipMark, type BridgeSpec, type ControllerSpec } from './bridge-sp
 
 /**
  * Why a BridgeSpec cannot go to OVS as it is. Upstream validates the network definition already;
- * this is the agent's own last check, because every bridge of a host goes into ONE ovs-vsctl
- * transaction, and one value OVS rejects (a max_backoff below 1000, say) would fail them all.
+ * this is the agent's own last check, because every bridge of a host goes into ONE OVS
+ * transaction (JSON-RPC or ovs-vsctl), and one value OVS rejects (a max_backoff below 1000, say) would fail them all.
  * Returns the problems (empty when fine), each naming the field and the value.
  */
 export function validateBridgeSpec(spec: BridgeSpec): string[] {
@@ -11,6 +11,8 @@ export function validateBridgeSpec(spec: BridgeSpec): string[] {
   const name = spec.bridge;
   if (typeof name !== 'string' || name.length < 1 || name.length > 15 || /[/\s]/.test(name) || name === '.' || name === '..') {
     problems.push(`bridge name '${String(name)}' must be 1-15 characters without '/' or whitespace, and not '.' or '..'`);
+  } else if (name.startsWith('-')) {
+    problems.push(`bridge name '${name}' must not begin with '-' (ovs-vsctl could read it as an option)`);
   }
   if (!Number.isSafeInteger(spec.generation) || spec.generation < 0) {
     problems.push(`generation ${String(spec.generation)} must be a non-negative integer`);

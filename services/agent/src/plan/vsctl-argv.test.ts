@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { OvsOp } from './ovs-op';
 import { ovsdbString, toVsctlArgs } from './vsctl-argv';
 
 describe('toVsctlArgs', () => {
@@ -95,5 +96,61 @@ describe('ovsdbString', () => {
     expect(ovsdbString('')).toBe('""');
     expect(ovsdbString('say "hi"\\')).toBe('"say \\"hi\\"\\\\"');
     expect(ovsdbString('true')).toBe('"true"');
+  });
+});
+
+/**
+ * Reads an argv tail as ovs-vsctl does (db-ctl-base.c ctl_parse_commands / parse_command): split
+ * at every `--`, a command's options are the leading `-` arguments, then its name, then its
+ * arguments. Returns the options of every command and every argument after a command name.
+ */
+function asOvsVsctlReadsIt(argv: string[]): { options: string[]; names: string[]; args: string[] } {
+  const out = { options: [] as string[], names: [] as string[], args: [] as string[] };
+  const commands: string[][] = [[]];
+  for (const a of argv) if (a === '--') commands.push([]); else commands.at(-1)!.push(a);
+  for (const command of commands.filter((c) => c.length > 0)) {
+    let i = 0;
+    while (i < command.length && command[i]!.startsWith('-')) out.options.push(command[i++]!);
+    out.names.push(command[i++]!);
+    out.args.push(...command.slice(i));
+  }
+  return out;
+}
+
+describe('toVsctlArgs - argv safety', () => {
+  const evil = '--if-exists';
+  const everyOp = (bridge: string, uuid = '6f1c4b7e-2a0d-4c3e-9b1a-0123456789ab'): OvsOp[] => [
+    { kind: 'delete-bridge', bridge },
+    { kind: 'add-bridge', bridge, failMode: 'secure', otherConfig: { [evil]: evil }, externalIds: { '--': '-x' }, controllers: [{ target: `punix:/run/${evil}` }] },
+    { kind: 'set-bridge', bridge, otherConfig: { 'dp-desc': '-- del-br dp0' } },
+    { kind: 'clear-fail-mode', bridge },
+    { kind: 'remove-bridge-keys', bridge, column: 'external_ids', keys: ['--', '-x'] },
+    { kind: 'add-controller', bridge, controller: { target: '--db=unix:/tmp/other.sock' } },
+    { kind: 'update-controller', bridge, uuid, set: { target: '-x' }, clear: ['burstLimit'] },
+    { kind: 'remove-controller', bridge, uuid },
+    { kind: 'set-ssl', ssl: { privateKey: '--private', certificate: '-c', caCert: '--' } },
+  ];
+
+  it('free-form values that look like options only ever appear quoted inside column=value arguments', () => {
+    const argv = toVsctlArgs(everyOp('dp0'));
+    const read = asOvsVsctlReadsIt(argv);
+    expect(new Set(read.options)).toEqual(new Set(['--if-exists', '--may-exist', '--id=@c0', '--id=@c1', '--id=@s2']));
+    expect(new Set(read.names)).toEqual(new Set(['del-br', 'add-br', 'set', 'create', 'clear', 'remove', 'add']));
+    expect(read.args.filter((a) => a.startsWith('-'))).toEqual([]);
+    // The only `--` in the argv are the separators ovs-vsctl splits at, one before each command.
+    expect(argv.filter((a) => a === '--').length).toBe(read.names.length);
+  });
+
+  it.each(['--', '-x', '--if-exists', '--db=unix:/tmp/other.sock', ''])('refuses to pass a bridge named %j, for every op on it', (bridge) => {
+    // update-controller names the Controller row by uuid only: the bridge never reaches its argv.
+    for (const op of everyOp(bridge).filter((o) => 'bridge' in o && o.kind !== 'update-controller')) {
+      expect(() => toVsctlArgs([op]), op.kind).toThrow(expect.objectContaining({ name: 'NetfleetError', code: 'NF_OVS_SPEC_INVALID' }));
+    }
+  });
+
+  it('refuses a controller row id that is not a uuid', () => {
+    const [, , , , , , update, remove] = everyOp('dp0', '--');
+    expect(() => toVsctlArgs([update!])).toThrow(expect.objectContaining({ code: 'NF_OVS_SPEC_INVALID' }));
+    expect(() => toVsctlArgs([remove!])).toThrow(expect.objectContaining({ code: 'NF_OVS_SPEC_INVALID' }));
   });
 });

@@ -1,3 +1,4 @@
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import { NETFLEET_OWNER, OwnershipMark, type ControllerSpec } from './bridge-spec';
 import { CONTROLLER_COLUMN, type OvsOp } from './ovs-op';
 
@@ -7,6 +8,15 @@ import { CONTROLLER_COLUMN, type OvsOp } from './ovs-op';
  * goes through a shell; values are written in ovs-vsctl's own syntax (see `ovsdbString`).
  * Empty ops → empty argv. `mayExist: false` drops `--may-exist` from add-br (a plan made from
  * a possibly stale read must not adopt a bridge someone else made meanwhile).
+ *
+ * Nothing in it can be read as an option (utilities/ovs-vsctl.c + lib/db-ctl-base.c): global
+ * options end at the first `--`; ovs-vsctl splits the rest at every argument that IS `--`, and
+ * reads a command's options only before its command name. So every free-form value (keys, map
+ * values, targets, paths) is quoted inside a `column=value` argument, and the only positional
+ * arguments after a command name are fixed words, our `@id` symbols, row uuids and bridge names
+ * — the last two checked by `positional`: a bridge named `--` would split the transaction, and
+ * one starting with `-` is refused too rather than trusting where it lands (validation refuses
+ * such names long before this).
  */
 export function toVsctlArgs(ops: OvsOp[], options: { mayExist?: boolean } = {}): string[] {
   const mayExist = options.mayExist ?? true;
@@ -25,16 +35,17 @@ export function toVsctlArgs(ops: OvsOp[], options: { mayExist?: boolean } = {}):
       case 'add-bridge': {
         // Without --may-exist, a bridge that appeared since OVS was read fails the transaction
         // instead of being adopted (the caller then reads OVS again).
-        commands.push(mayExist ? ['--may-exist', 'add-br', op.bridge] : ['add-br', op.bridge]);
+        const bridge = bridgeName(op.bridge);
+        commands.push(mayExist ? ['--may-exist', 'add-br', bridge] : ['add-br', bridge]);
         const columns = [
           ...(op.failMode ? [`fail_mode=${op.failMode}`] : []),
           ...mapEntries('other_config', op.otherConfig),
           ...mapEntries('external_ids', op.externalIds),
         ];
-        if (columns.length > 0) commands.push(['set', 'bridge', op.bridge, ...columns]);
+        if (columns.length > 0) commands.push(['set', 'bridge', bridge, ...columns]);
         if (op.controllers.length > 0) {
           const ids = op.controllers.map(createController);
-          commands.push(['set', 'bridge', op.bridge, `controller=[${ids.join(',')}]`]);
+          commands.push(['set', 'bridge', bridge, `controller=[${ids.join(',')}]`]);
         }
         break;
       }
@@ -44,31 +55,31 @@ export function toVsctlArgs(ops: OvsOp[], options: { mayExist?: boolean } = {}):
           ...mapEntries('other_config', op.otherConfig ?? {}),
           ...mapEntries('external_ids', op.externalIds ?? {}),
         ];
-        if (columns.length > 0) commands.push(['set', 'bridge', op.bridge, ...columns]);
+        if (columns.length > 0) commands.push(['set', 'bridge', bridgeName(op.bridge), ...columns]);
         break;
       }
       case 'clear-fail-mode':
-        commands.push(['clear', 'bridge', op.bridge, 'fail_mode']);
+        commands.push(['clear', 'bridge', bridgeName(op.bridge), 'fail_mode']);
         break;
       case 'remove-bridge-keys':
-        if (op.keys.length > 0) commands.push(['remove', 'bridge', op.bridge, op.column, ...op.keys.map(ovsdbString)]);
+        if (op.keys.length > 0) commands.push(['remove', 'bridge', bridgeName(op.bridge), op.column, ...op.keys.map(ovsdbString)]);
         break;
       case 'add-controller': {
         const id = createController(op.controller);
-        commands.push(['add', 'bridge', op.bridge, 'controller', id]);
+        commands.push(['add', 'bridge', bridgeName(op.bridge), 'controller', id]);
         break;
       }
       case 'update-controller': {
         const set = controllerColumns(op.set);
-        if (set.length > 0) commands.push(['set', 'controller', op.uuid, ...set]);
-        if (op.clear.length > 0) commands.push(['clear', 'controller', op.uuid, ...op.clear.map((k) => CONTROLLER_COLUMN[k])]);
+        if (set.length > 0) commands.push(['set', 'controller', rowUuid(op.uuid), ...set]);
+        if (op.clear.length > 0) commands.push(['clear', 'controller', rowUuid(op.uuid), ...op.clear.map((k) => CONTROLLER_COLUMN[k])]);
         break;
       }
       case 'remove-controller':
-        commands.push(['remove', 'bridge', op.bridge, 'controller', op.uuid]);
+        commands.push(['remove', 'bridge', bridgeName(op.bridge), 'controller', rowUuid(op.uuid)]);
         break;
       case 'delete-bridge':
-        commands.push(['--if-exists', 'del-br', op.bridge]);
+        commands.push(['--if-exists', 'del-br', bridgeName(op.bridge)]);
         break;
       case 'set-ssl': {
         // What `set-ssl` does, but inside this transaction, and stamped as netfleet's.
@@ -95,6 +106,22 @@ export function toVsctlArgs(ops: OvsOp[], options: { mayExist?: boolean } = {}):
     }
   }
   return commands.flatMap((command) => ['--', ...command]);
+}
+
+/** A bridge name for a positional slot: never `--` or anything option-like (see toVsctlArgs). */
+function bridgeName(name: string): string {
+  if (name.length === 0 || name.startsWith('-')) {
+    throw new NetfleetError('NF_OVS_SPEC_INVALID', `bridge name '${name}' is empty or begins with '-': ovs-vsctl could read it as an option or a command separator, so it is never passed to it. Give the datapath another name.`, { bridge: name });
+  }
+  return name;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A row uuid (from OVS itself) for a positional slot. */
+function rowUuid(uuid: string): string {
+  if (!UUID.test(uuid)) throw new NetfleetError('NF_OVS_SPEC_INVALID', `'${uuid}' is not a row uuid; it is never passed to ovs-vsctl`, { uuid });
+  return uuid;
 }
 
 /**

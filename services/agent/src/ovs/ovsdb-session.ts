@@ -4,17 +4,17 @@ import type { ObservedHost } from '../plan/observed-bridge';
 import { HostReplica, MONITORED, type ReplicaTable, type TableUpdates } from './host-replica';
 import { OvsdbConnection } from './ovsdb-connection';
 
-export interface OvsdbMonitor {
+export interface OvsdbSession {
   /** The replica as of the last update; undefined until the first snapshot arrived. */
   observed(): ObservedHost | undefined;
   /**
-   * Read-your-writes: a round trip on the monitor's own session, so every change committed
+   * Read-your-writes: a round trip on this session, so every change committed
    * before the call (the agent's own ovs-vsctl included) has reached the replica when it
    * resolves — ovsdb-server flushes a session's pending monitor updates before answering its
-   * next request. Undefined when the monitor is not in sync (then read OVS another way).
+   * next request. Undefined when the session is not in sync (then read OVS another way).
    */
   sync(): Promise<ObservedHost | undefined>;
-  /** Sends one `transact` on the monitor's session; its result array (errors included). */
+  /** Sends one `transact` on this session; its result array (errors included). */
   transact(params: unknown[]): Promise<unknown[]>;
   /** Resolves once ovs-vswitchd reports cur_cfg >= cfg (rejects after timeoutMs). */
   waitForCurCfg(cfg: number, timeoutMs: number): Promise<void>;
@@ -23,7 +23,7 @@ export interface OvsdbMonitor {
   stop(): void;
 }
 
-export interface OvsdbMonitorOptions {
+export interface OvsdbSessionOptions {
   /** the database socket, `unix:/path/db.sock` (other forms are not watched: the periodic pass covers them) */
   db: string;
   log: Logger;
@@ -32,12 +32,14 @@ export interface OvsdbMonitorOptions {
 }
 
 /**
- * Watches the host's OVS database with an OVSDB `monitor` over its unix socket (JSON-RPC, no child
- * process): Bridge, Controller, Open_vSwitch and SSL, the columns a plan reads. The server pushes
- * every committed change within milliseconds, so the agent reacts to edits by hand and to
- * controller connections without polling. Reconnects with backoff when ovsdb-server goes away.
+ * The agent's own JSON-RPC session with ovsdb-server over its unix socket (no child process). It
+ * keeps a replica of Bridge, Controller, Open_vSwitch and SSL (the columns a plan reads) through an
+ * OVSDB `monitor` — the server pushes every committed change within milliseconds, so the agent
+ * reacts to edits by hand and to controller connections without polling — and it sends the
+ * agent's transactions (`transact`) and waits for ovs-vswitchd (`cur_cfg`). Reconnects with
+ * backoff when ovsdb-server goes away.
  */
-export function startOvsdbMonitor(options: OvsdbMonitorOptions): OvsdbMonitor {
+export function startOvsdbSession(options: OvsdbSessionOptions): OvsdbSession {
   const path = options.db.startsWith('unix:') ? options.db.slice('unix:'.length) : undefined;
   const replica = new HostReplica();
   let synced = false;
@@ -68,7 +70,7 @@ export function startOvsdbMonitor(options: OvsdbMonitorOptions): OvsdbMonitor {
         options.onChange(changed);
       }, (error) => {
         synced = false;
-        if (!stopped) { options.log.warn({ err: error }, 'OVSDB monitor connection lost; reconnecting'); retry(); }
+        if (!stopped) { options.log.warn({ err: error }, 'OVSDB session lost; reconnecting'); retry(); }
       });
       if (stopped) { c.close(); return; }
       connection = c;
@@ -88,7 +90,7 @@ export function startOvsdbMonitor(options: OvsdbMonitorOptions): OvsdbMonitor {
     }
   };
   if (path) void run();
-  else options.log.warn({ db: options.db }, 'the OVS database is not a unix socket: no live monitor, only periodic reconciliation');
+  else options.log.warn({ db: options.db }, 'the OVS database is not a unix socket: no OVSDB session (no live replica, ovs-vsctl only, periodic reconciliation)');
 
   return {
     observed: () => (synced ? replica.observed() : undefined),

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
+import { silentLogger } from '@netfleet/log/logger';
+import { DesiredNetworks } from './desired/desired-networks';
+import type { ObservedBridge, ObservedHost } from './plan/observed-bridge';
+import type { HostPlan } from './plan/plan-host';
+import type { Vsctl } from './ovs/vsctl';
+import { FakeClock } from './queue/fake-clock';
+import { Reconciler, type NetworkOutcome } from './reconciler';
+
+const command = (network: string, xml: string, generation = 1): ApplyNetworkV1 => ({
+  type: 'ApplyNetwork', v: 1, commandId: `c-${network}-${generation}`, correlationId: 'k', host: 'h1', network,
+  uuid: '3e3fce45-4f53-4fa7-bb32-11f34168b82b', generation, desired: 'running', xml, issuedAt: '2026-12-01T00:00:00Z',
+});
+const ovsNet = (name: string, bridge: string) => `<network type="ovs-datapath"><name>${name}</name><datapath name="${bridge}"/></network>`;
+
+/**
+ * An OVS stand-in (pure unit test: no process, no socket): bridges in memory, plans applied to
+ * them, and a switch that makes every read fail as an unreachable database would.
+ */
+class FakeOvs {
+  bridges: ObservedBridge[] = [];
+  down = false;
+  reads = 0;
+  read = async (): Promise<ObservedHost> => {
+    this.reads++;
+    if (this.down) throw new NetfleetError('NF_OVS_DB_UNREACHABLE', 'cannot reach the OVS database');
+    return { bridges: structuredClone(this.bridges), ssl: undefined };
+  };
+  apply = async (plan: HostPlan): Promise<void> => {
+    for (const op of plan.ops) {
+      if (op.kind === 'add-bridge') this.bridges.push({ uuid: `u-${op.bridge}`, name: op.bridge, externalIds: op.externalIds, otherConfig: op.otherConfig, failMode: op.failMode, controllers: [] });
+      else if (op.kind === 'delete-bridge') this.bridges = this.bridges.filter((b) => b.name !== op.bridge);
+    }
+  };
+}
+
+const setUp = () => {
+  const ovs = new FakeOvs();
+  const clock = new FakeClock();
+  const desired = new DesiredNetworks();
+  const reports: NetworkOutcome[][] = [];
+  const vsctl: Vsctl = { db: 'unix:/nowhere', timeoutSeconds: 1, commandLine: (a) => a, run: async () => { throw new Error('not used'); } };
+  const reconciler = new Reconciler({
+    vsctl, desired, log: silentLogger(), clock,
+    observe: ovs.read, observeFast: ovs.read, applyFast: ovs.apply,
+    report: async (outcomes) => { if (outcomes.length > 0) reports.push(outcomes); },
+  });
+  /** Moves the clock in 1 ms steps, letting each retry's pass finish. */
+  const advance = async (ms: number) => {
+    for (let i = 0; i < ms; i++) { clock.advance(1); await reconciler.idle(); }
+  };
+  const reported = (network: string) => reports.flat().filter((o) => o.network === network).map((o) => (o.kind === 'failed' ? `failed ${o.code}` : o.kind));
+  return { ovs, clock, desired, reconciler, advance, reported };
+};
+
+describe('Reconciler - retries', () => {
+  it('a retriable failure is reported once, retried at 5, 10, 20 … ms, and reported again only when it converges', async () => {
+    const { ovs, desired, reconciler, advance, reported } = setUp();
+    ovs.down = true;
+    desired.offer(command('ofnet', ovsNet('ofnet', 'dp0')));
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    expect(reported('ofnet')).toEqual(['failed NF_OVS_DB_UNREACHABLE']);
+
+    const readsAfter = (ms: number) => advance(ms).then(() => ovs.reads);
+    const start = ovs.reads;
+    expect(await readsAfter(4)).toBe(start); // not before 5 ms
+    expect(await readsAfter(1)).toBe(start + 1); // 5 ms
+    expect(await readsAfter(10)).toBe(start + 2); // +10 ms
+    expect(await readsAfter(20)).toBe(start + 3); // +20 ms
+    expect(reconciler.retries('ofnet')).toBe(4);
+    expect(reported('ofnet')).toEqual(['failed NF_OVS_DB_UNREACHABLE']); // no flood
+
+    ovs.down = false;
+    await advance(40);
+    expect(reported('ofnet')).toEqual(['failed NF_OVS_DB_UNREACHABLE', 'started']);
+    expect(ovs.bridges.map((b) => b.name)).toEqual(['dp0']);
+    expect(reconciler.retries('ofnet')).toBe(0); // forgotten on success
+    const settled = ovs.reads;
+    await advance(200);
+    expect(ovs.reads).toBe(settled); // and nothing pending
+    await reconciler.stop();
+  });
+
+  it('a new command for a network waiting out its backoff runs at once', async () => {
+    const { ovs, desired, reconciler, advance, reported } = setUp();
+    ovs.down = true;
+    desired.offer(command('ofnet', ovsNet('ofnet', 'dp0')));
+    await reconciler.request(['ofnet']);
+    for (let i = 0; i < 5; i++) await advance(2 ** i * 5);
+    expect(reconciler.retries('ofnet')).toBe(6); // the next retry is 160 ms away
+    ovs.down = false;
+    desired.offer(command('ofnet', ovsNet('ofnet', 'dp0'), 2));
+    expect(await reconciler.request(['ofnet'])).toBe(true); // no clock moved
+    expect(reported('ofnet')).toEqual(['failed NF_OVS_DB_UNREACHABLE', 'started']);
+    await reconciler.stop();
+  });
+
+  it('a terminal failure is reported once and never retried; a host pass does not repeat it', async () => {
+    const { ovs, desired, reconciler, advance, reported } = setUp();
+    desired.offer(command('linux', '<network><name>linux</name><bridge name="virbr1"/></network>'));
+    ovs.bridges.push({ uuid: 'u-f', name: 'dpf', externalIds: {}, otherConfig: {}, failMode: undefined, controllers: [] });
+    desired.offer(command('clash', ovsNet('clash', 'dpf')));
+    await reconciler.request(['linux', 'clash']);
+    expect(reported('linux')).toEqual(['failed NF_AGENT_UNSUPPORTED_NETWORK']);
+    expect(reported('clash')).toEqual(['failed NF_OVS_BRIDGE_FOREIGN']);
+    expect(reconciler.retries('linux') + reconciler.retries('clash')).toBe(0);
+    const reads = ovs.reads;
+    await advance(1000);
+    expect(ovs.reads).toBe(reads); // no retry ran
+
+    await reconciler.request([]); // a resync
+    expect(reported('linux')).toEqual(['failed NF_AGENT_UNSUPPORTED_NETWORK']);
+    // The foreign bridge goes away: the next pass starts the network and says so, once.
+    ovs.bridges = [];
+    await reconciler.request([]);
+    await reconciler.request([]);
+    expect(reported('clash')).toEqual(['failed NF_OVS_BRIDGE_FOREIGN', 'started']);
+    await reconciler.stop();
+  });
+
+  it('a resync says nothing about a network defined here but never asked about', async () => {
+    const { desired, reconciler, reported } = setUp();
+    desired.offer({ ...command('later', ovsNet('later', 'dpl')), desired: 'stopped' });
+    await reconciler.request([]);
+    expect(reported('later')).toEqual([]);
+    await reconciler.stop();
+  });
+
+  it('an outcome that could not be published makes the command ask again', async () => {
+    const ovs = new FakeOvs();
+    const desired = new DesiredNetworks();
+    let fail = true;
+    const published: string[] = [];
+    const reconciler = new Reconciler({
+      vsctl: { db: '', timeoutSeconds: 1, commandLine: (a) => a, run: async () => '' }, desired, log: silentLogger(), clock: new FakeClock(),
+      observe: ovs.read, observeFast: ovs.read, applyFast: ovs.apply,
+      report: async (outcomes) => { if (fail) throw new Error('NATS down'); published.push(...outcomes.map((o) => o.kind)); },
+    });
+    desired.offer(command('ofnet', ovsNet('ofnet', 'dp0')));
+    expect(await reconciler.request(['ofnet'])).toBe(false); // the command deserves a redelivery
+    fail = false;
+    await reconciler.request([]);
+    expect(published).toEqual([]); // a resync does not speak for a network it was never asked about
+    expect(await reconciler.request(['ofnet'])).toBe(true); // the redelivery is answered
+    expect(published).toEqual(['started']);
+    await reconciler.stop();
+  });
+});
