@@ -1,6 +1,6 @@
 import { cp, mkdir, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
@@ -8,7 +8,11 @@ import { build, type Plugin } from 'esbuild';
 // each folder self-contained (no node_modules, no tsx at run time). The CLI is split into chunks
 // so a verb loads only its own (services/cli/src/verb-groups.ts).
 const root = fileURLToPath(new URL('../', import.meta.url));
-const dist = `${root}dist/`;
+// `--outdir DIR` builds elsewhere (tests build into a folder of their own); names pick targets.
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const outdirAt = args.indexOf('--outdir');
+const dist = outdirAt >= 0 ? `${resolve(args[outdirAt + 1] ?? '')}/` : `${root}dist/`;
+const only = args.filter((_, i) => outdirAt < 0 || (i !== outdirAt && i !== outdirAt + 1));
 
 // Bundled ESM still meets CommonJS packages (commander, pino, pg…) that call require().
 const banner = [
@@ -54,7 +58,6 @@ async function copyAssets(target: Target, outdir: string): Promise<void> {
 }
 
 const version = (JSON.parse(await readFile(`${root}package.json`, 'utf8')) as { version?: string }).version ?? '0.0.0';
-const only = process.argv.slice(2).filter((a) => a !== '--');
 for (const target of targets.filter((t) => only.length === 0 || only.includes(t.name))) {
   const outdir = `${dist}${target.name}/`;
   await rm(outdir, { recursive: true, force: true });
@@ -82,5 +85,5 @@ for (const target of targets.filter((t) => only.length === 0 || only.includes(t.
   // Node reads the folder's package.json to treat .js as ES modules.
   await writeFile(`${outdir}package.json`, `${JSON.stringify({ type: 'module', version, private: true }, null, 2)}\n`);
   if (target.executable) await chmod(`${outdir}${target.executable}`, 0o755);
-  process.stdout.write(`build: dist/${target.name}/ in ${Date.now() - started} ms\n`);
+  process.stdout.write(`build: ${outdir.startsWith(root) ? relative(root, outdir) : outdir} in ${Date.now() - started} ms\n`);
 }
