@@ -24,6 +24,7 @@ export const VERB_GROUPS: readonly VerbGroup[] = [
     load: async () => { const m = await import('./commands/token-commands'); return (p, d) => m.registerTokenCommands(p, d.client, d.io); } },
   { verbs: ['admin'], load: async () => { const m = await import('./commands/admin-commands'); return (p, d) => m.registerAdminCommands(p, d.client, d.io); } },
   { verbs: ['net-format'], load: async () => { const m = await import('./commands/format-command'); return (p, d) => m.registerFormatCommand(p, d.io); } },
+  { verbs: ['doctor'], load: async () => { const m = await import('./commands/doctor-command'); return (p, d) => m.registerDoctorCommand(p, d.connection, d.io); } },
 ];
 
 /** The groups to load for this command line: the verb's own, or all of them (help, unknown verb). */

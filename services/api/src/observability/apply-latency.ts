@@ -20,6 +20,7 @@ const MAX_WAITING = 10_000;
 export function watchApplyLatency(ctx: ApiContext, observer: Observer): { stop(): void } {
   const sent = new Map<string, number>();
   const subs: Subscription[] = [];
+  if (ctx.nc.isClosed()) return { stop: () => undefined };
   const decode = (data: Uint8Array): Record<string, unknown> | undefined => { try { return JSON.parse(new TextDecoder().decode(data)) as Record<string, unknown>; } catch { return undefined; } };
   subs.push(ctx.nc.subscribe(ctx.names.allCommands, {
     callback: (_err, msg) => {
