@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestFleet, NATS_URL, type TestFleet } from '../support/test-fleet';
 import { runUntilLine } from './run-until-line';
+import { freePort } from '@netfleet/ovs-sandbox/free-port';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version;
@@ -118,15 +119,22 @@ describe('Debian packages', () => {
     }, 120_000);
     afterAll(async () => { await fleet?.stop(); });
 
-    it("the agent unit's ExecStart runs against NATS and the host's OVS, and stops on SIGTERM", async () => {
+    it("the agent unit's ExecStart runs against NATS and the host's OVS, serves /readyz, and stops on SIGTERM", async () => {
       const [command, ...args] = await execStartOf('netfleet-agent@.service');
+      const port = await freePort();
       const env = {
         ...(await envFileOf('etc/netfleet/agent.env')), NETFLEET_HOST: 'hvpkg', NETFLEET_NATS_URL: NATS_URL,
-        NETFLEET_NAMESPACE: fleet.names.namespace, NETFLEET_OVS_DB: fleet.host('hvpkg').sandbox.db, NETFLEET_METRICS_PORT: '',
+        NETFLEET_NAMESPACE: fleet.names.namespace, NETFLEET_OVS_DB: fleet.host('hvpkg').sandbox.db, NETFLEET_METRICS_PORT: String(port),
       };
       const { line, exit } = await runUntilLine(command!, args, { env }, (l) => l.includes('"agent running"'), 30_000);
-      expect(JSON.parse(line)).toMatchObject({ service: 'agent', host: 'hvpkg', msg: 'agent running' });
-      expect(await exit()).toBe(0);
+      try {
+        expect(JSON.parse(line)).toMatchObject({ service: 'agent', host: 'hvpkg', msg: 'agent running' });
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        expect(await ready.json()).toMatchObject({ ready: true, host: 'hvpkg', consumer: 'agent-hvpkg', missing: [] });
+        expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('netfleet_agent_ready{dependency="ovs",host="hvpkg"} 1');
+      } finally {
+        expect(await exit()).toBe(0);
+      }
     });
   });
 });
