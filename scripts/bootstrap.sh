@@ -62,6 +62,9 @@ command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || need+=(nats
 # Debian's Chromium, for the dashboard's browser tests and bench (playwright-core drives it; no
 # browser is ever downloaded). Only for npm test / npm run bench / npm run bootstrap, not the fleet.
 case "${npm_lifecycle_event:-bootstrap}" in test|bench|bootstrap) [ -x /usr/bin/chromium ] || need+=(chromium) ;; esac
+# The unit tests check deploy/systemd with systemd-analyze (Debian's package 'systemd' has it) and
+# npm run package needs dpkg-deb (package 'dpkg', always there on Debian).
+case "${npm_lifecycle_event:-bootstrap}" in test|bootstrap|package) command -v systemd-analyze >/dev/null || need+=(systemd) ;; esac
 [ ${#need[@]} = 0 ] || apt_install "${need[@]}"
 
 # --- PostgreSQL ----------------------------------------------------------------------------------

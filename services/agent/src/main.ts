@@ -4,6 +4,7 @@ import { isNetfleetError } from '@netfleet/errors/netfleet-error';
 import { createLogger } from '@netfleet/log/logger';
 import { startAgent } from './agent';
 import { createVsctl } from './ovs/vsctl';
+import { startAgentObservability } from './observability/agent-observability';
 
 // Configuration from the environment (the systemd unit in deploy/ and the dev fleet set it).
 const env = process.env;
@@ -32,8 +33,12 @@ try {
     ...(env['NETFLEET_OVS_DRIVER'] === 'vsctl' ? { ovsDriver: 'vsctl' as const } : {}),
     ...(env['NETFLEET_OVS_RUNDIR'] ? { ovsRunDir: env['NETFLEET_OVS_RUNDIR'] } : {}),
   });
+  // /metrics, /healthz, /readyz on their own port, only when NETFLEET_METRICS_PORT is set.
+  const metrics = env['NETFLEET_METRICS_PORT']
+    ? await startAgentObservability({ host, natsUser: env['NETFLEET_NATS_USER'] || null, nc, names, vsctl, log, listenHost: env['NETFLEET_METRICS_HOST'] ?? '127.0.0.1', port: Number(env['NETFLEET_METRICS_PORT']) })
+    : undefined;
   log.info({ ovsDb: vsctl.db }, 'agent running');
-  const shutdown = () => { void agent.stop().then(() => nc.drain()).then(() => process.exit(0)); };
+  const shutdown = () => { void agent.stop().then(() => metrics?.close()).then(() => nc.drain()).then(() => process.exit(0)); };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 } catch (e) {

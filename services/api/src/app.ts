@@ -11,6 +11,7 @@ import { eventStreamRoutes } from './http/event-stream-routes';
 import { hostRoutes } from './http/host-routes';
 import { tokenRoutes } from './http/token-routes';
 import { dashboardRoutes, isDashboardPath } from './http/dashboard-routes';
+import { installObservability } from './observability/api-metrics';
 
 export interface AppOptions {
   ctx: ApiContext;
@@ -39,9 +40,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onRequest', async (request) => {
-    if (request.url === '/healthz' || request.url === '/openapi.json' || isDashboardPath(request.url)) return;
+    if (request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics' || request.url === '/openapi.json' || isDashboardPath(request.url)) return;
     request.principal = await options.authenticate(request.headers.authorization);
   });
+  installObservability(app, options.ctx);
   await app.register(networkRoutes, { ctx: options.ctx });
   await app.register(dryRunRoutes, { ctx: options.ctx });
   await app.register(tokenRoutes, { ctx: options.ctx });

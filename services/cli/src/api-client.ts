@@ -2,6 +2,7 @@ import { apiError } from './api-error';
 import { randomUUID } from 'node:crypto';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { Connection } from './connection';
+import { httpRequest, type HttpAnswer } from './http-request';
 
 /** A thin HTTP client for the netfleet API; API errors become NetfleetErrors with the API's text. */
 export class ApiClient {
@@ -20,7 +21,7 @@ export class ApiClient {
     let buffered = '';
     let result: T | undefined;
     const decoder = new TextDecoder();
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of response.body) {
       buffered += decoder.decode(chunk, { stream: true });
       let newline: number;
       while ((newline = buffered.indexOf('\n')) >= 0) {
@@ -44,10 +45,10 @@ export class ApiClient {
     return (text ? raw : JSON.parse(raw)) as T;
   }
 
-  private async send(method: string, path: string, body: unknown, accept: string): Promise<Response> {
+  private async send(method: string, path: string, body: unknown, accept: string): Promise<HttpAnswer> {
     const url = new URL(path, this.connection.apiUrl);
     try {
-      return await fetch(url, {
+      return await httpRequest(url, {
         method,
         headers: {
           authorization: `Bearer ${this.connection.token}`,
@@ -63,7 +64,7 @@ export class ApiClient {
     }
   }
 
-  private async toError(response: Response): Promise<NetfleetError> {
+  private async toError(response: HttpAnswer): Promise<NetfleetError> {
     const raw = await response.text();
     let parsed: { code?: string; message?: string; details?: Record<string, unknown> } = {};
     try { parsed = JSON.parse(raw); } catch { /* not JSON: use the text */ }

@@ -1,17 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { isNetfleetError } from '@netfleet/errors/netfleet-error';
 import { ApiClient } from './api-client';
-import { registerAdminCommands } from './commands/admin-commands';
 import type { CliIo } from './commands/cli-io';
-import { registerEditCommand } from './commands/edit-command';
-import { registerEventCommand } from './commands/event-command';
-import { registerFormatCommand } from './commands/format-command';
-import { registerHistoryCommands } from './commands/history-commands';
-import { registerHostCommands } from './commands/host-commands';
-import { registerLifecycleCommands } from './commands/lifecycle-commands';
-import { registerQueryCommands } from './commands/query-commands';
-import { registerTokenCommands } from './commands/token-commands';
 import { resolveConnection } from './connection';
+import { groupsFor, type CliDeps } from './verb-groups';
 
 const io: CliIo = {
   out: (text: string) => { process.stdout.write(text); },
@@ -27,18 +19,10 @@ const program = new Command('netfleet')
   .exitOverride();
 
 const connection = () => resolveConnection(program.opts<{ api?: string; token?: string }>());
-const client = () => new ApiClient(connection());
-registerLifecycleCommands(program, client, io);
-registerEditCommand(program, client, io);
-registerQueryCommands(program, client, io);
-registerHistoryCommands(program, client, io);
-registerEventCommand(program, connection, io);
-registerHostCommands(program, client, io);
-registerTokenCommands(program, client, io);
-registerAdminCommands(program, client, io);
-registerFormatCommand(program, io);
+const deps: CliDeps = { client: () => new ApiClient(connection()), connection, io };
 
 try {
+  for (const register of await Promise.all(groupsFor(process.argv.slice(2)).map((g) => g.load()))) register(program, deps);
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
