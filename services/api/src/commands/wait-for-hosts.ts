@@ -30,9 +30,10 @@ const OUTCOME_OF: Record<string, HostOutcome['outcome']> = {
  * are read from the hosts' reports recorded after the command (`afterPosition`), not from the
  * view, which forgets a host once it stopped a network it no longer runs. A host the fleet view
  * has offline does not hold the wait: it is reported as `offline` at once (and whenever it goes
- * offline while waited for), since it cannot answer before it returns.
+ * offline while waited for), since it cannot answer before it returns. `signal` ends the wait
+ * early (rejecting with its reason: the request's token was revoked).
  */
-export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNetworkV1[], afterPosition: number, timeoutMs: number, onProgress?: (progress: WaitResult) => void): Promise<WaitResult> {
+export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNetworkV1[], afterPosition: number, timeoutMs: number, onProgress?: (progress: WaitResult) => void, signal?: AbortSignal): Promise<WaitResult> {
   const read = async (): Promise<WaitResult> => {
     const [reports, hostViews] = await Promise.all([
       ctx.db.selectFrom('events').select(['stream_id', 'type', 'data'])
@@ -57,11 +58,11 @@ export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNe
     return { complete: hosts.every((h) => h.outcome !== 'pending' && h.outcome !== 'offline'), hosts };
   };
   let reported = '';
-  return ctx.watcher.until(async () => {
+  return ctx.commits.until(async () => {
     const result = await read();
     // Tell the caller only when a host's answer changed (progress: done / total, who is slow).
     const signature = result.hosts.map((h) => h.outcome).join(',');
     if (signature !== reported) { reported = signature; onProgress?.(result); }
     return result.hosts.every((h) => h.outcome !== 'pending') ? result : undefined;
-  }, timeoutMs, read);
+  }, { timeoutMs, ...(signal ? { signal } : {}) }, read);
 }
