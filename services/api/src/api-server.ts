@@ -17,7 +17,7 @@ import { natsAuthFile } from './bus/nats-auth-file';
 import { OutboxRelay } from './bus/outbox-relay';
 import { LivenessTracker, type LivenessOptions } from './liveness/liveness-tracker';
 import { TokenRevocations } from './auth/token-revocations';
-import { EventStreamHub } from './stream/event-stream-hub';
+import { EventStreamHub, type EventStreamHubOptions } from './stream/event-stream-hub';
 
 export interface ApiServerConfig {
   databaseUrl: string;
@@ -34,6 +34,8 @@ export interface ApiServerConfig {
   log: Logger;
   /** Heartbeat-based host liveness (HostCameOnline / HostWentOffline); `false` turns it off. */
   liveness?: LivenessOptions | false;
+  /** Tuning of the event stream's hub (ring, per-client buffer); defaults suit production. */
+  eventStream?: EventStreamHubOptions;
 }
 
 export interface ApiServer {
@@ -69,7 +71,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const revocations = new TokenRevocations(db, commits, log.child({ component: 'revocations' }));
     revocations.start();
     closers.push(async () => revocations.stop());
-    const eventStream = new EventStreamHub(streamDb, commits, log.child({ component: 'event-stream' }));
+    const eventStream = new EventStreamHub(streamDb, commits, log.child({ component: 'event-stream' }), config.eventStream);
     await eventStream.start();
     closers.push(() => eventStream.stop());
     const hostConsumers = new HostConsumers(jsm, names);

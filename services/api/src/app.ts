@@ -13,8 +13,6 @@ import { hostRoutes } from './http/host-routes';
 import { tokenRoutes } from './http/token-routes';
 import { dashboardRoutes, isDashboardPath } from './http/dashboard-routes';
 
-const NEVER_REVOKED = new AbortController().signal;
-
 export interface AppOptions {
   ctx: ApiContext;
   authenticate: Authenticator;
@@ -45,12 +43,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     if (request.url === '/healthz' || request.url === '/openapi.json' || isDashboardPath(request.url)) return;
     request.principal = await options.authenticate(request.headers.authorization);
-    request.tokenRevoked = NEVER_REVOKED;
-    const token = request.principal.token;
-    if (token === undefined) return;
-    // A revoked token's long requests (event streams, --wait) end within a second, on every instance.
+    // A revoked token's long requests (event streams, --wait) end within a second, on every
+    // instance. Configured tokens cannot be revoked: their signal never aborts.
     const revocation = new AbortController();
     request.tokenRevoked = revocation.signal;
+    const token = request.principal.token;
+    if (token === undefined) return;
     const unwatch = options.ctx.revocations.watch(token, () => revocation.abort(
       new NetfleetError('NF_AUTH_INVALID', `the API token '${token}' was revoked while this request ran; ask an admin for a token (netfleet token-create)`, { token })));
     reply.raw.once('close', unwatch);
