@@ -74,6 +74,7 @@ export interface DatabaseOptions {
    * operator (and a test) can tell the API's connections apart: commands, the event stream.
    */
   applicationName?: string;
+  /** A connection failed outside a query (the server closed it): logged, it is replaced. */
   onIdleError?: (e: Error) => void;
 }
 
@@ -87,6 +88,10 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   // pooler) is dropped by the pool and replaced on the next checkout; unheard, its error would
   // crash the process.
   pool.on('error', (e) => options.onIdleError?.(e));
+  // The pool hears a client only while it is idle: one checked out (between a checkout and its
+  // query, between a transaction's statements) whose backend is terminated emits 'error' with no
+  // listener, which would crash the process. Its query fails on its own; the pool drops it.
+  pool.on('connect', (client) => client.on('error', (e) => options.onIdleError?.(e)));
   const db = new Kysely<Tables>({ dialect: new ErrorMappingPostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

@@ -169,7 +169,9 @@ describe('api - event stream', () => {
       }
       await watching.ended;
       const wait = await waiting;
-      expect(Date.now() - revokedAt).toBeLessThan(1500);
+      // NOTIFY reaches the instance at once, the recheck within 1 s; the bound only tells that from
+      // the 30 s --wait timeout on a machine shared with other test runs.
+      expect(Date.now() - revokedAt).toBeLessThan(5000);
       expect(watching.closedWith).toMatchObject({ reason: 'revoked' });
       expect(wait.status).toBe(401);
       expect(await wait.json()).toMatchObject({ code: 'NF_AUTH_INVALID' });
