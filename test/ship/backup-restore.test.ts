@@ -66,7 +66,7 @@ describe('backup and restore of the event store', () => {
     await sql`delete from network_view`.execute(restored);
     await sql`delete from host_view`.execute(restored);
     expect((await views(restored)).networks).toEqual([]);
-    const app = await buildApp({ ctx: { ...fleet.api.ctx, db: restored, databaseUrl: restoredUrl }, authenticate: async () => ({ actor: 'alice', role: 'admin' }) });
+    const app = await buildApp({ ctx: { ...fleet.api.ctx, db: restored }, authenticate: async () => ({ actor: 'alice', role: 'admin' }) });
     try {
       const rebuild = await app.inject({ method: 'POST', url: '/v1/admin/rebuild', headers: { authorization: 'Bearer x' } });
       expect(rebuild.statusCode).toBe(200);

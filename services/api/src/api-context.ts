@@ -1,24 +1,28 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { BusNames } from '@netfleet/bus/names';
+import type { CommitNotifier } from '@netfleet/eventstore/commit-notifier';
 import type { Database } from '@netfleet/eventstore/database';
 import type { Logger } from '@netfleet/log/logger';
 import type { HostConsumers } from './bus/host-consumers';
 import type { NatsAuthFile } from './bus/nats-auth-file';
 import type { OutboxRelay } from './bus/outbox-relay';
-import type { ViewWatcher } from './view-watcher';
+import type { TokenRevocations } from './auth/token-revocations';
+import type { EventStreamHub } from './stream/event-stream-hub';
 
 /** What the API's handlers need from the outside world; built once in api-server.ts. */
 export interface ApiContext {
   db: Database;
-  /** For connections of their own (LISTEN for the event stream). */
-  databaseUrl: string;
   nc: NatsConnection;
   jsm: JetStreamManager;
   names: BusNames;
   log: Logger;
   relay: OutboxRelay;
-  watcher: ViewWatcher;
+  /** Wakes waiters (--wait) at every commit, on any instance; the process's one LISTEN. */
+  commits: CommitNotifier;
+  /** Feeds every SSE client of this instance from one reader. */
+  eventStream: EventStreamHub;
+  revocations: TokenRevocations;
   hostConsumers: HostConsumers;
   /** Set when the API maintains nats-server's per-host auth include. */
   natsAuth?: NatsAuthFile;

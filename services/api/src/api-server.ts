@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { connectBus, setUpBus } from '@netfleet/bus/nats';
 import { busNames } from '@netfleet/bus/names';
+import { startCommitNotifier } from '@netfleet/eventstore/commit-notifier';
 import { createDatabase } from '@netfleet/eventstore/database';
 import { migrateToLatest } from '@netfleet/eventstore/migrate';
 import { listHostViews } from '@netfleet/eventstore/views';
@@ -16,7 +17,8 @@ import { HostConsumers } from './bus/host-consumers';
 import { natsAuthFile } from './bus/nats-auth-file';
 import { OutboxRelay } from './bus/outbox-relay';
 import { LivenessTracker, type LivenessOptions } from './liveness/liveness-tracker';
-import { ViewWatcher } from './view-watcher';
+import { TokenRevocations } from './auth/token-revocations';
+import { EventStreamHub, type EventStreamHubOptions } from './stream/event-stream-hub';
 
 export interface ApiServerConfig {
   databaseUrl: string;
@@ -33,6 +35,8 @@ export interface ApiServerConfig {
   log: Logger;
   /** Heartbeat-based host liveness (HostCameOnline / HostWentOffline); `false` turns it off. */
   liveness?: LivenessOptions | false;
+  /** Tuning of the event stream's hub (ring, per-client buffer); defaults suit production. */
+  eventStream?: EventStreamHubOptions;
 }
 
 export interface ApiServer {
@@ -45,8 +49,12 @@ export interface ApiServer {
 /** Wires the API: migrates, connects to PostgreSQL and NATS, starts the bus loops, listens. */
 export async function startApiServer(config: ApiServerConfig): Promise<ApiServer> {
   const { log } = config;
-  const db = createDatabase(config.databaseUrl);
-  const closers: (() => Promise<unknown>)[] = [() => db.destroy()];
+  const onIdleError = (e: Error) => log.warn({ err: e }, 'an idle PostgreSQL connection was closed by the server; the pool replaces it');
+  const db = createDatabase(config.databaseUrl, { applicationName: 'netfleet-api', onIdleError });
+  // The event stream's reader and catch-up reads have connections of their own: however many
+  // clients, a fixed few, and command traffic never waits behind them (nor they behind it).
+  const streamDb = createDatabase(config.databaseUrl, { max: 2, applicationName: 'netfleet-event-stream', onIdleError });
+  const closers: (() => Promise<unknown>)[] = [() => db.destroy(), () => streamDb.destroy()];
   const close = async () => { for (const c of closers.reverse()) await c().catch((e) => log.warn({ err: e }, 'shutdown step failed')); };
   try {
     const applied = await migrateToLatest(db);
@@ -59,9 +67,14 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
 
     const relay = new OutboxRelay(nc, db, log.child({ component: 'outbox' }));
     closers.push(() => relay.stop());
-    const watcher = new ViewWatcher(config.databaseUrl, log);
-    await watcher.start();
-    closers.push(() => watcher.stop());
+    const commits = await startCommitNotifier({ databaseUrl: config.databaseUrl, log: log.child({ component: 'commit-notifier' }) });
+    closers.push(() => commits.stop());
+    const revocations = new TokenRevocations(db, commits, log.child({ component: 'revocations' }));
+    revocations.start();
+    closers.push(async () => revocations.stop());
+    const eventStream = new EventStreamHub(streamDb, commits, log.child({ component: 'event-stream' }), config.eventStream);
+    await eventStream.start();
+    closers.push(() => eventStream.stop());
     const hostConsumers = new HostConsumers(jsm, names);
     // Every known host's command consumer, once at start-up (commands never make them).
     await hostConsumers.ensure((await listHostViews(db)).map((h) => h.name))
@@ -69,7 +82,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const natsAuth = config.natsAuthFile && config.natsUser
       ? natsAuthFile(config.natsAuthFile.path, { user: config.natsUser, passwordHash: config.natsAuthFile.apiPasswordHash }, names, db, log)
       : undefined;
-    const ctx: ApiContext = { ...(natsAuth ? { natsAuth } : {}), db, databaseUrl: config.databaseUrl, nc, jsm, names, log, relay, watcher, hostConsumers, now: () => new Date(), newId: randomUUID };
+    const ctx: ApiContext = { ...(natsAuth ? { natsAuth } : {}), db, nc, jsm, names, log, relay, commits, eventStream, revocations, hostConsumers, now: () => new Date(), newId: randomUUID };
 
     const recorder = new EventRecorder(nc, db, names, log.child({ component: 'recorder' }), (message) => autostartNetworks(ctx, message));
     await recorder.start();

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApiContext } from './api-context';
 import type { Authenticator, Principal } from './auth/authenticate';
 import './auth/request-principal';
@@ -37,13 +38,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done(null, { xml: body, hosts: list(query.host), selectors: list(query.hosts) });
   });
   app.decorateRequest('principal', null as unknown as Principal);
+  app.decorateRequest('tokenRevoked', null as unknown as AbortSignal);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics' || request.url === '/openapi.json' || isDashboardPath(request.url)) return;
     request.principal = await options.authenticate(request.headers.authorization);
+    // A revoked token's long requests (event streams, --wait) end within a second, on every
+    // instance. Configured tokens cannot be revoked: their signal never aborts.
+    const revocation = new AbortController();
+    request.tokenRevoked = revocation.signal;
+    const token = request.principal.token;
+    if (token === undefined) return;
+    const unwatch = options.ctx.revocations.watch(token, () => revocation.abort(
+      new NetfleetError('NF_AUTH_INVALID', `the API token '${token}' was revoked while this request ran; ask an admin for a token (netfleet token-create)`, { token })));
+    reply.raw.once('close', unwatch);
   });
   installObservability(app, options.ctx);
+  // Open event streams end first (with a reason event), or closing would wait for them.
+  app.addHook('preClose', async () => { await options.ctx.eventStream.stop(); });
   await app.register(networkRoutes, { ctx: options.ctx });
   await app.register(dryRunRoutes, { ctx: options.ctx });
   await app.register(tokenRoutes, { ctx: options.ctx });

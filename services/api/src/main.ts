@@ -3,10 +3,12 @@ import { DEFAULT_NATS_URL } from '@netfleet/bus/nats';
 import { createLogger } from '@netfleet/log/logger';
 import { isNetfleetError } from '@netfleet/errors/netfleet-error';
 import { startApiServer } from './api-server';
+import { installProcessGuards } from './process-guards';
 
 // Configuration comes from the environment (deploy/ and the dev fleet set it).
 const env = process.env;
 const log = createLogger('api');
+installProcessGuards(log);
 const adminToken = env['NETFLEET_ADMIN_TOKEN'];
 if (!adminToken) {
   log.fatal('NETFLEET_ADMIN_TOKEN is not set: the API needs at least one admin token');

@@ -25,8 +25,10 @@ export class ApiClient {
       buffered += decoder.decode(chunk, { stream: true });
       let newline: number;
       while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffered.slice(0, newline)) as { progress?: unknown; result?: T };
+        const line = JSON.parse(buffered.slice(0, newline)) as { progress?: unknown; result?: T; error?: { code?: string; message?: string; details?: Record<string, unknown> } };
         buffered = buffered.slice(newline + 1);
+        // The API ended the answer early (its token was revoked, the store went away).
+        if (line.error !== undefined) throw apiError(response.status, line.error.code, line.error.message ?? 'the API ended the answer with an error', line.error.details);
         if (line.progress !== undefined) onProgress(line.progress);
         if (line.result !== undefined) result = line.result;
       }

@@ -40,7 +40,9 @@ export async function followEvents(connection: Connection, query: URLSearchParam
           const block = buffered.slice(0, end);
           buffered = buffered.slice(end + 2);
           const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trimStart()]));
-          if (!fields['data']) continue;
+          // Only log events have an id; the API's last message when it ends a stream
+          // (netfleet-stream-closed: lagging, shutdown) has none, and the loop reconnects.
+          if (!fields['data'] || fields['id'] === undefined) continue;
           lastId = fields['id'];
           if (!onEvent(JSON.parse(fields['data']) as StreamedEvent)) return;
         }

@@ -4,7 +4,7 @@ import type { StoredDoc, ViewKind } from './views';
 const MAX_ENTRIES = 10_000;
 
 /** A document as this process last wrote or read it; `position` null: there was none. */
-export interface CachedDoc { doc: unknown; position: number | null }
+interface CachedDoc { doc: unknown; position: number | null }
 
 /**
  * What this process last wrote or read of the view documents and stream versions, so an append

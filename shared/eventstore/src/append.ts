@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { NewEvent, RecordedEvent } from '@netfleet/events/event-envelope';
 import { poolOf, type Database } from './database';
-import { isUniqueViolation, pgCodeOf } from './pg-error';
+import { fromPgError, isUniqueViolation, pgCodeOf, pgDetailOf } from './pg-error';
 import { appendCacheOf, type AppendCache } from './append-cache';
 import { foldIntoDocs, readDocs, viewKeysOf, type StoredDoc } from './views';
 
@@ -76,7 +76,7 @@ export async function appendToStream(db: Database, request: AppendRequest): Prom
       if (attempt < MAX_ATTEMPTS && (code === 'NFVIE' || deadlock || (versionRace && request.expectedVersion === 'any'))) continue;
       if (isUniqueViolation(e, 'events_event_id_key')) return { events: [], outbox: [], duplicate: true };
       if (versionRace) {
-        const actual = code === 'NFCON' ? Number((e as { detail?: string }).detail) : undefined;
+        const actual = code === 'NFCON' ? Number(pgDetailOf(e)) : undefined;
         throw new NetfleetError('NF_STORE_CONFLICT', `${request.streamId} was changed by someone else since version ${String(request.expectedVersion)}${actual !== undefined ? ` (it is at version ${actual})` : ''}; read it again and retry`,
           { streamId: request.streamId, expectedVersion: request.expectedVersion, ...(actual !== undefined ? { actualVersion: actual } : {}) });
       }
@@ -92,7 +92,13 @@ const APPEND_SQL = 'SELECT * FROM netfleet_append($1, $2, $3::jsonb, $4::jsonb, 
 /** One call of netfleet_append: a named prepared statement where the pool is ours (the hot path). */
 async function callAppend(db: Database, values: unknown[]): Promise<AppendRow[]> {
   const pool = poolOf(db);
-  if (pool) return (await pool.query<AppendRow>({ name: 'netfleet_append', text: APPEND_SQL, values })).rows;
+  if (pool) {
+    try {
+      return (await pool.query<AppendRow>({ name: 'netfleet_append', text: APPEND_SQL, values })).rows;
+    } catch (e) {
+      throw fromPgError(e);
+    }
+  }
   return (await sql<AppendRow>`SELECT * FROM netfleet_append(${values[0]}, ${values[1]}, ${values[2]}::jsonb, ${values[3]}::jsonb, ${values[4]}::jsonb, ${values[5]})`.execute(db)).rows;
 }
 

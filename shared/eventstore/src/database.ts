@@ -1,10 +1,11 @@
-import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
+import { Kysely, type ColumnType, type Generated } from 'kysely';
 import pg from 'pg';
+import { ErrorMappingPostgresDialect } from './error-mapping-dialect';
 
 // int8 (bigserial positions) as JS numbers: positions stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export interface EventsTable {
+interface EventsTable {
   position: Generated<number>;
   event_id: string;
   stream_id: string;
@@ -16,7 +17,7 @@ export interface EventsTable {
   recorded_at: ColumnType<Date, never, never>;
   transaction_id: ColumnType<string, never, never>;
 }
-export interface OutboxTable {
+interface OutboxTable {
   id: Generated<number>;
   msg_id: string;
   subject: string;
@@ -24,21 +25,21 @@ export interface OutboxTable {
   created_at: ColumnType<Date, never, never>;
   published_at: ColumnType<Date | null, never, Date>;
 }
-export interface NetworkViewTable {
+interface NetworkViewTable {
   name: string;
   doc: ColumnType<unknown, string, string>;
   position: number;
 }
-export interface HostViewTable {
+interface HostViewTable {
   name: string;
   doc: ColumnType<unknown, string, string>;
   position: number;
 }
-export interface ProjectionCheckpointTable {
+interface ProjectionCheckpointTable {
   projection: string;
   position: number;
 }
-export interface ApiTokensTable {
+interface ApiTokensTable {
   name: string;
   role: 'viewer' | 'operator' | 'admin';
   token_hash: Buffer;
@@ -46,7 +47,7 @@ export interface ApiTokensTable {
   created_at: ColumnType<Date, never, never>;
   revoked_at: ColumnType<Date | null, never, Date>;
 }
-export interface HostCredentialsTable {
+interface HostCredentialsTable {
   host: string;
   nats_user: string;
   password_hash: string;
@@ -66,13 +67,32 @@ export type Database = Kysely<Tables>;
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/netfleet';
 
-/** A kysely handle over a pg pool. `close()` it with `db.destroy()`. */
-export function createDatabase(url: string, options: { max?: number; onIdleError?: (e: Error) => void } = {}): Database {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
-  // An idle connection the server closed (restart, DROP DATABASE … FORCE, a pooler) is dropped
-  // by the pool and replaced on the next checkout; unheard, its error would crash the process.
+export interface DatabaseOptions {
+  max?: number;
+  /**
+   * PostgreSQL's application_name for the pool's connections (pg_stat_activity shows it), so an
+   * operator (and a test) can tell the API's connections apart: commands, the event stream.
+   */
+  applicationName?: string;
+  /** A connection failed outside a query (the server closed it): logged, it is replaced. */
+  onIdleError?: (e: Error) => void;
+}
+
+/**
+ * A kysely handle over a pg pool. `close()` it with `db.destroy()`. Every error a query throws
+ * is a NetfleetError (error-mapping-dialect.ts).
+ */
+export function createDatabase(url: string, options: DatabaseOptions = {}): Database {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, ...(options.applicationName ? { application_name: options.applicationName } : {}) });
+  // An idle connection the server closed (restart, pg_terminate_backend, DROP DATABASE … FORCE, a
+  // pooler) is dropped by the pool and replaced on the next checkout; unheard, its error would
+  // crash the process.
   pool.on('error', (e) => options.onIdleError?.(e));
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  // The pool hears a client only while it is idle: one checked out (between a checkout and its
+  // query, between a transaction's statements) whose backend is terminated emits 'error' with no
+  // listener, which would crash the process. Its query fails on its own; the pool drops it.
+  pool.on('connect', (client) => client.on('error', (e) => options.onIdleError?.(e)));
+  const db = new Kysely<Tables>({ dialect: new ErrorMappingPostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;
 }

@@ -2,6 +2,8 @@ import { foldFleet } from '@netfleet/fleet/evolve';
 import { emptyFleetView, type FleetView } from '@netfleet/fleet/fleet-view';
 import type { Database } from './database';
 import { readFoldablePages } from './read';
+import { listHostViews, listNetworkViews } from './views';
+import type { HostView, NetworkView } from '@netfleet/fleet/fleet-view';
 
 /** A point of the past: a global position, or a moment (events recorded at or before it). */
 export type FleetPoint = { position: number } | { time: Date };
@@ -19,8 +21,20 @@ export async function fleetAt(db: Database, at: FleetPoint, options: { pageSize?
   return fleet;
 }
 
+/**
+ * The live views with the position they have folded up to, from one snapshot: a client resuming
+ * the event stream after `position` neither misses nor refolds an event committed between reads.
+ */
+export async function readLiveFleet(db: Database): Promise<{ position: number; networks: NetworkView[]; hosts: HostView[] }> {
+  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    const position = await viewCheckpoint(trx);
+    const [networks, hosts] = [await listNetworkViews(trx), await listHostViews(trx)];
+    return { position, networks, hosts };
+  });
+}
+
 /** The position the live views have folded up to. */
-export async function viewCheckpoint(db: Database): Promise<number> {
+async function viewCheckpoint(db: Database): Promise<number> {
   const row = await db.selectFrom('projection_checkpoint').select('position').where('projection', '=', 'fleet_views').executeTakeFirst();
   return row?.position ?? 0;
 }

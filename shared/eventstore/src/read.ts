@@ -36,7 +36,9 @@ export interface ReadAllOptions {
   untilTime?: Date;
   /**
    * Stop below transactions still in flight (default). Only a reader that holds the views' lock
-   * (a rebuild) may turn it off: it must see every committed event, and appends wait for it.
+   * (a rebuild) may turn it off: it must see every committed event, and appends wait for it; or a
+   * reader bounded by `untilPosition` at or below a position a guarded read already passed (the
+   * event stream's catch-up): nothing can appear there any more.
    */
   inFlightGuard?: boolean;
 }
@@ -71,24 +73,12 @@ export async function readAll(db: Kysely<Tables>, options: ReadAllOptions = {}):
   return (settled.length > complete ? settled : rows.slice(0, complete)).map(toRecorded);
 }
 
-/**
- * The whole log (or up to a bound) as pages of `pageSize`, the next page fetched while the caller
- * works on the current one. Memory stays at two pages whatever the log's length.
- */
-export async function* readAllPages(db: Kysely<Tables>, options: Omit<ReadAllOptions, 'limit'> & { pageSize?: number } = {}): AsyncGenerator<RecordedEvent[]> {
-  const limit = options.pageSize ?? 5000;
-  let next = readAll(db, { ...options, limit });
-  try {
-    for (;;) {
-      const page = await next;
-      if (page.length === 0) return;
-      next = page.length < limit ? Promise.resolve([]) : readAll(db, { ...options, after: page.at(-1)!.position, limit });
-      yield page;
-    }
-  } finally {
-    // A caller that stops early leaves the prefetch behind: it must not become an unhandled rejection.
-    next.catch(() => undefined);
-  }
+/** The highest position (0: none) that is settled: nothing can ever appear at or below it. */
+export async function settledPosition(db: Database): Promise<number> {
+  const row = await db.selectFrom('events').select('position')
+    .where(sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`)
+    .orderBy('transaction_id', 'desc').orderBy('position', 'desc').limit(1).executeTakeFirst();
+  return row?.position ?? 0;
 }
 
 /**
@@ -97,19 +87,16 @@ export async function* readAllPages(db: Kysely<Tables>, options: Omit<ReadAllOpt
  */
 export const endOfMillisecond = (time: Date): Date => new Date(time.getTime() + 1);
 
-/** What the fold reads of an event. */
-export type FoldableRow = FoldableEvent;
-
 /**
  * A page of the log with only what the fold reads, built as one JSON document by PostgreSQL: the
  * server (another core) does the per-row work and Node parses one string per page, instead of
  * decoding every column of every row. For rebuilds and time travel over the whole log.
  */
-export async function readFoldablePage(db: Kysely<Tables>, options: ReadAllOptions = {}): Promise<FoldableRow[]> {
+async function readFoldablePage(db: Kysely<Tables>, options: ReadAllOptions = {}): Promise<FoldableEvent[]> {
   const guard = options.inFlightGuard !== false ? sql`AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())` : sql``;
   const untilPosition = options.untilPosition !== undefined ? sql`AND position <= ${options.untilPosition}` : sql``;
   const untilTime = options.untilTime !== undefined ? sql`AND recorded_at < ${endOfMillisecond(options.untilTime)}` : sql``;
-  const { rows } = await sql<{ page: FoldableRow[] | null }>`
+  const { rows } = await sql<{ page: FoldableEvent[] | null }>`
     SELECT json_agg(json_build_object('position', position, 'streamVersion', stream_version, 'type', type, 'v', schema_version,
                                       'data', data, 'metadata', metadata) ORDER BY position) AS page
     FROM (SELECT position, stream_version, type, schema_version, data, metadata FROM events
@@ -119,7 +106,7 @@ export async function readFoldablePage(db: Kysely<Tables>, options: ReadAllOptio
 }
 
 /** The log as foldable pages, the next fetched while the caller folds the current one. */
-export async function* readFoldablePages(db: Kysely<Tables>, options: Omit<ReadAllOptions, 'limit'> & { pageSize?: number } = {}): AsyncGenerator<FoldableRow[]> {
+export async function* readFoldablePages(db: Kysely<Tables>, options: Omit<ReadAllOptions, 'limit'> & { pageSize?: number } = {}): AsyncGenerator<FoldableEvent[]> {
   const limit = options.pageSize ?? 10_000;
   let next = readFoldablePage(db, { ...options, limit });
   try {

@@ -1,24 +1,32 @@
-import pg from 'pg';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
-import { NOTIFY_CHANNEL } from './append';
+import { isNetfleetError } from '@netfleet/errors/netfleet-error';
+import type { CommitNotifier } from './commit-notifier';
 import type { Database } from './database';
 import { readAll } from './read';
 
 export interface SubscribeOptions {
-  /** The LISTEN connection's database (the one `db` points at). */
-  databaseUrl: string;
+  /** The process's commit notifier: it wakes the subscription at every commit and reconnect. */
+  notifier: CommitNotifier;
   /** Deliver events after this position (0: the whole log). */
   after?: number;
   pageSize?: number;
   /**
-   * Re-read after this long without a NOTIFY. Appends always notify at commit; this only covers a
-   * transaction that appended nothing yet held readers back (the in-flight guard) and then ended.
+   * Re-read after this long without a NOTIFY. Appends always notify at commit; this covers a
+   * transaction that appended nothing yet held readers back (the in-flight guard) and then ended,
+   * and the notifier being away (it reconnects and wakes everyone, but meanwhile this reads on).
    */
   idleRecheckMs?: number;
   /** Called once per event, strictly in position order; the next waits for it to settle. */
-  handle: (event: RecordedEvent) => unknown;
+  handle?: (event: RecordedEvent) => unknown;
+  /** Called once per page read (instead of, or after, `handle` for each of its events). */
+  handlePage?: (page: RecordedEvent[]) => unknown;
   /** Called whenever a read found nothing more to deliver: the subscriber is live at `position`. */
   onCaughtUp?: (position: number) => void;
+  /**
+   * A read failed with a retriable store error (PostgreSQL restarting, a connection cut): it is
+   * tried again after `retryInMs` (doubling up to 5 s). Any other error ends the subscription.
+   */
+  onStoreError?: (error: Error, retryInMs: number) => void;
 }
 
 export interface Subscription {
@@ -32,10 +40,11 @@ export interface Subscription {
 }
 
 /**
- * Follows the global log: catches up from `after`, then stays live, woken by the NOTIFY every
- * append sends at commit. Pages come from readAll, which never passes a position whose transaction
- * is still in flight, so a subscriber neither skips nor reorders events even when transactions
- * commit out of position order. LISTEN starts before the first read, so no commit falls between.
+ * Follows the global log: catches up from `after`, then stays live, woken by the commit notifier
+ * (every append NOTIFYs at commit). Pages come from readAll, which never passes a position whose
+ * transaction is still in flight, so a subscriber neither skips nor reorders events even when
+ * transactions commit out of position order. The notifier listens before the first read, and
+ * wakes every subscription after it reconnects, so no commit falls between.
  */
 export async function subscribeToAll(db: Database, options: SubscribeOptions): Promise<Subscription> {
   const pageSize = options.pageSize ?? 500;
@@ -45,46 +54,55 @@ export async function subscribeToAll(db: Database, options: SubscribeOptions): P
   let woken = false;
   let wake = () => { woken = true; };
   const waiters: { position: number; resolve: () => void }[] = [];
-
-  const listener = new pg.Client({ connectionString: options.databaseUrl });
-  let failListener: (e: Error) => void = () => undefined;
-  const listenerFailed = new Promise<never>((_, reject) => { failListener = reject; });
-  listenerFailed.catch(() => undefined);
-  listener.on('notification', () => wake());
-  listener.on('error', (e) => failListener(e));
-  await listener.connect();
-  await listener.query(`LISTEN ${NOTIFY_CHANNEL}`);
+  const unlisten = options.notifier.onCommit(() => wake());
 
   const settleWaiters = () => {
     for (let i = waiters.length - 1; i >= 0; i--) {
       if (waiters[i]!.position <= position) waiters.splice(i, 1)[0]!.resolve();
     }
   };
+  const pause = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => { clearTimeout(timer); woken = true; resolve(); };
+  }).finally(() => { wake = () => { woken = true; }; });
+
+  let retryMs = 100;
+  const read = async (): Promise<RecordedEvent[] | undefined> => {
+    try {
+      const page = await readAll(db, { after: position, limit: pageSize });
+      retryMs = 100;
+      return page;
+    } catch (e) {
+      if (!isNetfleetError(e) || !(e.code === 'NF_STORE_UNAVAILABLE' || e.code === 'NF_STORE_NO_DATABASE')) throw e;
+      options.onStoreError?.(e, retryMs);
+      await pause(retryMs);
+      retryMs = Math.min(retryMs * 2, 5000);
+      return undefined;
+    }
+  };
 
   const run = async () => {
     while (!stopped) {
       woken = false;
-      const page = await readAll(db, { after: position, limit: pageSize });
+      const page = await read();
+      if (page === undefined) continue;
       for (const event of page) {
         if (stopped) return;
-        await options.handle(event);
+        if (options.handle) await options.handle(event);
         position = event.position;
       }
+      if (page.length > 0 && options.handlePage && !stopped) await options.handlePage(page);
       settleWaiters();
       if (page.length === pageSize) continue;
       options.onCaughtUp?.(position);
-      if (woken) continue;
-      await Promise.race([listenerFailed, new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, idle);
-        wake = () => { clearTimeout(timer); woken = true; resolve(); };
-      })]);
-      wake = () => { woken = true; };
+      if (woken || stopped) continue;
+      await pause(idle);
     }
   };
 
-  const done = run().finally(async () => {
+  const done = run().finally(() => {
     stopped = true;
-    await listener.end().catch(() => undefined);
+    unlisten();
   });
   done.catch(() => undefined);
 
@@ -101,7 +119,7 @@ export async function subscribeToAll(db: Database, options: SubscribeOptions): P
     async stop() {
       stopped = true;
       wake();
-      await done;
+      await done.catch(() => undefined);
     },
   };
 }

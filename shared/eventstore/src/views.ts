@@ -14,7 +14,7 @@ export type ViewKind = 'network' | 'host';
 export interface StoredDoc { kind: ViewKind; name: string; doc: unknown; position: number }
 
 /** A document to write: `doc` undefined deletes it; `expected` null means none was read. */
-export interface ViewWrite { kind: ViewKind; name: string; doc: unknown; expected: number | null }
+interface ViewWrite { kind: ViewKind; name: string; doc: unknown; expected: number | null }
 
 /** The view documents `events` touch, by kind and name. */
 export function viewKeysOf(events: readonly { type: string; data: unknown }[]): { networks: string[]; hosts: string[] } {
@@ -77,6 +77,11 @@ export async function getNetworkView(db: Database, name: string): Promise<Networ
 export async function listNetworkViews(db: Database): Promise<NetworkView[]> {
   const rows = await db.selectFrom('network_view').select('doc').orderBy('name').execute();
   return rows.map((r) => r.doc as NetworkView);
+}
+
+export async function getHostView(db: Database, name: string): Promise<HostView | undefined> {
+  const row = await db.selectFrom('host_view').select('doc').where('name', '=', name).executeTakeFirst();
+  return row?.doc as HostView | undefined;
 }
 
 export async function listHostViews(db: Database): Promise<HostView[]> {

@@ -157,7 +157,7 @@ export class AgentFleet {
    * store (PostgreSQL NOTIFY), or fails after `timeoutMs` saying what it waited for.
    */
   async until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-    return this.api.ctx.watcher.until(check, timeoutMs, async () => {
+    return this.api.ctx.commits.until(check, { timeoutMs }, async () => {
       const last = await check();
       if (last !== undefined) return last;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -6,6 +6,8 @@ import { appendToStream } from '@netfleet/eventstore/append';
 import { createDatabase, type Database } from '@netfleet/eventstore/database';
 import { readAll } from '@netfleet/eventstore/read';
 import { subscribeToAll } from '@netfleet/eventstore/subscribe';
+import { startCommitNotifier, type CommitNotifier } from '@netfleet/eventstore/commit-notifier';
+import { silentLogger } from '@netfleet/log/logger';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { defined, meta } from './given-events';
 
@@ -14,11 +16,14 @@ const agentStarted = (host: string) => ({ eventId: randomUUID(), type: 'AgentSta
 describe('event store: global subscription', () => {
   let t: TestDatabase;
   let other: Database;
+  let notifier: CommitNotifier;
   beforeAll(async () => {
     t = await createTestDatabase();
     other = createDatabase(t.url, { max: 4 });
+    notifier = await startCommitNotifier({ databaseUrl: t.url, log: silentLogger() });
   });
   afterAll(async () => {
+    await notifier?.stop();
     await other?.destroy();
     await t?.drop();
   });
@@ -28,7 +33,7 @@ describe('event store: global subscription', () => {
     let reads = 0;
     let onRead = () => {};
     const subscription = await subscribeToAll(t.db, {
-      databaseUrl: t.url, idleRecheckMs: 50,
+      notifier, idleRecheckMs: 50,
       handle: (e) => { delivered.push(e); },
       onCaughtUp: () => { reads++; onRead(); },
     });
@@ -69,7 +74,7 @@ describe('event store: global subscription', () => {
   it('delivers every event exactly once, in position order, under concurrent appends from many connections', async () => {
     const start = (await readAll(t.db, { limit: 100_000 })).at(-1)?.position ?? 0;
     const delivered: number[] = [];
-    const subscription = await subscribeToAll(t.db, { databaseUrl: t.url, after: start, pageSize: 7, handle: (e) => { delivered.push(e.position); } });
+    const subscription = await subscribeToAll(t.db, { notifier, after: start, pageSize: 7, handle: (e) => { delivered.push(e.position); } });
     try {
       const dbs = [t.db, other];
       const results = await Promise.all(Array.from({ length: 60 }, (_, i) =>
@@ -86,7 +91,7 @@ describe('event store: global subscription', () => {
     const log = await readAll(t.db, { limit: 100_000 });
     const from = log[Math.floor(log.length / 2)]!.position;
     const delivered: number[] = [];
-    const subscription = await subscribeToAll(t.db, { databaseUrl: t.url, after: from, handle: (e) => { delivered.push(e.position); } });
+    const subscription = await subscribeToAll(t.db, { notifier, after: from, handle: (e) => { delivered.push(e.position); } });
     try {
       await subscription.reached(log.at(-1)!.position);
       const live = await appendToStream(t.db, { streamId: 'network:live', expectedVersion: 0, events: [defined('live')] });

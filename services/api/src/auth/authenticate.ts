@@ -1,13 +1,17 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { Database } from '@netfleet/eventstore/database';
+import { findActiveApiToken } from '@netfleet/eventstore/api-tokens';
 
 export const Role = { Viewer: 'viewer', Operator: 'operator', Admin: 'admin' } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 export const ROLES: readonly Role[] = [Role.Viewer, Role.Operator, Role.Admin];
 
-/** Who is calling: the actor is recorded in every event the request causes. */
-export interface Principal { actor: string; role: Role }
+/**
+ * Who is calling: the actor is recorded in every event the request causes. `token` names the
+ * stored token it came with (absent for configured tokens, which cannot be revoked).
+ */
+export interface Principal { actor: string; role: Role; token?: string }
 
 /** A token given in the configuration (the first admin's, before any is stored). */
 export interface StaticToken { actor: string; role: Role; token: string }
@@ -31,9 +35,9 @@ export function createAuthenticator(db: Database, staticTokens: StaticToken[]): 
     const digest = tokenHash(token);
     const fixed = known.find((k) => timingSafeEqual(k.digest, digest));
     if (fixed) return { actor: fixed.actor, role: fixed.role };
-    const stored = await db.selectFrom('api_tokens').select(['name', 'role']).where('token_hash', '=', digest).where('revoked_at', 'is', null).executeTakeFirst();
+    const stored = await findActiveApiToken(db, digest);
     if (!stored) throw new NetfleetError('NF_AUTH_INVALID', 'the API token is not valid (revoked or mistyped); ask an admin for a token (netfleet token-create)');
-    return { actor: stored.name, role: stored.role };
+    return { actor: stored.name, role: stored.role, token: stored.name };
   };
 }
 

@@ -1,8 +1,9 @@
 import type { Principal } from './authenticate';
 
-// Every authenticated request carries its principal (set by the onRequest hook in app.ts).
+// Every authenticated request carries its principal, and a signal aborted when its token is
+// revoked (set by the onRequest hook in app.ts; never aborted for configured tokens).
 declare module 'fastify' {
-  interface FastifyRequest { principal: Principal }
+  interface FastifyRequest { principal: Principal; tokenRevoked: AbortSignal }
 }
 
 export type { Principal };

@@ -1,6 +1,7 @@
 import type { BusNames } from '@netfleet/bus/names';
 import { writeNatsAuthConfig } from '@netfleet/bus/credentials/write-nats-auth-config';
 import type { Database } from '@netfleet/eventstore/database';
+import { listHostCredentials } from '@netfleet/eventstore/host-credentials';
 import type { Logger } from '@netfleet/log/logger';
 
 export interface NatsAuthFile { write(): Promise<void> }
@@ -12,8 +13,8 @@ export interface NatsAuthFile { write(): Promise<void> }
 export function natsAuthFile(path: string, api: { user: string; passwordHash: string }, names: BusNames, db: Database, log: Logger): NatsAuthFile {
   return {
     async write() {
-      const hosts = await db.selectFrom('host_credentials').select(['nats_user', 'password_hash']).orderBy('host').execute();
-      const result = await writeNatsAuthConfig(path, { names, api, hosts: hosts.map((h) => ({ name: h.nats_user, passwordHash: h.password_hash })) });
+      const hosts = await listHostCredentials(db);
+      const result = await writeNatsAuthConfig(path, { names, api, hosts: hosts.map((h) => ({ name: h.natsUser, passwordHash: h.passwordHash })) });
       if (result.changed) log.info({ path, hosts: hosts.length }, 'NATS auth config written; reload nats-server (SIGHUP) to apply it');
     },
   };

@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
-import { fromPgError, isPgConnectionError } from '@netfleet/eventstore/pg-error';
 import { httpStatusOf, RETRY_AFTER_SECONDS } from './http-status';
 
 /**
@@ -22,12 +21,6 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (fastifyError.statusCode && fastifyError.statusCode < 500) {
       return reply.status(fastifyError.statusCode).send({ code: 'NF_API_BAD_REQUEST', message: fastifyError.message, details: { fastifyCode: fastifyError.code } });
-    }
-    if (isPgConnectionError(error)) {
-      // PostgreSQL down or its database gone: not the client's fault, and not a bug either.
-      const mapped = fromPgError(error);
-      request.log.error({ err: error }, 'request failed: the event store is unreachable');
-      return reply.status(httpStatusOf(mapped.code)).header('retry-after', String(RETRY_AFTER_SECONDS)).send(mapped.toJSON());
     }
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send({ code: 'NF_API_INTERNAL', message: 'internal error; the API logged the details', details: { requestId: request.id } });

@@ -1,55 +1,46 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
-import { subscribeToAll } from '@netfleet/eventstore/subscribe';
 import type { ApiContext } from '../api-context';
+import { parseStreamPosition } from '../stream/stream-position';
 
-const KEEPALIVE_MS = 15_000;
-
-interface StreamQuery { after?: number; network?: string; host?: string; type?: string[] }
+interface StreamQuery { after?: string; network?: string; host?: string; type?: string[] }
 
 /**
  * The event stream for automation: server-sent events of the whole log in position order, live
  * after catching up. Resumable: a reconnecting client sends Last-Event-ID (or `after`) and misses
- * nothing. Filters narrow it to a network, a host or event types.
+ * nothing. Filters narrow it to a network, a host or event types. Every stream of this instance
+ * is fed by one hub (stream/event-stream-hub.ts); a stream the API ends carries a last
+ * `netfleet-stream-closed` event with the reason (lagging, revoked, shutdown) — reconnect to resume.
  */
 export async function eventStreamRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { ctx } = opts;
   app.get('/v1/events/stream', {
     schema: {
-      description: 'Server-sent events (text/event-stream): `id` is the global position, `event` the event type, `data` the event as JSON.',
+      description: 'Server-sent events (text/event-stream): `id` is the global position, `event` the event type, `data` the event as JSON. A stream the API ends has a last event `netfleet-stream-closed` (no id) with `{reason, message, position}`.',
       querystring: {
         type: 'object',
         properties: {
-          after: { type: 'integer', minimum: 0, description: 'start after this position (default: now; Last-Event-ID wins)' },
+          // A string, checked by parseStreamPosition: a schema integer would take 1e20 or 0x10.
+          after: { type: 'string', description: 'start after this position (default: now; Last-Event-ID wins)' },
           network: { type: 'string' }, host: { type: 'string' },
           type: { type: 'array', items: { type: 'string' } },
         },
       },
     },
   }, async (request: FastifyRequest<{ Querystring: StreamQuery }>, reply) => {
-    const lastEventId = Number(request.headers['last-event-id']);
-    const after = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : request.query.after ?? (await currentPosition(ctx));
+    const lastEventId = request.headers['last-event-id'];
+    const after = typeof lastEventId === 'string' ? parseStreamPosition(lastEventId, 'Last-Event-ID')
+      : request.query.after !== undefined ? parseStreamPosition(request.query.after, 'after') : ctx.eventStream.position;
     const matches = filterOf(request.query);
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     raw.write(`: netfleet event stream after position ${after}\n\n`);
-    const subscription = await subscribeToAll(ctx.db, {
-      databaseUrl: ctx.databaseUrl, after,
-      handle: (event) => {
-        if (matches(event)) raw.write(`id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-      },
-    });
-    const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
-    const close = () => { clearInterval(keepalive); void subscription.stop(); };
-    request.raw.on('close', close);
-    subscription.done.catch((e) => { request.log.warn({ err: e }, 'event stream ended'); raw.end(); close(); });
+    const client = ctx.eventStream.open(raw, after, matches);
+    const revoked = () => client.close('revoked', `the API token '${request.principal.token ?? request.principal.actor}' was revoked`);
+    if (request.tokenRevoked.aborted) revoked();
+    else request.tokenRevoked.addEventListener('abort', revoked, { once: true });
   });
-}
-
-async function currentPosition(ctx: ApiContext): Promise<number> {
-  const row = await ctx.db.selectFrom('events').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
-  return Number(row?.p ?? 0);
 }
 
 function filterOf(query: StreamQuery): (event: RecordedEvent) => boolean {

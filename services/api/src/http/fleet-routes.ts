@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { fleetAt, viewCheckpoint } from '@netfleet/eventstore/fleet-at';
-import { listHostViews, listNetworkViews } from '@netfleet/eventstore/views';
+import { fleetAt, readLiveFleet } from '@netfleet/eventstore/fleet-at';
 import { parseHistoryPoint } from '@netfleet/fleet/history-point';
 import type { ApiContext } from '../api-context';
 import { Role, requireRole } from '../auth/authenticate';
@@ -16,13 +15,8 @@ export async function fleetRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
   }, async (request: FastifyRequest<{ Querystring: { at?: string } }>) => {
     requireRole(request.principal, Role.Viewer);
     if (request.query.at === undefined) {
-      // One snapshot for the views and their checkpoint, so a client resuming the event stream
-      // after `position` neither misses nor refolds an event committed between the reads.
-      return ctx.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-        const position = await viewCheckpoint(trx);
-        const [networks, hosts] = [await listNetworkViews(trx), await listHostViews(trx)];
-        return { at: null, position, networks, hosts };
-      });
+      // One snapshot for the views and their checkpoint (see readLiveFleet).
+      return { at: null, ...(await readLiveFleet(ctx.db)) };
     }
     const at = parseHistoryPoint(request.query.at);
     const fleet = await fleetAt(ctx.db, at);

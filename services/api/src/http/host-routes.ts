@@ -6,6 +6,7 @@ import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import { streamIds } from '@netfleet/events/event-envelope';
 import { HostEventType } from '@netfleet/events/host-events';
 import { appendToStream } from '@netfleet/eventstore/append';
+import { hasHostCredentials, saveHostCredentials } from '@netfleet/eventstore/host-credentials';
 import { listHostViews, listNetworkViews } from '@netfleet/eventstore/views';
 import type { ApiContext } from '../api-context';
 import { requireRole, Role } from '../auth/authenticate';
@@ -51,13 +52,9 @@ export async function hostRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
  * password is returned once; only its bcrypt hash is kept, for the NATS auth config.
  */
 async function issueCredentialsOnce(ctx: ApiContext, host: string, rotate: boolean): Promise<{ user: string; password: string; inboxPrefix: string } | undefined> {
-  const existing = await ctx.db.selectFrom('host_credentials').select('host').where('host', '=', host).executeTakeFirst();
-  if (existing && !rotate) return undefined;
+  if (!rotate && (await hasHostCredentials(ctx.db, host))) return undefined;
   const credentials = await issueHostCredentials(ctx.names, host);
-  await ctx.db.insertInto('host_credentials')
-    .values({ host, nats_user: credentials.user, password_hash: credentials.passwordHash })
-    .onConflict((oc) => oc.column('host').doUpdateSet({ nats_user: credentials.user, password_hash: credentials.passwordHash, issued_at: new Date() }))
-    .execute();
+  await saveHostCredentials(ctx.db, { host, natsUser: credentials.user, passwordHash: credentials.passwordHash });
   await ctx.natsAuth?.write();
   return { user: credentials.user, password: credentials.password, inboxPrefix: credentials.inboxPrefix };
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import { isNetfleetError, NetfleetError } from '@netfleet/errors/netfleet-error';
 import { getNetworkView, listHostViews, listNetworkViews } from '@netfleet/eventstore/views';
 import type { NetworkCommand } from '@netfleet/fleet/decide';
 import { resolvePlacement } from '@netfleet/fleet/resolve-placement';
@@ -156,14 +156,20 @@ async function respond(ctx: ApiContext, request: FastifyRequest<{ Querystring: W
   const { wait, timeout } = request.query;
   if (!wait || result.hostCommands.length === 0) return reply.status(status).send(await answer(ctx, result));
   if (!String(request.headers.accept ?? '').includes('application/x-ndjson')) {
-    return reply.status(status).send(await answer(ctx, result, await waitForHosts(ctx, result.network, result.hostCommands, positionOf(result), timeout * 1000)));
+    return reply.status(status).send(await answer(ctx, result, await waitForHosts(ctx, result.network, result.hostCommands, positionOf(result), timeout * 1000, undefined, request.tokenRevoked)));
   }
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(status, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
   const line = (value: unknown) => raw.write(`${JSON.stringify(value)}\n`);
-  const waited = await waitForHosts(ctx, result.network, result.hostCommands, positionOf(result), timeout * 1000, (progress) => line({ progress: progressOf(progress) }));
-  line({ result: await answer(ctx, result, waited) });
+  try {
+    const waited = await waitForHosts(ctx, result.network, result.hostCommands, positionOf(result), timeout * 1000, (progress) => line({ progress: progressOf(progress) }), request.tokenRevoked);
+    line({ result: await answer(ctx, result, waited) });
+  } catch (e) {
+    // The head is sent: the error is the last line (the token was revoked, the store went away).
+    request.log.warn({ err: e }, 'waiting for the hosts ended early');
+    line({ error: isNetfleetError(e) ? e.toJSON() : { code: 'NF_API_INTERNAL', message: 'internal error; the API logged the details', details: { requestId: request.id } } });
+  }
   raw.end();
 }
 

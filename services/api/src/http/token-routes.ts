@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
-import { isUniqueViolation } from '@netfleet/eventstore/pg-error';
+import { createApiToken, listApiTokens, revokeApiToken } from '@netfleet/eventstore/api-tokens';
 import type { ApiContext } from '../api-context';
 import { newToken, requireRole, Role, ROLES, tokenHash } from '../auth/authenticate';
 
@@ -12,8 +12,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
 
   app.get('/v1/tokens', async (request) => {
     requireRole(request.principal, Role.Admin);
-    const rows = await db.selectFrom('api_tokens').select(['name', 'role', 'created_by', 'created_at', 'revoked_at']).orderBy('name').execute();
-    return { tokens: rows.map((r) => ({ name: r.name, role: r.role, createdBy: r.created_by, createdAt: r.created_at, revokedAt: r.revoked_at })) };
+    return { tokens: await listApiTokens(db) };
   });
 
   app.post('/v1/tokens', {
@@ -21,20 +20,14 @@ export async function tokenRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
   }, async (request: FastifyRequest<{ Body: { name: string; role: Role } }>, reply) => {
     requireRole(request.principal, Role.Admin);
     const token = newToken();
-    try {
-      await db.insertInto('api_tokens').values({ name: request.body.name, role: request.body.role, token_hash: tokenHash(token), created_by: request.principal.actor }).execute();
-    } catch (e) {
-      if (isUniqueViolation(e)) throw new NetfleetError('NF_TOKEN_EXISTS', `a token named '${request.body.name}' already exists (names are never reused, even revoked ones); choose another name`, { name: request.body.name });
-      throw e;
-    }
+    await createApiToken(db, { name: request.body.name, role: request.body.role, hash: tokenHash(token), createdBy: request.principal.actor });
     request.log.info({ token: request.body.name, role: request.body.role, by: request.principal.actor }, 'token created');
     return reply.status(201).send({ name: request.body.name, role: request.body.role, token });
   });
 
   app.delete('/v1/tokens/:name', { schema: { params: { type: 'object', required: ['name'], properties: { name: tokenName } } } }, async (request: FastifyRequest<{ Params: { name: string } }>) => {
     requireRole(request.principal, Role.Admin);
-    const result = await db.updateTable('api_tokens').set({ revoked_at: new Date() }).where('name', '=', request.params.name).where('revoked_at', 'is', null).executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw new NetfleetError('NF_TOKEN_NOT_FOUND', `no active token named '${request.params.name}'; see token-list`, { name: request.params.name });
+    if (!(await revokeApiToken(db, request.params.name, opts.ctx.now()))) throw new NetfleetError('NF_TOKEN_NOT_FOUND', `no active token named '${request.params.name}'; see token-list`, { name: request.params.name });
     request.log.info({ token: request.params.name, by: request.principal.actor }, 'token revoked');
     return { name: request.params.name, revoked: true };
   });

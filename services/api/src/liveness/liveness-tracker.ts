@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { sql } from 'kysely';
 import type { BusNames } from '@netfleet/bus/names';
 import { isNetfleetError } from '@netfleet/errors/netfleet-error';
 import { streamIds } from '@netfleet/events/event-envelope';
 import { HostEventType } from '@netfleet/events/host-events';
-import { appendToStream } from '@netfleet/eventstore/append';
+import { appendToStream, streamVersionOf } from '@netfleet/eventstore/append';
 import type { Database } from '@netfleet/eventstore/database';
-import { listHostViews } from '@netfleet/eventstore/views';
+import { getHostView, listHostViews } from '@netfleet/eventstore/views';
 import type { HostView } from '@netfleet/fleet/fleet-view';
 import type { Logger } from '@netfleet/log/logger';
 import { livenessTransition } from './liveness-transition';
@@ -108,10 +107,8 @@ export class LivenessTracker {
    */
   private async record(host: string): Promise<void> {
     const streamId = streamIds.host(host);
-    const row = await this.db.selectFrom('events').select(sql<number>`coalesce(max(stream_version), 0)`.as('v')).where('stream_id', '=', streamId).executeTakeFirst();
-    const version = Number(row?.v ?? 0);
-    const viewRow = await this.db.selectFrom('host_view').select('doc').where('name', '=', host).executeTakeFirst();
-    const view = viewRow?.doc as HostView | undefined;
+    const version = await streamVersionOf(this.db, streamId);
+    const view = await getHostView(this.db, host);
     const transition = this.transitionOf(view, host);
     if (!transition) return;
     const lastSeenMs = this.lastSeen.get(host);

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { connectionsByState, countHostsByLiveness, logHeadPosition, outboxBacklog } from '@netfleet/eventstore/store-gauges';
+import { listHostViews } from '@netfleet/eventstore/views';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../api-context';
@@ -26,35 +27,35 @@ export function installObservability(app: FastifyInstance, ctx: ApiContext): voi
   new Gauge({
     name: 'netfleet_events_appended', help: 'Events in the log (its global position); rate() of it is events appended per second', registers: [registry],
     async collect() {
-      const r = await scrapeQuery(() => sql<{ position: number | null }>`select max(position)::int8 as position from events`.execute(ctx.db));
-      if (r) this.set(r.rows[0]?.position ?? 0);
+      const position = await scrapeQuery(() => logHeadPosition(ctx.db));
+      if (position !== undefined) this.set(position);
     },
   });
   new Gauge({
     name: 'netfleet_hosts', help: 'Registered hosts by liveness (online, offline)', labelNames: ['state'], registers: [registry],
     async collect() {
-      const r = await scrapeQuery(() => sql<{ online: boolean; n: number }>`select coalesce((doc->>'online')::boolean, false) as online, count(*)::int8 as n from host_view group by 1`.execute(ctx.db));
-      if (!r) return;
-      this.set({ state: 'online' }, r.rows.find((x) => x.online)?.n ?? 0);
-      this.set({ state: 'offline' }, r.rows.find((x) => !x.online)?.n ?? 0);
+      const hosts = await scrapeQuery(() => countHostsByLiveness(ctx.db));
+      if (!hosts) return;
+      this.set({ state: 'online' }, hosts.online);
+      this.set({ state: 'offline' }, hosts.offline);
     },
   });
   const outboxAge = new Gauge({ name: 'netfleet_outbox_oldest_seconds', help: 'Age of the oldest host command not yet relayed to JetStream (0: none waiting)', registers: [registry] });
   new Gauge({
     name: 'netfleet_outbox_pending', help: 'Host commands recorded but not yet relayed to JetStream', registers: [registry],
     async collect() {
-      const r = await scrapeQuery(() => sql<{ n: number; age: number | null }>`select count(*)::int8 as n, extract(epoch from clock_timestamp() - min(created_at))::float8 as age from outbox where published_at is null`.execute(ctx.db));
-      if (!r) return;
-      this.set(r.rows[0]?.n ?? 0);
-      outboxAge.set(r.rows[0]?.age ?? 0);
+      const backlog = await scrapeQuery(() => outboxBacklog(ctx.db));
+      if (!backlog) return;
+      this.set(backlog.pending);
+      outboxAge.set(backlog.oldestSeconds);
     },
   });
   new Gauge({
     name: 'netfleet_consumer_pending', help: 'Commands waiting in each host agent\'s JetStream consumer (not yet delivered, or delivered and not acked)', labelNames: ['host'], registers: [registry],
     async collect() {
-      const r = await scrapeQuery(() => sql<{ name: string }>`select name from host_view`.execute(ctx.db));
+      const hosts = await scrapeQuery(() => listHostViews(ctx.db));
       this.reset();
-      for (const { name } of r?.rows ?? []) {
+      for (const { name } of hosts ?? []) {
         const info = await ctx.jsm.consumers.info(ctx.names.commandStream, ctx.names.agentConsumer(name)).catch(() => undefined);
         if (info) this.set({ host: name }, info.num_pending + info.num_ack_pending);
       }
@@ -63,9 +64,9 @@ export function installObservability(app: FastifyInstance, ctx: ApiContext): voi
   new Gauge({
     name: 'netfleet_pg_connections', help: 'Connections to the event store\'s database by state (every API instance and tool together)', labelNames: ['state'], registers: [registry],
     async collect() {
-      const r = await scrapeQuery(() => sql<{ state: string | null; n: number }>`select state, count(*)::int8 as n from pg_stat_activity where datname = current_database() group by state`.execute(ctx.db));
+      const connections = await scrapeQuery(() => connectionsByState(ctx.db));
       this.reset();
-      for (const row of r?.rows ?? []) this.set({ state: row.state ?? 'unknown' }, row.n);
+      for (const { state, count } of connections ?? []) this.set({ state }, count);
     },
   });
 

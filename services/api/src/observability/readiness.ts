@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { pingStore } from '@netfleet/eventstore/store-gauges';
 import type { ApiContext } from '../api-context';
 
 export interface DependencyCheck { ok: boolean; detail: string }
@@ -10,7 +10,7 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<
 /** Whether the API can serve: PostgreSQL answers a query, NATS (with JetStream) answers a round trip. */
 export async function checkReadiness(ctx: ApiContext, timeoutMs = 2000): Promise<Readiness> {
   const [postgres, nats] = await Promise.all([
-    withTimeout(sql`select 1`.execute(ctx.db), timeoutMs, 'PostgreSQL')
+    withTimeout(pingStore(ctx.db), timeoutMs, 'PostgreSQL')
       .then(() => ({ ok: true, detail: 'answers' }), (e: Error) => ({ ok: false, detail: `PostgreSQL: ${e.message}` })),
     (ctx.nc.isClosed() ? Promise.reject(new Error('the connection is closed'))
       : withTimeout(ctx.jsm.getAccountInfo(), timeoutMs, 'NATS JetStream'))

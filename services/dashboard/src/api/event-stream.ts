@@ -32,6 +32,9 @@ export function followEvents(api: ApiClient, options: EventStreamOptions): () =>
           if (done) break;
           const batch: RecordedEvent[] = [];
           for (const message of parse(value)) {
+            // Only log events have an id; the API's last message when it ends a stream
+            // (netfleet-stream-closed) has none: the stream ends and this reconnects.
+            if (message.id === undefined) continue;
             const event = JSON.parse(message.data) as RecordedEvent;
             if (event.position <= last) continue;
             last = event.position;
