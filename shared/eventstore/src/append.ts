@@ -4,6 +4,7 @@ import type { NewEvent, RecordedEvent } from '@netfleet/events/event-envelope';
 import { poolOf, type Database } from './database';
 import { isUniqueViolation, pgCodeOf } from './pg-error';
 import { appendCacheOf, type AppendCache } from './append-cache';
+import { assertNoNul } from './reject-nul';
 import { foldIntoDocs, readDocs, viewKeysOf, type StoredDoc, type ViewChange } from './views';
 
 export const NOTIFY_CHANNEL = 'netfleet_events';
@@ -46,6 +47,8 @@ const MAX_ATTEMPTS = 20;
  */
 export async function appendToStream(db: Database, request: AppendRequest): Promise<AppendResult> {
   if (request.events.length === 0) return { events: [], outbox: [], duplicate: false };
+  // netfleet_append takes them as jsonb, which refuses \u0000: say so before SQL does.
+  assertNoNul(request.events, 'the events');
   const keys = viewKeysOf(request.events);
   const cache = appendCacheOf(db);
   for (let attempt = 1; ; attempt++) {

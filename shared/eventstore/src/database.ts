@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
 import pg from 'pg';
+import { RejectNulPlugin } from './reject-nul';
 
 // int8 (bigserial positions) as JS numbers: positions stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -52,6 +53,26 @@ export interface HostCredentialsTable {
   password_hash: string;
   issued_at: ColumnType<Date, never, Date>;
 }
+export interface IdempotencyKeysTable {
+  actor: string;
+  key: string;
+  fingerprint: string;
+  status: number | null;
+  response: ColumnType<unknown, string | null, string | null>;
+  claimed_at: ColumnType<Date, Date | undefined, Date>;
+}
+export interface DeadLettersTable {
+  id: Generated<number>;
+  reason_code: string;
+  reason: string;
+  subject: string;
+  host: string | null;
+  payload: Buffer;
+  payload_bytes: number;
+  stream_sequence: number | null;
+  deliveries: number;
+  received_at: ColumnType<Date, never, never>;
+}
 export interface Tables {
   events: EventsTable;
   outbox: OutboxTable;
@@ -60,6 +81,8 @@ export interface Tables {
   projection_checkpoint: ProjectionCheckpointTable;
   api_tokens: ApiTokensTable;
   host_credentials: HostCredentialsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  dead_letters: DeadLettersTable;
 }
 
 export type Database = Kysely<Tables>;
@@ -72,7 +95,7 @@ export function createDatabase(url: string, options: { max?: number; onIdleError
   // An idle connection the server closed (restart, DROP DATABASE … FORCE, a pooler) is dropped
   // by the pool and replaced on the next checkout; unheard, its error would crash the process.
   pool.on('error', (e) => options.onIdleError?.(e));
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }), plugins: [new RejectNulPlugin()] });
   pools.set(db, pool);
   return db;
 }

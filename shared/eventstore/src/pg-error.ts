@@ -13,6 +13,14 @@ export function isPgConnectionError(e: unknown): boolean {
   return e instanceof Error && /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/.test(e.message);
 }
 
+/**
+ * PostgreSQL refused a value itself (SQLSTATE class 22, data exception): a NUL character in text
+ * or jsonb (22021, 22P05), a number out of its column's range (22003), text that is not a number
+ * or a time (22P02, 22007, 22008). Such a value comes from outside and should have been refused at
+ * the edge; this is the last net below it.
+ */
+export const isPgDataError = (e: unknown): boolean => isPgError(e) && typeof e.code === 'string' && e.code.startsWith('22');
+
 /** Maps a PostgreSQL error to netfleet's error, once, at the adapter's edge. */
 export function fromPgError(e: unknown): NetfleetError {
   if (e instanceof NetfleetError) return e;

@@ -3,7 +3,16 @@ import { writeNatsAuthConfig } from '@netfleet/bus/credentials/write-nats-auth-c
 import type { Database } from '@netfleet/eventstore/database';
 import type { Logger } from '@netfleet/log/logger';
 
-export interface NatsAuthFile { write(): Promise<void> }
+/** A host's credentials about to be stored: written into the include before they are recorded. */
+export interface PendingHostCredentials { user: string; passwordHash: string }
+
+export interface NatsAuthFile {
+  /**
+   * Rewrites the include from the stored credentials, with `pending` in place of (or beside) its
+   * user's stored ones. Throws, writing nothing, when the result would be invalid.
+   */
+  write(pending?: PendingHostCredentials): Promise<void>;
+}
 
 /**
  * Keeps nats-server's auth include (deploy/nats) in step with the hosts' credentials: rewritten
@@ -11,9 +20,11 @@ export interface NatsAuthFile { write(): Promise<void> }
  */
 export function natsAuthFile(path: string, api: { user: string; passwordHash: string }, names: BusNames, db: Database, log: Logger): NatsAuthFile {
   return {
-    async write() {
-      const hosts = await db.selectFrom('host_credentials').select(['nats_user', 'password_hash']).orderBy('host').execute();
-      const result = await writeNatsAuthConfig(path, { names, api, hosts: hosts.map((h) => ({ name: h.nats_user, passwordHash: h.password_hash })) });
+    async write(pending) {
+      const stored = await db.selectFrom('host_credentials').select(['nats_user', 'password_hash']).orderBy('host').execute();
+      const hosts = stored.filter((h) => h.nats_user !== pending?.user).map((h) => ({ name: h.nats_user, passwordHash: h.password_hash }));
+      if (pending) hosts.push({ name: pending.user, passwordHash: pending.passwordHash });
+      const result = await writeNatsAuthConfig(path, { names, api, hosts });
       if (result.changed) log.info({ path, hosts: hosts.length }, 'NATS auth config written; reload nats-server (SIGHUP) to apply it');
     },
   };
