@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { refusalProblem, startHostileApi, type HostileApi, type RoleName } from './hostile-api';
@@ -206,6 +207,16 @@ describe('api - hostile input on every route', () => {
     const response = await fetch(`${h.api.url}/v1/networks`, { headers: { authorization: `Bearer ${h.tokens.admin}`, 'x-big': 'x'.repeat(20_000) } });
     expect(response.status).toBe(431);
     expect(await response.json()).toMatchObject({ code: 'NF_API_HEADERS_TOO_LARGE' });
+    expect((await fetch(`${h.api.url}/healthz`)).status).toBe(200);
+    // Not HTTP at all.
+    const { port } = new URL(h.api.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('HELLO\u0000 NOT HTTP\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d) => { text += d.toString(); }).on('end', () => resolve(text)).on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'NF_API_BAD_REQUEST' });
     expect((await fetch(`${h.api.url}/healthz`)).status).toBe(200);
   });
 });
