@@ -38,7 +38,8 @@ const definitionQuery = {
 const definitionBody = {
   type: 'object', required: ['xml'], additionalProperties: false,
   properties: {
-    xml: { type: 'string', minLength: 1, maxLength: 1024 * 1024, pattern: NO_NUL, description: 'network XML (libvirt format, or type=ovs-datapath)' },
+    // Bounded by the body limit; netxml refuses past 1 MiB with its own NF_XML_TOO_LARGE.
+    xml: { type: 'string', minLength: 1, maxLength: 2 * 1024 * 1024, pattern: NO_NUL, description: 'network XML (libvirt format, or type=ovs-datapath)' },
     ...placementProperties,
     comment,
     expectedVersion: { ...position('refuse if the network changed since this version (or send If-Match)'), maximum: 2 ** 31 - 1 },
