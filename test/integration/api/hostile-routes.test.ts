@@ -91,7 +91,7 @@ describe('api - hostile input on every route', () => {
     const base = baseRequest(route, 'anonymous');
     const cases: [string, InjectOptions & { role: RoleName | undefined }][] = [
       ['no token', base],
-      ...['Bearer nope', 'Basic YWxpY2U6c2VjcmV0', 'Bearer', 'bearer  ', `Bearer ${'x'.repeat(8000)}`, 'Bearer \u00e9t\u00e9'].map((a): [string, InjectOptions & { role: undefined }] =>
+      ...['Bearer nope', 'Basic YWxpY2U6c2VjcmV0', 'Bearer', 'bearer  ', `Bearer ${'x'.repeat(8000)}`, 'Bearer \u00e9t\u00e9'].map((a): [string, InjectOptions & { role: RoleName | undefined }] =>
         [`Authorization ${JSON.stringify(a.slice(0, 20))}`, { ...base, headers: { authorization: a } }]),
     ];
     const needs = roleOf(route);
