@@ -14,3 +14,9 @@ export async function wasEverPlacedOn(db: Database, network: string, host: strin
     .limit(1).executeTakeFirst();
   return row !== undefined;
 }
+
+/** Whether a network of that name was ever defined (its stream has events). */
+export async function wasEverDefined(db: Database, network: string): Promise<boolean> {
+  const row = await db.selectFrom('events').select('position').where('stream_id', '=', `network:${network}`).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

@@ -10,7 +10,8 @@ import { appendToStream } from '@netfleet/eventstore/append';
 import type { Database } from '@netfleet/eventstore/database';
 import { recordDeadLetter } from '@netfleet/eventstore/dead-letters';
 import { fromPgError, isPgConnectionError } from '@netfleet/eventstore/pg-error';
-import { wasEverPlacedOn } from '@netfleet/eventstore/placement-history';
+import { wasEverDefined, wasEverPlacedOn } from '@netfleet/eventstore/placement-history';
+import { HostEventType } from '@netfleet/events/host-events';
 import type { Logger } from '@netfleet/log/logger';
 
 /** An agent's report is a network's outcome and a few lines: anything bigger is not one. */
@@ -124,7 +125,11 @@ export class EventRecorder {
       throw new NetfleetError('NF_BUS_BAD_EVENT', `a ${message.type} event arrived on ${m.subject}, not ${this.names.eventSubject(message.host, message.type)}`);
     }
     const network = (message.data as { network?: string }).network;
-    if (network !== undefined && !(await this.wasPlaced(network, message.host))) {
+    // An agent removing a bridge it owns for a network netfleet never had is cleaning its own
+    // host (DriftDetected, repaired): that adds history to no network. Any other report about a
+    // network not placed on the host is refused.
+    const ownCleanup = message.type === HostEventType.DriftDetected && network !== undefined && !(await wasEverDefined(this.db, network));
+    if (network !== undefined && !ownCleanup && !(await this.wasPlaced(network, message.host))) {
       throw new NetfleetError('NF_BUS_NOT_PLACED', `host '${message.host}' reported ${message.type} about network '${network}', which was never placed on it`);
     }
     return message;
