@@ -24,6 +24,8 @@ export interface ApiContext {
   eventStream: EventStreamHub;
   revocations: TokenRevocations;
   hostConsumers: HostConsumers;
+  /** The API's own NATS user, when it logs in with one: no host may take that name. */
+  busUser?: string;
   /** Set when the API maintains nats-server's per-host auth include. */
   natsAuth?: NatsAuthFile;
   now: () => Date;

@@ -82,7 +82,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const natsAuth = config.natsAuthFile && config.natsUser
       ? natsAuthFile(config.natsAuthFile.path, { user: config.natsUser, passwordHash: config.natsAuthFile.apiPasswordHash }, names, db, log)
       : undefined;
-    const ctx: ApiContext = { ...(natsAuth ? { natsAuth } : {}), db, nc, jsm, names, log, relay, commits, eventStream, revocations, hostConsumers, now: () => new Date(), newId: randomUUID };
+    const ctx: ApiContext = { ...(natsAuth ? { natsAuth } : {}), ...(config.natsUser ? { busUser: config.natsUser } : {}), db, nc, jsm, names, log, relay, commits, eventStream, revocations, hostConsumers, now: () => new Date(), newId: randomUUID };
 
     const recorder = new EventRecorder(nc, db, names, log.child({ component: 'recorder' }), (message) => autostartNetworks(ctx, message));
     await recorder.start();

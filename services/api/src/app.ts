@@ -5,7 +5,10 @@ import type { ApiContext } from './api-context';
 import type { Authenticator, Principal } from './auth/authenticate';
 import './auth/request-principal';
 import { eventLogRoutes } from './admin/event-log-plugin';
-import { installErrorHandler } from './http/error-handler';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler';
+import { installRequestGuards } from './http/request-guards';
+import { installIfMatchGuard } from './http/if-match';
+import { installIdempotency } from './http/idempotency';
 import { networkRoutes } from './http/network-routes';
 import { dryRunRoutes } from './http/plan-routes';
 import { eventStreamRoutes } from './http/event-stream-routes';
@@ -21,8 +24,19 @@ export interface AppOptions {
 
 /** Builds the HTTP app without listening (tests inject requests; api-server listens). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: options.ctx.log.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: 2 * 1024 * 1024 });
+  const app = Fastify({
+    loggerInstance: options.ctx.log.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: 2 * 1024 * 1024,
+    // Above the longest name (64): a longer segment is refused by the route's schema (400), and
+    // one past this by the router (414), both in the error contract.
+    routerOptions: { maxParamLength: 256 },
+    frameworkErrors, clientErrorHandler,
+  });
   installErrorHandler(app);
+  installRequestGuards(app);
+  installIfMatchGuard(app);
+  // Bodies are JSON, or XML for a definition; fastify's default text/plain parser would hand a
+  // string to routes that expect an object (answer 415 instead).
+  app.removeContentTypeParser('text/plain');
   // The OpenAPI document is generated from the same JSON Schemas that validate each route.
   await app.register(swagger, {
     openapi: {
@@ -57,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installObservability(app, options.ctx);
   // Open event streams end first (with a reason event), or closing would wait for them.
   app.addHook('preClose', async () => { await options.ctx.eventStream.stop(); });
+  installIdempotency(app, options.ctx.db);
   await app.register(networkRoutes, { ctx: options.ctx });
   await app.register(dryRunRoutes, { ctx: options.ctx });
   await app.register(tokenRoutes, { ctx: options.ctx });

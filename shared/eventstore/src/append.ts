@@ -4,6 +4,7 @@ import type { NewEvent, RecordedEvent } from '@netfleet/events/event-envelope';
 import { poolOf, type Database } from './database';
 import { fromPgError, isUniqueViolation, pgCodeOf, pgDetailOf } from './pg-error';
 import { appendCacheOf, type AppendCache } from './append-cache';
+import { assertNoNul } from './reject-nul';
 import { foldIntoDocs, readDocs, viewKeysOf, type StoredDoc } from './views';
 
 export const NOTIFY_CHANNEL = 'netfleet_events';
@@ -45,6 +46,10 @@ const MAX_ATTEMPTS = 20;
  */
 export async function appendToStream(db: Database, request: AppendRequest): Promise<AppendResult> {
   if (request.events.length === 0) return { events: [], outbox: [], duplicate: false };
+  // netfleet_append takes them as jsonb, which refuses \u0000: say so before SQL does (the walk
+  // only when the text has the escape at all, so the hot path pays one scan).
+  const eventsJson = JSON.stringify(request.events);
+  if (eventsJson.includes('\\u0000')) assertNoNul(request.events, 'the events');
   const keys = viewKeysOf(request.events);
   const cache = appendCacheOf(db);
   for (let attempt = 1; ; attempt++) {
@@ -56,7 +61,7 @@ export async function appendToStream(db: Database, request: AppendRequest): Prom
     const writes = foldIntoDocs(versioned, stored);
     const outbox = request.outbox ?? [];
     try {
-      const rows = await callAppend(db, [request.streamId, current, JSON.stringify(request.events),
+      const rows = await callAppend(db, [request.streamId, current, eventsJson,
         JSON.stringify(writes.map((w) => ({ ...w, doc: w.doc ?? null }))), JSON.stringify(outbox), NOTIFY_CHANNEL]);
       if (rows.length === 0) return { events: [], outbox: [], duplicate: true };
       cache.written(request.streamId, rows.at(-1)!.out_stream_version, writes, rows.at(-1)!.out_position);

@@ -1,6 +1,7 @@
 import { Kysely, type ColumnType, type Generated } from 'kysely';
 import pg from 'pg';
 import { ErrorMappingPostgresDialect } from './error-mapping-dialect';
+import { RejectNulPlugin } from './reject-nul';
 
 // int8 (bigserial positions) as JS numbers: positions stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -53,6 +54,26 @@ interface HostCredentialsTable {
   password_hash: string;
   issued_at: ColumnType<Date, never, Date>;
 }
+export interface IdempotencyKeysTable {
+  actor: string;
+  key: string;
+  fingerprint: string;
+  status: number | null;
+  response: ColumnType<unknown, string | null, string | null>;
+  claimed_at: ColumnType<Date, Date | undefined, Date>;
+}
+export interface DeadLettersTable {
+  id: Generated<number>;
+  reason_code: string;
+  reason: string;
+  subject: string;
+  host: string | null;
+  payload: Buffer;
+  payload_bytes: number;
+  stream_sequence: number | null;
+  deliveries: number;
+  received_at: ColumnType<Date, never, never>;
+}
 export interface Tables {
   events: EventsTable;
   outbox: OutboxTable;
@@ -61,6 +82,8 @@ export interface Tables {
   projection_checkpoint: ProjectionCheckpointTable;
   api_tokens: ApiTokensTable;
   host_credentials: HostCredentialsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  dead_letters: DeadLettersTable;
 }
 
 export type Database = Kysely<Tables>;
@@ -92,7 +115,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   // query, between a transaction's statements) whose backend is terminated emits 'error' with no
   // listener, which would crash the process. Its query fails on its own; the pool drops it.
   pool.on('connect', (client) => client.on('error', (e) => options.onIdleError?.(e)));
-  const db = new Kysely<Tables>({ dialect: new ErrorMappingPostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new ErrorMappingPostgresDialect({ pool }), plugins: [new RejectNulPlugin()] });
   pools.set(db, pool);
   return db;
 }

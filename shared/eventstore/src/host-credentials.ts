@@ -19,3 +19,14 @@ export async function listHostCredentials(db: Database): Promise<{ natsUser: str
   const rows = await db.selectFrom('host_credentials').select(['nats_user', 'password_hash']).orderBy('host').execute();
   return rows.map((r) => ({ natsUser: r.nats_user, passwordHash: r.password_hash }));
 }
+
+/** The host's stored NATS user and hash, or undefined when it was never issued any. */
+export async function getHostCredentials(db: Database, host: string): Promise<{ natsUser: string; passwordHash: string } | undefined> {
+  const row = await db.selectFrom('host_credentials').select(['nats_user', 'password_hash']).where('host', '=', host).executeTakeFirst();
+  return row ? { natsUser: row.nats_user, passwordHash: row.password_hash } : undefined;
+}
+
+/** Forgets a host's credentials (undoing a host-add that failed after storing them). */
+export async function deleteHostCredentials(db: Database, host: string): Promise<void> {
+  await db.deleteFrom('host_credentials').where('host', '=', host).execute();
+}

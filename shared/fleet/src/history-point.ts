@@ -11,7 +11,8 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|
  */
 export function parseHistoryPoint(text: string): HistoryPoint {
   const value = text.trim();
-  if (/^\d+$/.test(value)) return { position: Number(value) };
+  // A position JSON (and the log) holds exactly: 2^53 - 1 at most, never a rounded 2^63.
+  if (/^\d+$/.test(value) && Number.isSafeInteger(Number(value))) return { position: Number(value) };
   if (ISO_8601.test(value)) {
     const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(value) || !value.includes(':') ? value : `${value}Z`;
     const time = new Date(zoned.replace(' ', 'T'));

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '@netfleet/api/api-server';
 import { connectBus, deleteStreams, encodeJson, DEFAULT_NATS_URL } from '@netfleet/bus/nats';
 import { busNames } from '@netfleet/bus/names';
+import { appendToStream } from '@netfleet/eventstore/append';
 import { silentLogger, type Logger } from '@netfleet/log/logger';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 
@@ -41,6 +42,13 @@ beforeAll(async () => {
     tokens: [], log: capturingLogger(silentLogger()),
   });
   nc = await connectBus({ servers: NATS_URL, name: 'test-event-host-mismatch' });
+  // n1 is placed on hv1, so hv1's honest report about it is recorded (a report about a network
+  // never placed on its host is dead-lettered: hostile-agent-events.test.ts).
+  await appendToStream(database.db, { streamId: 'network:n1', expectedVersion: 0, events: [{
+    eventId: randomUUID(), type: 'NetworkDefined', v: 1,
+    data: { name: 'n1', uuid: randomUUID(), networkType: 'ovs-datapath', xml: '<network>\n  <name>n1</name>\n</network>\n', hosts: ['hv1'] },
+    metadata: { actor: 'alice', source: 'api', correlationId: randomUUID(), occurredAt: new Date().toISOString() },
+  }] });
 });
 
 afterAll(async () => {

@@ -1,22 +1,42 @@
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusNames } from '@netfleet/bus/names';
-import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import type { ErrorCode } from '@netfleet/errors/error-codes';
+import { isNetfleetError, NetfleetError } from '@netfleet/errors/netfleet-error';
 import { streamIds } from '@netfleet/events/event-envelope';
-import { AGENT_REPORTED_TYPES } from '@netfleet/events/host-events';
 import type { AgentEventMessageV1 } from '@netfleet/events/agent-event-message';
+import { checkAgentEvent } from '@netfleet/events/agent-event-schemas';
 import { appendToStream } from '@netfleet/eventstore/append';
 import type { Database } from '@netfleet/eventstore/database';
+import { recordDeadLetter } from '@netfleet/eventstore/dead-letters';
+import { wasEverDefined, wasEverPlacedOn } from '@netfleet/eventstore/placement-history';
+import { HostEventType } from '@netfleet/events/host-events';
 import type { Logger } from '@netfleet/log/logger';
+
+/** An agent's report is a network's outcome and a few lines: anything bigger is not one. */
+export const MAX_EVENT_BYTES = 64 * 1024;
+/** Deliveries after which a report the store keeps refusing (not for being down) is dead-lettered. */
+export const MAX_DELIVERIES = 5;
+const RETRY_DELAY_MS = (delivery: number) => Math.min(30_000, 1000 * 2 ** (delivery - 1));
+/** Store failures that say nothing about the report: retried for as long as they last. */
+const TRANSIENT: readonly ErrorCode[] = ['NF_STORE_UNAVAILABLE', 'NF_STORE_NO_DATABASE', 'NF_STORE_CONTENDED'];
 
 /**
  * Records agents' reports in the event store. API instances share one durable consumer, so each
- * report is recorded once; a redelivered report has the same event id and appends nothing. A
- * report that speaks for another host than the subject it came on is dropped and logged.
+ * report is recorded once; a redelivered report has the same event id and appends nothing.
+ *
+ * A report that can never be recorded is refused once and kept as a dead letter (GET
+ * /v1/admin/dead-letters) with why, then terminated so JetStream never redelivers it: one that is
+ * too big, not JSON, not valid for its type's schema, speaking for another host than its subject's,
+ * or about a network never placed on its host. One the store refuses is retried with backoff and
+ * dead-lettered after MAX_DELIVERIES; while the store is down it is retried until it is back
+ * (dead-lettering needs the store too, and the report is fine).
  */
 export class EventRecorder {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
+  /** `host/network` pairs known to be placed (placement, once made, is in the log for good). */
+  private readonly placed = new Set<string>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -40,13 +60,20 @@ export class EventRecorder {
   }
 
   private async record(m: JsMsg): Promise<void> {
+    const subjectHost = this.names.hostOfEventSubject(m.subject);
     let message: AgentEventMessageV1;
     try {
-      message = m.json<AgentEventMessageV1>();
-      validate(message, this.names.hostOfEventSubject(m.subject));
+      message = await this.accepted(m, subjectHost);
     } catch (e) {
-      this.log.warn({ subject: m.subject, err: e }, 'dropped an agent event that is malformed or speaks for another host');
-      m.term();
+      if (!isNetfleetError(e)) {
+        // The store could not be asked (placement): nothing is wrong with the report yet.
+        this.log.error({ err: e, subject: m.subject }, 'could not check an agent event; it will be redelivered');
+        m.nak(RETRY_DELAY_MS(m.info.deliveryCount));
+        return;
+      }
+      const refusal = e;
+      this.log.warn({ subject: m.subject, err: refusal }, 'dropped an agent event that is malformed or speaks for another host');
+      await this.deadLetter(m, subjectHost, refusal);
       return;
     }
     try {
@@ -63,17 +90,73 @@ export class EventRecorder {
       m.ack();
       if (!result.duplicate) await this.onRecorded(message).catch((e) => this.log.error({ err: e, eventId: message.eventId }, 'reacting to an agent event failed'));
     } catch (e) {
-      this.log.error({ err: e, eventId: message.eventId }, 'could not record an agent event; it will be redelivered');
-      m.nak(1000);
+      const error = e; // the store throws NetfleetErrors only (PostgreSQL's are mapped there)
+      const deliveries = m.info.deliveryCount;
+      if ((isNetfleetError(error) && TRANSIENT.includes(error.code)) || deliveries < MAX_DELIVERIES) {
+        this.log.error({ err: error, eventId: message.eventId, deliveries }, 'could not record an agent event; it will be redelivered');
+        m.nak(RETRY_DELAY_MS(deliveries));
+        return;
+      }
+      this.log.error({ err: error, eventId: message.eventId, deliveries }, 'an agent event was refused by the store on every delivery; dead-lettered');
+      await this.deadLetter(m, subjectHost, new NetfleetError('NF_BUS_UNRECORDABLE', `the store refused it ${deliveries} times: ${(error as Error).message}`));
+    }
+  }
+
+  /** The report, checked whole before anything is written; throws the reason it is refused. */
+  private async accepted(m: JsMsg, subjectHost: string | undefined): Promise<AgentEventMessageV1> {
+    if (m.data.byteLength > MAX_EVENT_BYTES) throw new NetfleetError('NF_BUS_EVENT_TOO_LARGE', `the event has ${m.data.byteLength} bytes; at most ${MAX_EVENT_BYTES} are recorded`);
+    let parsed: unknown;
+    try {
+      parsed = m.json<unknown>();
+    } catch {
+      throw new NetfleetError('NF_BUS_BAD_EVENT', 'the event is not JSON');
+    }
+    const check = checkAgentEvent(parsed);
+    if (!check.ok) {
+      // Speaking for another host is the more telling refusal, whatever else is wrong.
+      const claimed = parsed as { host?: unknown; data?: { host?: unknown } } | null;
+      if (typeof claimed === 'object' && claimed !== null && (claimed.host !== subjectHost || claimed.data?.host !== subjectHost)) throw mismatch(claimed.host, subjectHost);
+      throw new NetfleetError('NF_BUS_BAD_EVENT', check.reason);
+    }
+    const { message } = check;
+    if (message.host !== subjectHost || message.data.host !== subjectHost) throw mismatch(message.host, subjectHost);
+    if (m.subject !== this.names.eventSubject(message.host, message.type)) {
+      throw new NetfleetError('NF_BUS_BAD_EVENT', `a ${message.type} event arrived on ${m.subject}, not ${this.names.eventSubject(message.host, message.type)}`);
+    }
+    const network = (message.data as { network?: string }).network;
+    // An agent removing a bridge it owns for a network netfleet never had is cleaning its own
+    // host (DriftDetected, repaired): that adds history to no network. Any other report about a
+    // network not placed on the host is refused.
+    const ownCleanup = message.type === HostEventType.DriftDetected && network !== undefined && !(await wasEverDefined(this.db, network));
+    if (network !== undefined && !ownCleanup && !(await this.wasPlaced(network, message.host))) {
+      throw new NetfleetError('NF_BUS_NOT_PLACED', `host '${message.host}' reported ${message.type} about network '${network}', which was never placed on it`);
+    }
+    return message;
+  }
+
+  private async wasPlaced(network: string, host: string): Promise<boolean> {
+    const key = `${host}/${network}`;
+    if (this.placed.has(key)) return true;
+    const placed = await wasEverPlacedOn(this.db, network, host);
+    if (placed) this.placed.add(key);
+    return placed;
+  }
+
+  /** Keeps the report as a dead letter, then terminates it; while the store is down, retries later. */
+  private async deadLetter(m: JsMsg, host: string | undefined, reason: NetfleetError): Promise<void> {
+    try {
+      await recordDeadLetter(this.db, {
+        reasonCode: reason.code, reason: reason.message, subject: m.subject, host,
+        payload: m.data, streamSequence: m.info.streamSequence, deliveries: m.info.deliveryCount,
+      });
+      // Without a reason: with one, nats-server 2.9.10 sent no MSG_TERMINATED advisory here.
+      m.term();
+    } catch (e) {
+      this.log.error({ err: e, subject: m.subject }, 'could not keep a dead letter; the event will be redelivered');
+      m.nak(RETRY_DELAY_MS(m.info.deliveryCount));
     }
   }
 }
 
-function validate(message: AgentEventMessageV1, subjectHost: string | undefined): void {
-  if (typeof message !== 'object' || message === null) throw new NetfleetError('NF_BUS_BAD_EVENT', 'event is not a JSON object');
-  if (!AGENT_REPORTED_TYPES.includes(message.type)) throw new NetfleetError('NF_BUS_BAD_EVENT', `'${String(message.type)}' is not an event an agent may report`);
-  if (message.host !== subjectHost || (message.data as { host?: string })?.host !== subjectHost) {
-    throw new NetfleetError('NF_BUS_HOST_MISMATCH', `event for host '${message.host}' arrived on the subject of host '${subjectHost}'`);
-  }
-  if (typeof message.eventId !== 'string' || typeof message.correlationId !== 'string') throw new NetfleetError('NF_BUS_BAD_EVENT', 'event lacks eventId or correlationId');
-}
+const mismatch = (claimed: unknown, subjectHost: string | undefined) =>
+  new NetfleetError('NF_BUS_HOST_MISMATCH', `event for host '${String(claimed).slice(0, 80)}' arrived on the subject of host '${subjectHost}'`);

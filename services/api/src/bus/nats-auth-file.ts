@@ -4,7 +4,16 @@ import type { Database } from '@netfleet/eventstore/database';
 import { listHostCredentials } from '@netfleet/eventstore/host-credentials';
 import type { Logger } from '@netfleet/log/logger';
 
-export interface NatsAuthFile { write(): Promise<void> }
+/** A host's credentials about to be stored: written into the include before they are recorded. */
+export interface PendingHostCredentials { user: string; passwordHash: string }
+
+export interface NatsAuthFile {
+  /**
+   * Rewrites the include from the stored credentials, with `pending` in place of (or beside) its
+   * user's stored ones. Throws, writing nothing, when the result would be invalid.
+   */
+  write(pending?: PendingHostCredentials): Promise<void>;
+}
 
 /**
  * Keeps nats-server's auth include (deploy/nats) in step with the hosts' credentials: rewritten
@@ -12,9 +21,11 @@ export interface NatsAuthFile { write(): Promise<void> }
  */
 export function natsAuthFile(path: string, api: { user: string; passwordHash: string }, names: BusNames, db: Database, log: Logger): NatsAuthFile {
   return {
-    async write() {
-      const hosts = await listHostCredentials(db);
-      const result = await writeNatsAuthConfig(path, { names, api, hosts: hosts.map((h) => ({ name: h.natsUser, passwordHash: h.passwordHash })) });
+    async write(pending) {
+      const stored = await listHostCredentials(db);
+      const hosts = stored.filter((h) => h.natsUser !== pending?.user).map((h) => ({ name: h.natsUser, passwordHash: h.passwordHash }));
+      if (pending) hosts.push({ name: pending.user, passwordHash: pending.passwordHash });
+      const result = await writeNatsAuthConfig(path, { names, api, hosts });
       if (result.changed) log.info({ path, hosts: hosts.length }, 'NATS auth config written; reload nats-server (SIGHUP) to apply it');
     },
   };

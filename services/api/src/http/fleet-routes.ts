@@ -3,6 +3,7 @@ import { fleetAt, readLiveFleet } from '@netfleet/eventstore/fleet-at';
 import { parseHistoryPoint } from '@netfleet/fleet/history-point';
 import type { ApiContext } from '../api-context';
 import { Role, requireRole } from '../auth/authenticate';
+import { text } from './schema-bounds';
 
 /**
  * The whole fleet view: now (the live projections) or as of a past position or time ("time
@@ -11,7 +12,7 @@ import { Role, requireRole } from '../auth/authenticate';
 export async function fleetRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { ctx } = opts;
   app.get('/v1/fleet', {
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { at: { type: 'string', minLength: 1, maxLength: 64, description: 'a log position or an ISO-8601 time' } } } },
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { at: { ...text(64, 'a log position (at most 2^53 - 1) or an ISO-8601 time'), minLength: 1 } } } },
   }, async (request: FastifyRequest<{ Querystring: { at?: string } }>) => {
     requireRole(request.principal, Role.Viewer);
     if (request.query.at === undefined) {

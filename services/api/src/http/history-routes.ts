@@ -5,15 +5,16 @@ import { parseHistoryPoint } from '@netfleet/fleet/history-point';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApiContext } from '../api-context';
 import { Role, requireRole } from '../auth/authenticate';
+import { hostName, networkName, position, text } from './schema-bounds';
 
 const filterProperties = {
-  host: { type: 'string', minLength: 1, maxLength: 64, description: 'a host\'s own events and network events placing a network on it' },
-  actor: { type: 'string', minLength: 1, maxLength: 200, description: 'who caused it (a token\'s actor, or host:<name>)' },
-  correlation: { type: 'string', minLength: 1, maxLength: 200, description: 'one command and the host outcomes it caused (its correlation id)' },
-  type: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 50, description: 'event types (repeatable)' },
-  since: { type: 'string', description: 'ISO-8601 time (inclusive)' },
-  until: { type: 'string', description: 'ISO-8601 time (inclusive)' },
-  after: { type: 'integer', minimum: 0, default: 0, description: 'position to continue after (paging)' },
+  host: { ...hostName, description: 'a host\'s own events and network events placing a network on it' },
+  actor: { ...text(200, 'who caused it (a token\'s actor, or host:<name>)'), minLength: 1 },
+  correlation: { ...text(200, 'one command and the host outcomes it caused (its correlation id)'), minLength: 1 },
+  type: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9]{1,100}$' }, maxItems: 50, description: 'event types (repeatable)' },
+  since: text(64, 'ISO-8601 time (inclusive)'),
+  until: text(64, 'ISO-8601 time (inclusive)'),
+  after: { ...position('position to continue after (paging)'), default: 0 },
   limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 },
 } as const;
 
@@ -31,7 +32,7 @@ export async function historyRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   };
 
   app.get('/v1/history', {
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { network: { type: 'string', minLength: 1, maxLength: 200 }, ...filterProperties } } },
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { network: networkName, ...filterProperties } } },
   }, async (request: FastifyRequest<{ Querystring: HistoryQuery }>) => {
     requireRole(request.principal, Role.Viewer);
     return answer(request.query);
@@ -39,7 +40,7 @@ export async function historyRoutes(app: FastifyInstance, opts: { ctx: ApiContex
 
   app.get('/v1/networks/:name/history', {
     schema: {
-      params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 200 } } },
+      params: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: networkName } },
       querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
     },
   }, async (request: FastifyRequest<{ Params: { name: string }; Querystring: HistoryQuery }>) => {

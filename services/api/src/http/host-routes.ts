@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isValidHostName } from '@netfleet/bus/names';
-import { issueHostCredentials } from '@netfleet/bus/credentials/host-password';
+import { issueHostCredentials, type HostCredentials } from '@netfleet/bus/credentials/host-password';
+import { reservedHostNameReason } from '@netfleet/bus/credentials/reserved-host-names';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import { streamIds } from '@netfleet/events/event-envelope';
 import { HostEventType } from '@netfleet/events/host-events';
+import { NAME_MAX_LENGTH } from '@netfleet/events/name-limits';
 import { appendToStream } from '@netfleet/eventstore/append';
-import { hasHostCredentials, saveHostCredentials } from '@netfleet/eventstore/host-credentials';
+import { deleteHostCredentials, getHostCredentials, saveHostCredentials } from '@netfleet/eventstore/host-credentials';
 import { listHostViews, listNetworkViews } from '@netfleet/eventstore/views';
 import type { ApiContext } from '../api-context';
 import { requireRole, Role } from '../auth/authenticate';
 
-const labelsSchema = { type: 'object', additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9_.-]{0,63}$' }, propertyNames: { pattern: '^[A-Za-z0-9_./-]{1,63}$' } } as const;
+const labelsSchema = {
+  type: 'object', maxProperties: 64,
+  additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9_.-]{0,63}$' }, propertyNames: { pattern: '^[A-Za-z0-9_./-]{1,63}$' },
+} as const;
 
 /** Hosts: registration with labels (admin), and the host list with liveness and networks. */
 export async function hostRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
@@ -26,35 +31,66 @@ export async function hostRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
 
   app.post('/v1/hosts', {
     schema: { body: { type: 'object', required: ['name'], additionalProperties: false, properties: {
-      name: { type: 'string' }, labels: labelsSchema,
+      // Checked in the handler, so a bad name gets NF_HOST_INVALID (the schema only bounds it).
+      name: { type: 'string', maxLength: 1024 }, labels: labelsSchema,
       rotateCredentials: { type: 'boolean', default: false, description: 'issue new NATS credentials even if the host has some' },
     } } },
   }, async (request: FastifyRequest<{ Body: { name: string; labels?: Record<string, string>; rotateCredentials: boolean } }>, reply) => {
     requireRole(request.principal, Role.Admin);
     const { name, labels = {}, rotateCredentials } = request.body;
-    if (!isValidHostName(name)) throw new NetfleetError('NF_HOST_INVALID', `host name '${name}' is not valid: use 1-64 letters, digits, '-' or '_'`, { host: name });
-    const correlationId = randomUUID();
-    await appendToStream(ctx.db, {
-      streamId: streamIds.host(name), expectedVersion: 'any',
-      events: [{
-        eventId: randomUUID(), type: HostEventType.HostRegistered, v: 1, data: { host: name, labels },
-        metadata: { actor: request.principal.actor, source: 'api', correlationId, occurredAt: ctx.now().toISOString() },
-      }],
-    });
-    await ctx.hostConsumers.ensure([name]);
-    const nats = await issueCredentialsOnce(ctx, name, rotateCredentials);
-    return reply.status(201).send({ name, labels, ...(nats ? { nats } : {}) });
+    if (!isValidHostName(name)) throw new NetfleetError('NF_HOST_INVALID', `host name '${name.slice(0, 80)}' is not valid: use 1-${NAME_MAX_LENGTH} letters, digits, '-' or '_'`, { host: name.slice(0, 80) });
+    const reserved = reservedHostNameReason(name, ctx.busUser);
+    if (reserved) throw new NetfleetError('NF_HOST_RESERVED', `host name ${reserved}; choose another name (nothing was recorded)`, { host: name });
+    const nats = await registerHost(ctx, { host: name, labels, rotate: rotateCredentials, actor: request.principal.actor });
+    // The host is registered: its consumer is made here or by the first command for it, so a
+    // failure now must not lose the password shown only in this answer.
+    await ctx.hostConsumers.ensure([name]).catch((e) => request.log.warn({ err: e, host: name }, 'could not make the host\'s command consumer yet; its first command will'));
+    return reply.status(201).send({ name, labels, ...(nats ? { nats: { user: nats.user, password: nats.password, inboxPrefix: nats.inboxPrefix } } : {}) });
   });
 }
 
 /**
- * A host's agent gets its own NATS user, allowed only its own subjects (deploy/nats). The
- * password is returned once; only its bcrypt hash is kept, for the NATS auth config.
+ * Registers a host, issuing its agent's NATS credentials when it has none (or `rotate`). Every
+ * check runs before anything is written, and the writes go in an order where a failure of one
+ * undoes the ones before it: the NATS auth include with the new user (it is only ever rewritten
+ * whole), then the credentials, then the HostRegistered event. A refused host-add leaves no trace.
+ * The password is returned once; only its bcrypt hash is kept, for the NATS auth config.
  */
-async function issueCredentialsOnce(ctx: ApiContext, host: string, rotate: boolean): Promise<{ user: string; password: string; inboxPrefix: string } | undefined> {
-  if (!rotate && (await hasHostCredentials(ctx.db, host))) return undefined;
-  const credentials = await issueHostCredentials(ctx.names, host);
-  await saveHostCredentials(ctx.db, { host, natsUser: credentials.user, passwordHash: credentials.passwordHash });
-  await ctx.natsAuth?.write();
-  return { user: credentials.user, password: credentials.password, inboxPrefix: credentials.inboxPrefix };
+async function registerHost(ctx: ApiContext, input: { host: string; labels: Record<string, string>; rotate: boolean; actor: string }): Promise<HostCredentials | undefined> {
+  const { host } = input;
+  const before = await getHostCredentials(ctx.db, host);
+  const credentials = before && !input.rotate ? undefined : await issueHostCredentials(ctx.names, host);
+  if (credentials) {
+    await ctx.natsAuth?.write({ user: credentials.user, passwordHash: credentials.passwordHash });
+    try {
+      await saveHostCredentials(ctx.db, { host, natsUser: credentials.user, passwordHash: credentials.passwordHash });
+    } catch (e) {
+      await undo(ctx, host, undefined);
+      throw e;
+    }
+  }
+  try {
+    await appendToStream(ctx.db, {
+      streamId: streamIds.host(host), expectedVersion: 'any',
+      events: [{
+        eventId: randomUUID(), type: HostEventType.HostRegistered, v: 1, data: { host, labels: input.labels },
+        metadata: { actor: input.actor, source: 'api', correlationId: randomUUID(), occurredAt: ctx.now().toISOString() },
+      }],
+    });
+  } catch (e) {
+    if (credentials) await undo(ctx, host, before ?? null);
+    throw e;
+  }
+  return credentials;
+}
+
+/** Puts the host's credentials back as they were (`null`: none) and the include with them. */
+async function undo(ctx: ApiContext, host: string, before: { natsUser: string; passwordHash: string } | null | undefined): Promise<void> {
+  try {
+    if (before === null) await deleteHostCredentials(ctx.db, host);
+    else if (before) await saveHostCredentials(ctx.db, { host, ...before });
+    await ctx.natsAuth?.write();
+  } catch (e) {
+    ctx.log.error({ err: e, host }, 'host-add failed and undoing its credentials failed too; run host-add again for this host');
+  }
 }

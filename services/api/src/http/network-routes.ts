@@ -10,37 +10,50 @@ import { Role, requireRole } from '../auth/authenticate';
 import { ovsBridgeOf } from '@netfleet/netxml/ovs-bridge';
 import { executeNetworkCommand, type CommandRequest, type CommandResult } from '../commands/execute-network-command';
 import { waitForHosts, type WaitResult } from '../commands/wait-for-hosts';
+import { NAME_MAX_LENGTH } from '@netfleet/events/name-limits';
+import { expectedVersionOf } from './if-match';
+import { recordIdempotentAnswer } from './idempotency';
+import { comment, hostName, networkName, NO_NUL, position, selector, waitTimeout } from './schema-bounds';
 
 const nameParams = {
-  type: 'object', required: ['name'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
+  type: 'object', required: ['name'], additionalProperties: false,
+  properties: { name: networkName },
 } as const;
 const waitQuery = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: {
     wait: { type: 'boolean', default: false, description: 'answer once every affected host reported (or the timeout passed)' },
-    timeout: { type: 'number', minimum: 0, maximum: 3600, default: 30, description: 'seconds --wait waits' },
+    timeout: waitTimeout,
   },
 } as const;
 const placementProperties = {
-  hosts: { type: 'array', items: { type: 'string' }, maxItems: 10_000, description: 'host names' },
-  selectors: { type: 'array', items: { type: 'string' }, maxItems: 100, description: 'label selectors: key=value[,key=value]' },
+  hosts: { type: 'array', items: hostName, maxItems: 10_000, description: 'host names' },
+  selectors: { type: 'array', items: selector, maxItems: 100, description: 'label selectors: key=value[,key=value]' },
+} as const;
+/** A definition may come as XML with its placement in the query (app.ts's XML parser). */
+const definitionQuery = {
+  type: 'object', additionalProperties: false,
+  properties: { ...waitQuery.properties, host: { anyOf: [hostName, { type: 'array', items: hostName, maxItems: 10_000 }] }, hosts: { anyOf: [selector, { type: 'array', items: selector, maxItems: 100 }] } },
 } as const;
 const definitionBody = {
   type: 'object', required: ['xml'], additionalProperties: false,
   properties: {
-    xml: { type: 'string', minLength: 1, description: 'network XML (libvirt format, or type=ovs-datapath)' },
+    // Bounded by the body limit; netxml refuses past 1 MiB with its own NF_XML_TOO_LARGE.
+    xml: { type: 'string', minLength: 1, maxLength: 2 * 1024 * 1024, pattern: NO_NUL, description: 'network XML (libvirt format, or type=ovs-datapath)' },
     ...placementProperties,
-    comment: { type: 'string', maxLength: 2000 },
-    expectedVersion: { type: 'integer', minimum: 0, description: 'refuse if the network changed since this version' },
+    comment,
+    expectedVersion: { ...position('refuse if the network changed since this version (or send If-Match)'), maximum: 2 ** 31 - 1 },
   },
 } as const;
 
 /** Why a command was given: recorded in its events' metadata, shown in the history. */
 const commentBody = {
   type: 'object', additionalProperties: false, nullable: true,
-  properties: { comment: { type: 'string', maxLength: 2000, description: 'why (recorded in the history)' } },
+  properties: { comment },
 } as const;
+
+/** Every state-changing network route: a retry with its Idempotency-Key is answered once; If-Match is its version. */
+const commandConfig = { idempotent: true, ifMatch: true } as const;
 
 interface DefinitionBody { xml: string; hosts?: string[]; selectors?: string[]; comment?: string; expectedVersion?: number }
 interface WaitQuery { wait: boolean; timeout: number }
@@ -51,7 +64,7 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   const { ctx } = opts;
 
   app.get('/v1/networks', {
-    schema: { querystring: { type: 'object', properties: { host: { type: 'string' } } } },
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { host: hostName } } },
   }, async (request: FastifyRequest<{ Querystring: { host?: string } }>) => {
     const networks = await listNetworkViews(ctx.db);
     const host = request.query.host;
@@ -68,30 +81,27 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
     return reply.type('application/xml').header('etag', `"${view.version}"`).send(view.xml);
   });
 
-  app.post('/v1/networks', { schema: { body: definitionBody, querystring: waitQuery } }, async (request: FastifyRequest<{ Body: DefinitionBody; Querystring: WaitQuery }>, reply) => {
+  app.post('/v1/networks', { config: commandConfig, schema: { body: definitionBody, querystring: definitionQuery } }, async (request: FastifyRequest<{ Body: DefinitionBody; Querystring: WaitQuery }>, reply) => {
     requireRole(request.principal, Role.Operator);
     // The version a redefinition is based on: the body's expectedVersion, or If-Match with the
     // ETag GET …/xml answered (optimistic concurrency either way).
-    const ifMatch = /^"?(\d+)"?$/.exec(String(request.headers['if-match'] ?? ''))?.[1];
-    const expectedVersion = request.body.expectedVersion ?? (ifMatch !== undefined ? Number(ifMatch) : undefined);
     const result = await executeNetworkCommand(ctx, {
-      ...commonOf(request, request.body.comment),
-      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+      ...commonOf(request, request.body.comment, request.body.expectedVersion),
       command: await definitionCommand(ctx, 'DefineNetwork', request.body),
     });
     // Redefining a running network re-applies it on its hosts: --wait waits for them.
     return respond(ctx, request, reply, result, result.duplicate ? 200 : 201);
   });
 
-  app.post('/v1/networks/create', { schema: { body: definitionBody, querystring: waitQuery } }, async (request: FastifyRequest<{ Body: DefinitionBody; Querystring: WaitQuery }>, reply) => {
+  app.post('/v1/networks/create', { config: commandConfig, schema: { body: definitionBody, querystring: definitionQuery } }, async (request: FastifyRequest<{ Body: DefinitionBody; Querystring: WaitQuery }>, reply) => {
     requireRole(request.principal, Role.Operator);
     const command = await definitionCommand(ctx, 'CreateNetwork', request.body);
-    const result = await executeNetworkCommand(ctx, { ...commonOf(request, request.body.comment), command });
+    const result = await executeNetworkCommand(ctx, { ...commonOf(request, request.body.comment, request.body.expectedVersion), command });
     return respond(ctx, request, reply, result, 201);
   });
 
   const lifecycle = (path: string, type: 'StartNetwork' | 'DestroyNetwork') =>
-    app.post(path, { schema: { params: nameParams, querystring: waitQuery, body: commentBody } }, async (request: NameRequest<{ comment?: string } | undefined>, reply) => {
+    app.post(path, { config: commandConfig, schema: { params: nameParams, querystring: waitQuery, body: commentBody } }, async (request: NameRequest<{ comment?: string } | undefined>, reply) => {
       requireRole(request.principal, Role.Operator);
       const result = await executeNetworkCommand(ctx, { ...commonOf(request, request.body?.comment), command: { type, name: request.params.name } });
       return respond(ctx, request, reply, result);
@@ -100,6 +110,7 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   lifecycle('/v1/networks/:name/destroy', 'DestroyNetwork');
 
   app.put('/v1/networks/:name/autostart', {
+    config: commandConfig,
     schema: { params: nameParams, body: { type: 'object', required: ['autostart'], additionalProperties: false, properties: { autostart: { type: 'boolean' } } } },
   }, async (request: NameRequest<{ autostart: boolean }>) => {
     requireRole(request.principal, Role.Operator);
@@ -107,7 +118,8 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   });
 
   app.put('/v1/networks/:name/placement', {
-    schema: { params: nameParams, querystring: waitQuery, body: { type: 'object', additionalProperties: false, properties: { ...placementProperties, comment: { type: 'string', maxLength: 2000 } } } },
+    config: commandConfig,
+    schema: { params: nameParams, querystring: waitQuery, body: { type: 'object', additionalProperties: false, properties: { ...placementProperties, comment } } },
   }, async (request: NameRequest<{ hosts?: string[]; selectors?: string[]; comment?: string }>, reply) => {
     requireRole(request.principal, Role.Operator);
     const hosts = resolvePlacement(request.body.hosts ?? [], request.body.selectors ?? [], await listHostViews(ctx.db));
@@ -116,10 +128,11 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   });
 
   app.delete('/v1/networks/:name', {
-    schema: { params: nameParams, querystring: { type: 'object', properties: {
+    config: commandConfig,
+    schema: { params: nameParams, querystring: { type: 'object', additionalProperties: false, properties: {
       ...waitQuery.properties,
       destroy: { type: 'boolean', default: false, description: 'stop it first where it runs' },
-      comment: { type: 'string', maxLength: 2000, description: 'why (recorded in the history)' },
+      comment,
     } } },
   }, async (request: NameRequest<unknown, WaitQuery & { destroy: boolean; comment?: string }>, reply) => {
     requireRole(request.principal, Role.Operator);
@@ -131,6 +144,10 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
 /** Parses and validates a definition and resolves its placement against the known hosts. */
 async function definitionCommand(ctx: ApiContext, type: 'DefineNetwork' | 'CreateNetwork', body: DefinitionBody): Promise<NetworkCommand> {
   const parsed = parseNetworkXml(body.xml);
+  // Every name must fit the routes that act on it later (/v1/networks/{name}/…).
+  if (parsed.name.length > NAME_MAX_LENGTH) {
+    throw new NetfleetError('NF_NETWORK_NAME_TOO_LONG', `network name '${parsed.name.slice(0, 80)}…' has ${parsed.name.length} characters; names are at most ${NAME_MAX_LENGTH}`, { length: parsed.name.length, max: NAME_MAX_LENGTH });
+  }
   const existing = await getNetworkView(ctx.db, parsed.name);
   const def = { ...parsed, uuid: parsed.uuid ?? existing?.uuid ?? ctx.newId() };
   const asked = (body.hosts?.length ?? 0) + (body.selectors?.length ?? 0) > 0;
@@ -138,12 +155,18 @@ async function definitionCommand(ctx: ApiContext, type: 'DefineNetwork' | 'Creat
   return { type, name: def.name, uuid: def.uuid, networkType: def.type, xml: formatNetworkXml(def), hosts };
 }
 
-function commonOf(request: FastifyRequest, comment?: string): Omit<CommandRequest, 'command'> {
-  const key = request.headers['idempotency-key'];
+/**
+ * Who, why, the version the change is based on (If-Match or the body's expectedVersion), and the
+ * command id derived from the request's Idempotency-Key (idempotency.ts: scoped to the actor and
+ * the request, so a reused key never passes for a retry).
+ */
+function commonOf(request: FastifyRequest, comment?: string, bodyVersion?: number): Omit<CommandRequest, 'command'> {
+  const expectedVersion = expectedVersionOf(request, bodyVersion);
   return {
     actor: request.principal.actor,
-    ...(typeof key === 'string' && key.length > 0 ? { commandId: key } : {}),
+    ...(request.idempotency ? { commandId: request.idempotency.commandId } : {}),
     ...(comment ? { comment } : {}),
+    ...(expectedVersion !== undefined ? { expectedVersion } : {}),
   };
 }
 
@@ -164,7 +187,9 @@ async function respond(ctx: ApiContext, request: FastifyRequest<{ Querystring: W
   const line = (value: unknown) => raw.write(`${JSON.stringify(value)}\n`);
   try {
     const waited = await waitForHosts(ctx, result.network, result.hostCommands, positionOf(result), timeout * 1000, (progress) => line({ progress: progressOf(progress) }), request.tokenRevoked);
-    line({ result: await answer(ctx, result, waited) });
+    const final = await answer(ctx, result, waited);
+    await recordIdempotentAnswer(ctx.db, request, reply, status, final);
+    line({ result: final });
   } catch (e) {
     // The head is sent: the error is the last line (the token was revoked, the store went away).
     request.log.warn({ err: e }, 'waiting for the hosts ended early');

@@ -3,8 +3,8 @@ import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import { createApiToken, listApiTokens, revokeApiToken } from '@netfleet/eventstore/api-tokens';
 import type { ApiContext } from '../api-context';
 import { newToken, requireRole, Role, ROLES, tokenHash } from '../auth/authenticate';
+import { tokenName } from './schema-bounds';
 
-const tokenName = { type: 'string', pattern: '^[A-Za-z0-9_.@-]{1,64}$' } as const;
 
 /** API tokens (admin only). The token itself is returned once, at creation. */
 export async function tokenRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
@@ -25,7 +25,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
     return reply.status(201).send({ name: request.body.name, role: request.body.role, token });
   });
 
-  app.delete('/v1/tokens/:name', { schema: { params: { type: 'object', required: ['name'], properties: { name: tokenName } } } }, async (request: FastifyRequest<{ Params: { name: string } }>) => {
+  app.delete('/v1/tokens/:name', { schema: { params: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: tokenName } } } }, async (request: FastifyRequest<{ Params: { name: string } }>) => {
     requireRole(request.principal, Role.Admin);
     if (!(await revokeApiToken(db, request.params.name, opts.ctx.now()))) throw new NetfleetError('NF_TOKEN_NOT_FOUND', `no active token named '${request.params.name}'; see token-list`, { name: request.params.name });
     request.log.info({ token: request.params.name, by: request.principal.actor }, 'token revoked');

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import type { Database } from '@netfleet/eventstore/database';
+import { answerIdempotencyKey, claimIdempotencyKey, releaseIdempotencyKey, type IdempotencyKeyRef } from '@netfleet/eventstore/idempotency-keys';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route honours Idempotency-Key (a retry gets the first answer; a reused key is refused). */
+    idempotent?: boolean;
+  }
+  interface FastifyRequest {
+    /** Set once this request claimed its key: the command id its events are derived from. */
+    idempotency?: IdempotencyKeyRef & { commandId: string; answered: boolean };
+  }
+}
+
+// Visible ASCII, as a UUID or any client's token is; a key is matched exactly.
+const KEY = /^[!-~]{1,255}$/;
+/** Query parameters that only change how the answer is given, not what is done. */
+const ANSWER_ONLY_QUERY = new Set(['wait', 'timeout']);
+/** An open claim older than the longest wait (an hour) plus a margin belongs to a request that died. */
+const STALE_AFTER_SECONDS = 3700;
+
+/**
+ * Idempotency-Key on the routes that take it (`config: { idempotent: true }`): the key is scoped
+ * to the token's actor and to a fingerprint of the request (method, route, path parameters,
+ * canonical body, the query that changes what is done). The same key with the same request gets
+ * the first answer again, status and body (header `idempotent-replayed: true`); with another
+ * request it is refused with 422 and nothing is done. Other routes ignore the header (host-add
+ * and token-create answer with a secret shown once, which is never stored).
+ */
+export function installIdempotency(app: FastifyInstance, db: Database): void {
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.routeOptions.config?.idempotent) return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return;
+    const key = Array.isArray(header) ? header.join(',') : header;
+    if (!KEY.test(key)) {
+      throw new NetfleetError('NF_API_BAD_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters (a UUID per command is best)', { length: key.length });
+    }
+    const actor = request.principal.actor;
+    const fingerprint = fingerprintOf(request);
+    const claim = await claimIdempotencyKey(db, { actor, key, fingerprint, staleAfterSeconds: STALE_AFTER_SECONDS });
+    if (claim.kind === 'mismatch') {
+      throw new NetfleetError('NF_API_IDEMPOTENCY_MISMATCH', `Idempotency-Key '${key}' was already used by ${actor} for a different request; nothing was done: use a new key for a new request`, { idempotencyKey: key });
+    }
+    if (claim.kind === 'in-progress') {
+      throw new NetfleetError('NF_API_IDEMPOTENCY_IN_PROGRESS', `a request with Idempotency-Key '${key}' is still being handled; retry in a moment`, { idempotencyKey: key });
+    }
+    if (claim.kind === 'answered') {
+      return reply.status(claim.status).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(claim.response);
+    }
+    request.idempotency = { actor, key, commandId: commandIdOf(actor, key, fingerprint), answered: false };
+    return undefined;
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = request.idempotency;
+    if (!claim || claim.answered) return payload;
+    claim.answered = true;
+    if (reply.statusCode < 300 && typeof payload === 'string') await answerIdempotencyKey(db, claim, reply.statusCode, JSON.parse(payload));
+    else await releaseIdempotencyKey(db, claim);
+    return payload;
+  });
+}
+
+/** For answers written past fastify (a `--wait` progress stream): keep the final result line. */
+export async function recordIdempotentAnswer(db: Database, request: FastifyRequest, reply: FastifyReply, status: number, body: unknown): Promise<void> {
+  const claim = request.idempotency;
+  if (!claim || claim.answered) return;
+  claim.answered = true;
+  await answerIdempotencyKey(db, claim, status, body).catch((e) => reply.log.warn({ err: e }, 'could not keep the answer of an idempotent request'));
+}
+
+function fingerprintOf(request: FastifyRequest): string {
+  const query = Object.fromEntries(Object.entries((request.query ?? {}) as Record<string, unknown>).filter(([k]) => !ANSWER_ONLY_QUERY.has(k)));
+  const canonical = canonicalJson({ method: request.method, route: request.routeOptions.url, params: request.params ?? {}, query, body: request.body ?? null });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** JSON with object keys sorted, so the same request always gives the same text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The command id the request's events are derived from (and its correlation id): one per actor,
+ * key and request, so two actors' keys, or one key reused for another request, never collide.
+ */
+function commandIdOf(actor: string, key: string, fingerprint: string): string {
+  const h = createHash('sha256').update(`${actor}\u0000${key}\u0000${fingerprint}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
