@@ -10,11 +10,19 @@ export interface NatsAuthFile { write(): Promise<void> }
  * whenever host-add issues or rotates some. nats-server picks it up on reload (SIGHUP).
  */
 export function natsAuthFile(path: string, api: { user: string; passwordHash: string }, names: BusNames, db: Database, log: Logger): NatsAuthFile {
+  // One write at a time, each reading the credentials afresh: concurrent host-adds could
+  // otherwise rename their files out of order, leaving an older list (missing a host) in place.
+  let queue: Promise<void> = Promise.resolve();
+  const writeNow = async () => {
+    const hosts = await db.selectFrom('host_credentials').select(['nats_user', 'password_hash']).orderBy('host').execute();
+    const result = await writeNatsAuthConfig(path, { names, api, hosts: hosts.map((h) => ({ name: h.nats_user, passwordHash: h.password_hash })) });
+    if (result.changed) log.info({ path, hosts: hosts.length }, 'NATS auth config written; reload nats-server (SIGHUP) to apply it');
+  };
   return {
-    async write() {
-      const hosts = await db.selectFrom('host_credentials').select(['nats_user', 'password_hash']).orderBy('host').execute();
-      const result = await writeNatsAuthConfig(path, { names, api, hosts: hosts.map((h) => ({ name: h.nats_user, passwordHash: h.password_hash })) });
-      if (result.changed) log.info({ path, hosts: hosts.length }, 'NATS auth config written; reload nats-server (SIGHUP) to apply it');
+    write() {
+      const run = queue.then(writeNow, writeNow);
+      queue = run.catch(() => undefined);
+      return run;
     },
   };
 }
