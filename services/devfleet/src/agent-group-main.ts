@@ -38,6 +38,9 @@ const shutdown = () => {
 };
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);
+// Orphaned (the fleet was SIGKILLed): stop rather than run on.
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) shutdown(); }, 1000).unref();
 
 try {
   // A few at a time: each start is a NATS login (a bcrypt check on the server) and a first pass.
