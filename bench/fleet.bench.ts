@@ -10,6 +10,7 @@ import { createDatabase } from '@netfleet/eventstore/database';
 import { silentLogger } from '@netfleet/log/logger';
 import { PG_SERVER } from '../test/support/test-database';
 import { testDatabaseName } from '../test/support/test-names';
+import { writeFleetPlot, type FleetPoint } from './support/fleet-plot';
 import { startOvnFleet } from './support/ovn-fleet';
 import { cpuMs, rssMiB } from './support/proc-stats';
 import { figure, machine, type BenchResult, type Figure } from './support/report';
@@ -58,12 +59,22 @@ export async function run(log: (line: string) => void, args: string[] = []): Pro
   const figures: Figure[] = [];
   const costs: FleetCosts[] = [];
   const notes: string[] = [];
+  const points: FleetPoint[] = [];
   await execa('bash', [join(CHECKOUT, 'bench/support/install-ovn.sh')], { stdio: 'inherit' });
 
   for (const n of opts.hosts) {
-    const ours = await measureNetfleet(n, opts, log);
-    costs.push(ours.costs);
-    const ovn = await measureOvn(n, opts, log);
+    // One N failing (a timeout on a busy machine) still leaves the others' figures.
+    let ours: Awaited<ReturnType<typeof measureNetfleet>>;
+    let ovn: Awaited<ReturnType<typeof measureOvn>>;
+    try {
+      ours = await measureNetfleet(n, opts, log);
+      costs.push(ours.costs);
+      ovn = await measureOvn(n, opts, log);
+    } catch (e) {
+      log(`N=${n} failed: ${(e as Error).message}`);
+      notes.push(`N=${n} was not measured: ${(e as Error).message}`);
+      continue;
+    }
     costs.at(-1)!.memory.ovnChassisMiB = ovn.chassisMiB;
     const vs = (name: string, value: number, baseline: number, baselineName: string) => figures.push(figure({
       name, unit: 'ms', value, baseline, baselineName, better: 'lower', goal: '≤ OVN', met: value <= baseline,
@@ -71,8 +82,13 @@ export async function run(log: (line: string) => void, args: string[] = []): Pro
     vs(`net-start --wait, 1 network on ${n} host${n > 1 ? 's' : ''} (median)`, ours.start, ovn.start, 'ovn-nbctl --wait=hv ls-add + lsp-add ×N');
     vs(`net-destroy --wait, ${n} host${n > 1 ? 's' : ''} (median)`, ours.destroy, ovn.destroy, 'ovn-nbctl --wait=hv ls-del');
     vs(`${opts.networks} networks started at once on ${n} host${n > 1 ? 's' : ''}`, ours.many, ovn.many, `${opts.networks} ls + lsp, one --wait=hv txn`);
+    points.push(
+      { hosts: n, system: 'netfleet', work: 'start', ms: ours.start }, { hosts: n, system: 'OVN', work: 'start', ms: ovn.start },
+      { hosts: n, system: 'netfleet', work: 'destroy', ms: ours.destroy }, { hosts: n, system: 'OVN', work: 'destroy', ms: ovn.destroy },
+    );
     if (ours.incomplete.length > 0) notes.push(`N=${n}: ${ours.incomplete.join('; ')}`);
   }
+  log(`plot written to ${await writeFleetPlot(points)}`);
   notes.push('Each N: the netfleet fleet is brought up, measured and torn down, then the OVN fleet; never both at once.');
   notes.push('netfleet times are through the HTTP API (?wait=true), OVN times include starting ovn-nbctl.');
   return { bench: 'fleet', at: new Date().toISOString(), machine: machine({ load: (await import('node:os')).loadavg()[0]!.toFixed(1) }), figures, notes, costs } as BenchResult;
