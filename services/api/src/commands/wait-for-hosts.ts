@@ -1,7 +1,6 @@
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
-import { sql } from 'kysely';
-import { listHostViews } from '@netfleet/eventstore/views';
 import type { ApiContext } from '../api-context';
+import { SharedReportReads } from './shared-report-reads';
 
 /** One host's answer to a command, as `--wait` prints it. */
 export interface HostOutcome {
@@ -24,6 +23,9 @@ const OUTCOME_OF: Record<string, HostOutcome['outcome']> = {
   NetworkStartedOnHost: 'running', NetworkStoppedOnHost: 'stopped', NetworkFailedOnHost: 'failed',
 };
 
+// One shared reader per API (keyed by its database handle): see SharedReportReads.
+const sharedReads = new WeakMap<object, SharedReportReads>();
+
 /**
  * Waits until every host sent a command has reported on the generation it was sent, woken by
  * commits (never a polling loop), or until the timeout, naming the hosts still pending. Answers
@@ -33,16 +35,15 @@ const OUTCOME_OF: Record<string, HostOutcome['outcome']> = {
  * offline while waited for), since it cannot answer before it returns.
  */
 export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNetworkV1[], afterPosition: number, timeoutMs: number, onProgress?: (progress: WaitResult) => void): Promise<WaitResult> {
+  let shared = sharedReads.get(ctx.db);
+  if (!shared) { shared = new SharedReportReads(ctx.db, Object.keys(OUTCOME_OF)); sharedReads.set(ctx.db, shared); }
+  const reads = shared;
+  const streams = new Set(commands.map((c) => `host:${c.host}`));
+  const release = reads.register(afterPosition);
   const read = async (): Promise<WaitResult> => {
-    const [reports, hostViews] = await Promise.all([
-      ctx.db.selectFrom('events').select(['stream_id', 'type', 'data'])
-        .where('position', '>', afterPosition)
-        .where('stream_id', 'in', commands.map((c) => `host:${c.host}`))
-        .where('type', 'in', Object.keys(OUTCOME_OF))
-        .where(sql<string>`data->>'network'`, '=', network)
-        .orderBy('position').execute(),
-      listHostViews(ctx.db),
-    ]);
+    const snapshot = await reads.fresh();
+    const hostViews = snapshot.hostViews;
+    const reports = snapshot.reports.filter((r) => r.position > afterPosition && streams.has(r.stream_id) && (r.data as { network?: string }).network === network);
     const offline = new Map(hostViews.filter((h) => !h.online).map((h) => [h.name, h.since]));
     const hosts = commands.map((c): HostOutcome => {
       const report = reports.filter((r) => r.stream_id === `host:${c.host}` && (r.data as { generation: number }).generation >= c.generation).at(-1);
@@ -63,5 +64,5 @@ export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNe
     const signature = result.hosts.map((h) => h.outcome).join(',');
     if (signature !== reported) { reported = signature; onProgress?.(result); }
     return result.hosts.every((h) => h.outcome !== 'pending') ? result : undefined;
-  }, timeoutMs, read);
+  }, timeoutMs, read).finally(release);
 }
