@@ -33,6 +33,8 @@ export interface ScaledFleetOptions {
   readyTimeoutMs?: number;
   /** Called as hosts come online (their agent reported AgentStarted). */
   onProgress?: (ready: number, total: number) => void;
+  /** Extra node arguments for the API process (e.g. `--cpu-prof`, `--cpu-prof-dir=…` to profile it). */
+  apiNodeArgs?: string[];
   /** Environment for the API and agents (log level, …). */
   env?: Record<string, string>;
 }
@@ -110,7 +112,7 @@ export async function startScaledFleet(options: ScaledFleetOptions): Promise<Sca
     const tsx = ['--import', 'tsx'];
     const env = options.env ?? {};
     const api = new SupervisedProcess({
-      name: 'api', command: process.execPath, args: [...tsx, join(options.checkout, 'services/api/src/main.ts')], restart: true, log,
+      name: 'api', command: process.execPath, args: [...(options.apiNodeArgs ?? []), ...tsx, join(options.checkout, 'services/api/src/main.ts')], restart: true, log,
       logFile: join(dir, 'logs', 'api.log'),
       env: {
         ...env, NETFLEET_PG_URL: databaseUrl, NETFLEET_API_PORT: String(apiPort), NETFLEET_ADMIN_TOKEN: token,
