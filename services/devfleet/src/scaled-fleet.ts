@@ -131,7 +131,7 @@ export async function startScaledFleet(options: ScaledFleetOptions): Promise<Sca
       sandboxes[i] = sandbox;
       stops.push(() => sandbox.stop());
     });
-    await waitForApi(apiUrl, join(dir, 'logs', 'api.log'));
+    await waitForApi(apiUrl, join(dir, 'logs', 'api.log'), Math.max(60_000, options.readyTimeoutMs ?? 120_000));
     const credentials: AgentGroupSpec['agents'][number]['nats'][] = [];
     await inParallel(hostNames, 4, async (name, i) => {
       const response = await fetch(`${apiUrl}/v1/hosts`, {
@@ -184,15 +184,15 @@ export async function startScaledFleet(options: ScaledFleetOptions): Promise<Sca
   }
 }
 
-async function waitForApi(url: string, logFile: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+async function waitForApi(url: string, logFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) return;
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new NetfleetError('NF_DEV_API_DOWN', `the API did not come up on ${url} within 60 s; see ${logFile}`);
+  throw new NetfleetError('NF_DEV_API_DOWN', `the API did not come up on ${url} within ${Math.round(timeoutMs / 1000)} s; see ${logFile}`);
 }
 
 /** A one-off start-up: reads the host list twice a second until every agent has reported AgentStarted. */
