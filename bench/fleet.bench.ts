@@ -161,7 +161,7 @@ async function measureNetfleet(n: number, opts: Options, log: (line: string) => 
     const many = performance.now() - t0;
     const events = (await positionNow()) - before.position;
     const apiCpu = cpuMs(fleet.pids.api!) - before.api;
-    const pgCpu = (await pgBackendCpu(db, fleet.database)) - before.pg;
+    const pgCpu = pgCpuBetween(before.pg, await pgBackendCpu(db, fleet.database));
     log(`netfleet N=${n}: ${opts.networks} networks started in ${many.toFixed(0)} ms (${events} events; API ${apiCpu} ms CPU, PostgreSQL ${pgCpu} ms CPU)`);
 
     const fleetGet: number[] = [];
@@ -193,10 +193,20 @@ async function measureNetfleet(n: number, opts: Options, log: (line: string) => 
   }
 }
 
-/** CPU of the PostgreSQL backends serving the fleet's database (the server is shared: only ours count). */
-async function pgBackendCpu(db: ReturnType<typeof createDatabase>, database: string): Promise<number> {
+/**
+ * CPU of the PostgreSQL backends serving the fleet's database (the server is shared: only ours
+ * count), per backend pid, so a backend that ends between two samples is not counted negative.
+ */
+async function pgBackendCpu(db: ReturnType<typeof createDatabase>, database: string): Promise<Map<number, number>> {
   const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${database}`.execute(db);
-  return rows.reduce((s, r) => s + cpuMs(r.pid), 0);
+  return new Map(rows.map((r) => [r.pid, cpuMs(r.pid)]));
+}
+
+/** CPU used between two samples: per pid still there, what it added; a new pid, all of it. */
+function pgCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
 }
 
 async function idleLoad(fleet: ScaledFleet, db: ReturnType<typeof createDatabase>, ms: number): Promise<FleetCosts['idle']> {
