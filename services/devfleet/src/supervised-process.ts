@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import type { Logger } from '@netfleet/log/logger';
+import { onExit } from 'signal-exit';
 
 export interface SupervisedProcessOptions {
   name: string;
@@ -25,6 +26,7 @@ export class SupervisedProcess {
   private stopping = false;
   private restarts = 0;
   private exited: Promise<void> = Promise.resolve();
+  private removeExitHook: (() => void) | undefined;
 
   constructor(private readonly options: SupervisedProcessOptions) {}
 
@@ -32,6 +34,9 @@ export class SupervisedProcess {
 
   start(): void {
     const { options } = this;
+    // Should this process end without stop() (a test's hook timing out, an uncaught error), the
+    // child goes with it rather than living on, re-parented, holding ports and databases.
+    this.removeExitHook ??= onExit(() => { this.child?.kill('SIGKILL'); });
     const out = createWriteStream(options.logFile, { flags: 'a' });
     const child = spawn(options.command, options.args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(out);
@@ -58,5 +63,6 @@ export class SupervisedProcess {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
+    this.removeExitHook?.();
   }
 }

@@ -297,6 +297,12 @@ export const ERROR_CODES = {
   NF_DEV_REGISTER: { http: null, retriable: false,
     meaning: 'The dev fleet could not start (another one runs, port 6633 is taken, the API did not come up, hosts could not be registered).',
     fix: 'Follow the message; logs are in `.netfleet/dev/logs`.' },
+  NF_DEV_NATS: { http: null, retriable: false,
+    meaning: 'The scaled dev fleet (`npm run fleet -- --hosts N`) could not start or reload its own nats-server.',
+    fix: 'Check that nats-server is installed (`npm run bootstrap`); its log is in the fleet\'s state directory.' },
+  NF_DEV_HOSTS_NOT_READY: { http: null, retriable: true,
+    meaning: 'Not every host of the scaled dev fleet came online (its agent reported AgentStarted) in time.',
+    fix: 'Read the agent groups\' logs in the fleet\'s state directory; on a busy machine start fewer hosts or raise --ready-timeout.' },
 } as const satisfies Record<`NF_${string}`, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

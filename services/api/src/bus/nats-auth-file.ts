@@ -20,13 +20,21 @@ export interface NatsAuthFile {
  * whenever host-add issues or rotates some. nats-server picks it up on reload (SIGHUP).
  */
 export function natsAuthFile(path: string, api: { user: string; passwordHash: string }, names: BusNames, db: Database, log: Logger): NatsAuthFile {
+  // One write at a time, each reading the credentials afresh: concurrent host-adds could
+  // otherwise rename their files out of order, leaving an older list (missing a host) in place.
+  let queue: Promise<void> = Promise.resolve();
+  const writeNow = async (pending?: PendingHostCredentials) => {
+    const stored = await listHostCredentials(db);
+    const hosts = stored.filter((h) => h.natsUser !== pending?.user).map((h) => ({ name: h.natsUser, passwordHash: h.passwordHash }));
+    if (pending) hosts.push({ name: pending.user, passwordHash: pending.passwordHash });
+    const result = await writeNatsAuthConfig(path, { names, api, hosts });
+    if (result.changed) log.info({ path, hosts: hosts.length }, 'NATS auth config written; reload nats-server (SIGHUP) to apply it');
+  };
   return {
-    async write(pending) {
-      const stored = await listHostCredentials(db);
-      const hosts = stored.filter((h) => h.natsUser !== pending?.user).map((h) => ({ name: h.natsUser, passwordHash: h.passwordHash }));
-      if (pending) hosts.push({ name: pending.user, passwordHash: pending.passwordHash });
-      const result = await writeNatsAuthConfig(path, { names, api, hosts });
-      if (result.changed) log.info({ path, hosts: hosts.length }, 'NATS auth config written; reload nats-server (SIGHUP) to apply it');
+    write(pending) {
+      const run = queue.then(() => writeNow(pending), () => writeNow(pending));
+      queue = run.catch(() => undefined);
+      return run;
     },
   };
 }

@@ -1,10 +1,12 @@
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
 import { hostOutcomesOf, type HostOutcome } from '@netfleet/fleet/host-outcomes';
-import { readHostReports } from '@netfleet/eventstore/host-reports';
-import { listHostViews } from '@netfleet/eventstore/views';
 import type { ApiContext } from '../api-context';
+import { SharedReportReads } from './shared-report-reads';
 
 export interface WaitResult { complete: boolean; hosts: HostOutcome[] }
+
+// One shared reader per API (keyed by its database handle): see SharedReportReads.
+const sharedReads = new WeakMap<object, SharedReportReads>();
 
 /**
  * Waits until every host sent a command has reported on the generation it was sent, woken by
@@ -16,10 +18,15 @@ export interface WaitResult { complete: boolean; hosts: HostOutcome[] }
  * early (rejecting with its reason: the request's token was revoked).
  */
 export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNetworkV1[], afterPosition: number, timeoutMs: number, onProgress?: (progress: WaitResult) => void, signal?: AbortSignal): Promise<WaitResult> {
-  const hosts = [...new Set(commands.map((c) => c.host))];
+  let shared = sharedReads.get(ctx.db);
+  if (!shared) { shared = new SharedReportReads(ctx.db); sharedReads.set(ctx.db, shared); }
+  const reads = shared;
+  const hosts = new Set(commands.map((c) => c.host));
+  const release = reads.register(afterPosition);
   const read = async (): Promise<WaitResult> => {
-    const [reports, hostViews] = await Promise.all([readHostReports(ctx.db, { network, hosts, afterPosition }), listHostViews(ctx.db)]);
-    const outcomes = hostOutcomesOf(commands, reports, new Map(hostViews.filter((h) => !h.online).map((h) => [h.name, h.since])));
+    const snapshot = await reads.fresh();
+    const reports = snapshot.reports.filter((r) => r.position > afterPosition && r.network === network && hosts.has(r.host));
+    const outcomes = hostOutcomesOf(commands, reports, new Map(snapshot.hostViews.filter((h) => !h.online).map((h) => [h.name, h.since])));
     return { complete: outcomes.every((h) => h.outcome !== 'pending' && h.outcome !== 'offline'), hosts: outcomes };
   };
   let reported = '';
@@ -29,5 +36,5 @@ export function waitForHosts(ctx: ApiContext, network: string, commands: ApplyNe
     const signature = result.hosts.map((h) => h.outcome).join(',');
     if (signature !== reported) { reported = signature; onProgress?.(result); }
     return result.hosts.every((h) => h.outcome !== 'pending') ? result : undefined;
-  }, { timeoutMs, ...(signal ? { signal } : {}) }, read);
+  }, { timeoutMs, ...(signal ? { signal } : {}) }, read).finally(release);
 }
