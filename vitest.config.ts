@@ -16,8 +16,11 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Bounds for a hung test only: every wait inside a test has its own deadline naming
+          // what it waited for. Generous, because the e2e tests start real CLI processes and the
+          // machines these run on are shared (a CLI call takes 10 s under load).
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
         },
       },
     ],

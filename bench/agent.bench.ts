@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Subscription } from '@nats-io/transport-node';
 import { startAgent, type Agent } from '@netfleet/agent/agent';
@@ -10,8 +10,10 @@ import { busNames, type BusNames } from '@netfleet/bus/names';
 import type { AgentEventMessageV1 } from '@netfleet/events/agent-event-message';
 import type { ApplyNetworkV1, DesiredStateV1 } from '@netfleet/events/host-commands';
 import { silentLogger } from '@netfleet/log/logger';
-import { startOvsSandbox, type OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
+import type { OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
 import { figure, machine, type BenchResult, type Figure } from './support/report';
+import { benchName } from '../test/support/test-names';
+import { startTestSandbox } from '../test/support/test-ovs';
 
 /**
  * The agent against raw ovs-vsctl on the same OVS sandbox in the same run:
@@ -34,9 +36,9 @@ const xmlOf = (name: string, i: number) =>
   `<network type="ovs-datapath"><name>${name}</name><datapath name="${name}" id="${(i + 1).toString(16).padStart(16, '0')}" hwdesc="bench ${i}"/></network>`;
 
 export async function run(log: (line: string) => void): Promise<BenchResult> {
-  const names = busNames(`nfbench_${randomBytes(4).toString('hex')}`);
+  const names = busNames(benchName());
   const nc = await connectBus({ servers: NATS_URL, name: 'bench-agent' });
-  const sandbox = await startOvsSandbox({ name: HOST });
+  const sandbox = await startTestSandbox(HOST);
   const jsm = await jetstreamManager(nc);
   const bench = new AgentBench(nc, names, sandbox);
   try {

@@ -18,7 +18,7 @@ const CLI = `${root}dist/cli/netfleet.js`;
 export async function run(log: (line: string) => void): Promise<BenchResult> {
   await execa(process.execPath, ['--import', 'tsx', `${root}scripts/build.ts`, 'cli'], { cwd: root });
   log('built dist/cli');
-  const fleet = await startTestFleet([]);
+  const fleet = await startTestFleet({ hosts: [] });
   try {
     const env = { NETFLEET_API: fleet.apiUrl, NETFLEET_TOKEN: fleet.token };
     const commands = {

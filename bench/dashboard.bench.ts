@@ -12,6 +12,7 @@ import { createTestDatabase } from '../test/support/test-database';
 import { NATS_URL } from '../test/support/test-fleet';
 import { figure, machine, type BenchResult, type Figure } from './support/report';
 import { percentile } from './support/stats';
+import { benchName } from '../test/support/test-names';
 
 // The functions given to page.evaluate/waitForFunction run in the page; this file is compiled with
 // Node's types only, so the few browser globals they touch are declared here, module-local.
@@ -49,7 +50,7 @@ const hostsOf = (n: number) => {
  */
 export async function run(log: (line: string) => void): Promise<BenchResult> {
   const database = await createTestDatabase({ migrate: false });
-  const names = busNames(`nfb_${randomBytes(5).toString('hex')}`);
+  const names = busNames(benchName());
   const token = `bench-${randomBytes(12).toString('hex')}`;
   const api = await startApiServer({
     databaseUrl: database.url, natsUrl: NATS_URL, namespace: names.namespace, host: '127.0.0.1', port: 0,

@@ -17,7 +17,7 @@ const GOAL_MS = 25;
  * the same run. On 3 hosts the raw figure is the slowest of the three hosts' applies, run at once.
  */
 export async function run(log: (line: string) => void): Promise<BenchResult> {
-  const fleet = await startTestFleet(['hv1', 'hv2', 'hv3']);
+  const fleet = await startTestFleet({ hosts: ['hv1', 'hv2', 'hv3'], controller: true });
   const figures: Figure[] = [];
   try {
     for (const hosts of [['hv1'], ['hv1', 'hv2', 'hv3']]) {

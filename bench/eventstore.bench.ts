@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { NewEvent } from '@netfleet/events/event-envelope';
 import { appendToStream } from '@netfleet/eventstore/append';
@@ -8,6 +8,7 @@ import { migrateToLatest } from '@netfleet/eventstore/migrate';
 import { rebuildViews } from '@netfleet/eventstore/rebuild';
 import { figure, machine, type BenchResult, type Figure } from './support/report';
 import { percentile, timeEach, timeOnce } from './support/stats';
+import { benchName } from '../test/support/test-names';
 
 /**
  * The event store against raw PostgreSQL doing the same work in the same run:
@@ -29,7 +30,7 @@ const autostart = (name: string, on: boolean): NewEvent => ({ eventId: randomUUI
 const agentStarted = (host: string, i: number): NewEvent => ({ eventId: randomUUID(), type: 'AgentStarted', v: 1, data: { host, agentVersion: `1.0.${i}` }, metadata: { ...meta(), actor: `host:${host}`, source: `host:${host}` } });
 
 export async function run(log: (line: string) => void): Promise<BenchResult> {
-  const name = `nf_bench_${randomBytes(5).toString('hex')}`;
+  const name = benchName();
   await createDatabaseIfMissing(SERVER, name);
   const url = withDatabase(SERVER, name);
   const db = createDatabase(url, { max: 2 });

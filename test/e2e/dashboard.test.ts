@@ -20,13 +20,7 @@ describe('dashboard', () => {
   let tokens: Record<'viewer' | 'operator', string>;
   let page: Page;
 
-  const api = async (method: string, path: string, body?: unknown, token = fleet.token) => {
-    const response = await fetch(`${fleet.apiUrl}${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: await response.json() as Record<string, unknown> };
-  };
+  const api = (method: string, path: string, body?: unknown, token = fleet.token) => fleet.http(method, path, body, { token });
   const xml = (name: string, bridge: string, id: string, hwdesc = name) =>
     `<network type="ovs-datapath">\n  <name>${name}</name>\n  <datapath name="${bridge}" id="${id}" hwdesc="${hwdesc}"/>\n  <controller protocol="tcp" address="127.0.0.1" port="${fleet.controller.port}" outofband="yes"/>\n</network>\n`;
   const cell = (p: Page, network: string, host: string, state: string) => p.locator(`[role=gridcell][data-network="${network}"][data-host="${host}"][data-state="${state}"]`);
@@ -39,7 +33,8 @@ describe('dashboard', () => {
   };
 
   beforeAll(async () => {
-    [fleet, browser] = await Promise.all([startTestFleet(['hv1', 'hv2'], { hv1: { rack: 'a' }, hv2: { rack: 'b' } }), startBrowser()]);
+    // The fleet and the browser start side by side (a fixture would start them one after the other).
+    [fleet, browser] = await Promise.all([startTestFleet({ hosts: ['hv1', 'hv2'], labels: { hv1: { rack: 'a' }, hv2: { rack: 'b' } }, controller: true }), startBrowser()]);
     const viewer = await api('POST', '/v1/tokens', { name: 'vera', role: 'viewer' });
     const operator = await api('POST', '/v1/tokens', { name: 'otto', role: 'operator' });
     tokens = { viewer: String(viewer.body['token']), operator: String(operator.body['token']) };

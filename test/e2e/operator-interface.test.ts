@@ -1,11 +1,14 @@
-import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/ovs-host-test';
+import { describe, expect } from 'vitest';
+import { fleetTest } from '../support/fleet-test';
 import { runCli } from '../support/run-cli';
-import { startTestFleet, type TestFleet } from '../support/test-fleet';
+import type { TestFleet } from '../support/test-fleet';
+import { makeTestDir } from '../support/test-names';
+import { onData, until } from '../support/until';
+
+const test = fleetTest({ hosts: ['hv1', 'hv2', 'hv3'], labels: { hv1: { rack: 'a' }, hv2: { rack: 'a' }, hv3: { rack: 'b' } }, controller: true });
 
 /**
  * The operator's interface through the real CLI against a real fleet: each verb, each refusal and
@@ -17,7 +20,7 @@ describe('operator interface', () => {
   let tokens: Record<'viewer' | 'operator', string>;
   const cli = (...args: string[]) => runCli(args, fleet);
   const as = (role: 'viewer' | 'operator', ...args: string[]) => runCli(args, { apiUrl: fleet.apiUrl, token: tokens[role] });
-  const bridges = async (host: string) => (await execa('ovs-vsctl', ['--timeout=10', `--db=${fleet.host(host).sandbox.db}`, 'list-br'])).stdout.trim().split('\n').filter(Boolean);
+  const bridges = async (host: string) => (await fleet.host(host).vsctl('list-br')).split('\n').filter(Boolean);
   const eventCount = async () => Number((await fleet.database.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n);
 
   /** A network XML file of this test: an ovs-datapath network on this test's controller. */
@@ -27,21 +30,20 @@ describe('operator interface', () => {
     return file;
   }
 
-  beforeAll(async () => {
-    fleet = await startTestFleet(['hv1', 'hv2', 'hv3'], { hv1: { rack: 'a' }, hv2: { rack: 'a' }, hv3: { rack: 'b' } });
-    dir = await mkdtemp(join(tmpdir(), 'nf-ops-'));
+  test.beforeAll(async ({ fleet: started }) => {
+    fleet = started;
+    dir = await makeTestDir('ops');
     const viewer = await cli('token-create', 'vera', '--role', 'viewer');
     const operator = await cli('token-create', 'otto', '--role', 'operator');
     expect(viewer.stderr).toMatch(/shown only this once/);
     tokens = { viewer: viewer.stdout.trim(), operator: operator.stdout.trim() };
   }, 120_000);
 
-  afterAll(async () => {
-    await fleet?.stop();
+  test.afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('places by label selector, moves the placement, and hosts left out stop the network', async () => {
+  test('places by label selector, moves the placement, and hosts left out stop the network', async () => {
     const file = await networkFile('labelled', 'lab0', '00000000000000a1');
     expect((await as('operator', 'net-define', file, '--hosts', 'rack=a')).exitCode).toBe(0);
     const start = await as('operator', 'net-start', 'labelled', '--wait', '--comment', 'rack a needs it');
@@ -72,14 +74,14 @@ describe('operator interface', () => {
     expect(await bridges('hv3')).not.toContain('lab0');
   });
 
-  it('refuses unknown hosts and selectors that match nothing, naming them', async () => {
+  test('refuses unknown hosts and selectors that match nothing, naming them', async () => {
     const file = await networkFile('nowhere', 'nw0', '00000000000000a2');
     expect((await as('operator', 'net-define', file, '--host', 'hv9')).stderr).toMatch(/unknown host 'hv9'; register with host-add/);
     expect((await as('operator', 'net-define', file, '--hosts', 'rack=z')).stderr).toMatch(/no host has the labels rack=z/);
     expect((await as('operator', 'net-define', file)).stderr).toMatch(/has no hosts to run on/);
   });
 
-  it('net-create makes a transient network that is gone once destroyed', async () => {
+  test('net-create makes a transient network that is gone once destroyed', async () => {
     const file = await networkFile('transient', 'tr0', '00000000000000a3');
     const created = await as('operator', 'net-create', file, '--host', 'hv2', '--wait');
     expect(created.exitCode).toBe(0);
@@ -91,13 +93,13 @@ describe('operator interface', () => {
     expect((await as('viewer', 'net-info', 'transient')).stderr).toMatch(/network 'transient' is not defined/);
   });
 
-  it('an autostart network comes up when one of its hosts\' agent starts', async () => {
+  test('an autostart network comes up when one of its hosts\' agent starts', async () => {
     const file = await networkFile('auto', 'au0', '00000000000000a4');
     await as('operator', 'net-define', file, '--host', 'hv1');
     expect((await as('operator', 'net-autostart', 'auto')).stdout).toMatch(/marked as autostarted/);
     await fleet.stopAgent('hv1');
     await fleet.startAgent('hv1');
-    await eventually(async () => ((await bridges('hv1')).includes('au0') ? true : undefined), 20_000, 'the autostart network on hv1');
+    await until(async () => (await bridges('hv1')).includes('au0'), 'the autostart network on hv1', { timeoutMs: 20_000, pollMs: 200 });
     const info = JSON.parse((await as('viewer', 'net-info', 'auto', '--json')).stdout);
     expect(info).toMatchObject({ active: true, autostart: true });
     const history = JSON.parse((await as('viewer', 'net-history', 'auto', '--json')).stdout) as { type: string; actor: string }[];
@@ -106,7 +108,7 @@ describe('operator interface', () => {
     await as('operator', 'net-undefine', 'auto', '--destroy', '--wait');
   });
 
-  it('net-edit records the change with its diff, and refuses a stale edit', async () => {
+  test('net-edit records the change with its diff, and refuses a stale edit', async () => {
     const file = await networkFile('edited', 'ed0', '00000000000000a5');
     await as('operator', 'net-define', file, '--host', 'hv1');
     const edit = await execa(process.execPath, [join(process.cwd(), 'services/cli/bin/netfleet.js'), 'net-edit', 'edited'], {
@@ -133,7 +135,7 @@ describe('operator interface', () => {
     expect(staleByEtag.status).toBe(409);
   });
 
-  it('roles: viewers look, operators act, admins manage tokens and hosts; refusals record nothing', async () => {
+  test('roles: viewers look, operators act, admins manage tokens and hosts; refusals record nothing', async () => {
     const file = await networkFile('guarded', 'gd0', '00000000000000a6');
     const before = await eventCount();
     const viewerDefine = await as('viewer', 'net-define', file, '--host', 'hv1');
@@ -149,7 +151,7 @@ describe('operator interface', () => {
     expect((await as('viewer', 'net-list')).stderr).toMatch(/API token is not valid/);
   });
 
-  it('net-event streams lifecycle events live, as virsh net-event does', async () => {
+  test('net-event streams lifecycle events live, as virsh net-event does', async () => {
     const file = await networkFile('watched', 'wa0', '00000000000000a7');
     // Replay from just before the define, so nothing depends on when the stream connects.
     const from = Number((await fleet.database.db.selectFrom('events').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst())?.p ?? 0);
@@ -160,7 +162,7 @@ describe('operator interface', () => {
     });
     events.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     await as('operator', 'net-start', 'watched', '--wait');
-    await eventually(async () => (output.join('').includes('on hv2: Started') ? true : undefined), 15_000, 'the host-lifecycle event');
+    await until(() => output.join('').includes('on hv2: Started'), 'the host-lifecycle event', { timeoutMs: 15_000, wake: onData(events.stdout!) });
     events.kill('SIGINT');
     await events;
     const text = output.join('');
@@ -169,7 +171,7 @@ describe('operator interface', () => {
     await as('operator', 'net-undefine', 'watched', '--destroy', '--wait');
   });
 
-  it('serves its OpenAPI document and answers client mistakes with 4xx and a clear body', async () => {
+  test('serves its OpenAPI document and answers client mistakes with 4xx and a clear body', async () => {
     const doc = (await (await fetch(`${fleet.apiUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/networks', '/v1/networks/{name}/start', '/v1/hosts', '/v1/tokens', '/v1/events/stream']));
     const bad = await fetch(`${fleet.apiUrl}/v1/networks`, { method: 'POST', headers: { authorization: `Bearer ${tokens.operator}`, 'content-type': 'application/json' }, body: '{"hosts": ["hv1"]}' });

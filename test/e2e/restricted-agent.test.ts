@@ -8,10 +8,11 @@ import { generateHostPassword, hashPassword } from '@netfleet/bus/credentials/ho
 import { connectBus, type NatsConnection } from '@netfleet/bus/nats';
 import { busNames } from '@netfleet/bus/names';
 import { silentLogger } from '@netfleet/log/logger';
-import { startOvsSandbox, type OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
-import { startNatsTestServer, type NatsTestServer } from '../integration/bus/nats-test-server';
+import type { OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
+import { startNatsTestServer, type NatsTestServer } from '../support/nats-test-server';
 import { runCli } from '../support/run-cli';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { startTestSandbox } from '../support/test-ovs';
 
 /**
  * host-add issues a host's NATS credentials and the API writes nats-server's auth include: after
@@ -31,13 +32,14 @@ describe('an agent with its own restricted NATS credentials', () => {
     const apiPassword = generateHostPassword();
     const apiPasswordHash = await hashPassword(apiPassword);
     server = await startNatsTestServer({ names, api: { user: 'api', passwordHash: apiPasswordHash }, hosts: [] });
+    // Empty, not a template copy: the API migrates it at start, as in production.
     database = await createTestDatabase({ migrate: false });
     api = await startApiServer({
       databaseUrl: database.url, natsUrl: server.url, natsUser: 'api', natsPassword: apiPassword,
       natsAuthFile: { path: server.authConfigPath, apiPasswordHash }, namespace: names.namespace,
       host: '127.0.0.1', port: 0, tokens: [{ actor: 'root', role: 'admin', token }], log: silentLogger(),
     });
-    sandbox = await startOvsSandbox({ name: 'hv1' });
+    sandbox = await startTestSandbox('hv1');
   }, 60_000);
 
   afterAll(async () => {

@@ -1,11 +1,14 @@
-import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/ovs-host-test';
+import { describe, expect } from 'vitest';
+import { fleetTest } from '../support/fleet-test';
 import { runCli } from '../support/run-cli';
-import { startTestFleet, type TestFleet } from '../support/test-fleet';
+import type { TestFleet } from '../support/test-fleet';
+import { makeTestDir } from '../support/test-names';
+import { until } from '../support/until';
+
+const test = fleetTest({ hosts: ['hv1', 'hv2', 'hv3'], controller: true });
 
 /**
  * The walking skeleton, end to end: the RFC's example network defined on hv1 and hv2 of a
@@ -17,24 +20,22 @@ describe('walking skeleton: ofnet on hv1 and hv2', () => {
   let dir: string;
   let xmlFile: string;
   const cli = (...args: string[]) => runCli(args, fleet);
-  const vsctl = async (host: string, ...args: string[]) =>
-    (await execa('ovs-vsctl', ['--timeout=10', `--db=${fleet.host(host).sandbox.db}`, ...args])).stdout.trim();
+  const vsctl = (host: string, ...args: string[]) => fleet.host(host).vsctl(...args);
 
-  beforeAll(async () => {
-    fleet = await startTestFleet(['hv1', 'hv2', 'hv3']);
-    dir = await mkdtemp(join(tmpdir(), 'nf-e2e-'));
+  test.beforeAll(async ({ fleet: started }) => {
+    fleet = started;
+    dir = await makeTestDir('e2e');
     // The example as shipped, pointed at this test's controller instead of 6633 (a dev fleet may hold it).
     const example = await readFile(new URL('../../examples/ofnet.xml', import.meta.url), 'utf8');
     xmlFile = join(dir, 'ofnet.xml');
     await writeFile(xmlFile, example.replace("port=\"6633\"", `port="${fleet.controller.port}"`));
   }, 120_000);
 
-  afterAll(async () => {
-    await fleet?.stop();
+  test.afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('net-format prints the canonical form offline and rejects bad XML with a clear error', async () => {
+  test('net-format prints the canonical form offline and rejects bad XML with a clear error', async () => {
     const ok = await runCli(['net-format', xmlFile], { apiUrl: 'http://127.0.0.1:1', token: 'unused' });
     expect(ok.exitCode).toBe(0);
     expect(ok.stdout).toContain("<datapath name='dp0' id='0000000000000abc' hwdesc='rfovs'/>");
@@ -46,7 +47,7 @@ describe('walking skeleton: ofnet on hv1 and hv2', () => {
     expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('defines, starts, lists, dumps, destroys and undefines, each step an event, OVS checked', async () => {
+  test('defines, starts, lists, dumps, destroys and undefines, each step an event, OVS checked', async () => {
     const define = await cli('net-define', xmlFile, '--host', 'hv1', '--host', 'hv2');
     expect(define.stderr).toBe('');
     expect(define.exitCode).toBe(0);
@@ -66,7 +67,7 @@ describe('walking skeleton: ofnet on hv1 and hv2', () => {
       const controller = JSON.parse(await vsctl(host, '--format=json', '--columns=target,connection_mode', 'list', 'controller'));
       expect(controller.data).toEqual([[`tcp:127.0.0.1:${fleet.controller.port}`, 'out-of-band']]);
       // is_connected is refreshed with OVS's statistics (every 5 s): wait for OVS, not for us.
-      await eventually(async () => ((await vsctl(host, '--bare', '--columns=is_connected', 'list', 'controller')) === 'true' ? true : undefined), 20_000, `${host}'s controller to connect`);
+      await until(async () => (await vsctl(host, '--bare', '--columns=is_connected', 'list', 'controller')) === 'true', `${host}'s controller to connect`, { timeoutMs: 20_000, pollMs: 200 });
     }
     expect(await vsctl('hv3', 'list-br')).toBe(''); // only where placed
 
@@ -107,7 +108,7 @@ describe('walking skeleton: ofnet on hv1 and hv2', () => {
     expect(events.find((e) => e.type === 'NetworkStarted')?.metadata).toMatchObject({ actor: 'alice', source: 'api' });
   });
 
-  it('refuses what cannot be done with clear errors and no stack traces', async () => {
+  test('refuses what cannot be done with clear errors and no stack traces', async () => {
     const missing = await cli('net-start', 'nope');
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toBe("error: network 'nope' is not defined; see net-list --all for the defined networks");

@@ -32,7 +32,7 @@ describe('backup and restore of the event store', () => {
   });
 
   beforeAll(async () => {
-    fleet = await startTestFleet(['hvb1', 'hvb2']);
+    fleet = await startTestFleet({ hosts: ['hvb1', 'hvb2'] });
     dir = await mkdtemp(join(tmpdir(), 'nf-backup-'));
     const xml = (name: string, dp: string, id: string) => `<network type="ovs-datapath"><name>${name}</name><datapath name="${dp}" id="${id}"/></network>`;
     await call('POST', '/v1/networks', { xml: xml('kept', 'bk0', '00000000000000b1'), hosts: ['hvb1', 'hvb2'] });

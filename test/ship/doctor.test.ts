@@ -32,9 +32,9 @@ describe('netfleet doctor', { timeout: 120_000 }, () => {
   const line = (out: string, check: string) => out.split('\n').find((l) => l.slice(6).startsWith(`${check}:`)) ?? `(no ${check} line in:\n${out})`;
 
   beforeAll(async () => {
-    fleet = await startTestFleet(['hvd']);
+    fleet = await startTestFleet({ hosts: ['hvd'] });
     const h = fleet.host('hvd');
-    agent = await startAgentObservability({ host: 'hvd', natsUser: null, nc: h.nc, names: fleet.names, vsctl: createVsctl({ db: h.sandbox.db }), log: silentLogger(), listenHost: '127.0.0.1', port: 0 });
+    agent = await startAgentObservability({ host: 'hvd', natsUser: null, nc: h.nc!, names: fleet.names, vsctl: createVsctl({ db: h.sandbox.db }), log: silentLogger(), listenHost: '127.0.0.1', port: 0 });
     const xml = `<network type="ovs-datapath"><name>doc</name><datapath name="dd0" id="00000000000000d1"/></network>`;
     const call = (method: string, path: string, body?: unknown) => fetch(`${fleet.apiUrl}${path}`, { method, headers: { authorization: `Bearer ${fleet.token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
     expect((await call('POST', '/v1/networks', { xml, hosts: ['hvd'] })).ok).toBe(true);

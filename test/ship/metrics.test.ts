@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@netfleet/log/logger';
 import { createVsctl } from '@netfleet/agent/ovs/vsctl';
 import { startAgentObservability } from '@netfleet/agent/observability/agent-observability';
-import { eventually } from '../support/ovs-host-test';
+import { until } from '../support/until';
 import { startTestFleet, NATS_URL, type TestFleet } from '../support/test-fleet';
 import { connectBus } from '@netfleet/bus/nats';
 import { checkReadiness } from '@netfleet/api/observability/readiness';
@@ -18,7 +18,7 @@ describe('metrics and health', () => {
   const metrics = async () => { const r = await fetch(`${fleet.apiUrl}/metrics`); expect(r.status).toBe(200); return r.text(); };
   const xml = (port: number) => `<network type="ovs-datapath"><name>metered</name><datapath name="mt0" id="00000000000000e1"/><controller protocol="tcp" address="127.0.0.1" port="${port}"/></network>`;
 
-  beforeAll(async () => { fleet = await startTestFleet(['hvm']); }, 120_000);
+  beforeAll(async () => { fleet = await startTestFleet({ hosts: ['hvm'], controller: true }); }, 120_000);
   afterAll(async () => { await fleet?.stop(); });
 
   it('counts commands by verb and outcome, times the apply per host, and follows the log', async () => {
@@ -43,11 +43,11 @@ describe('metrics and health', () => {
 
   it('counts drift found and repaired per host', async () => {
     await execa('ovs-vsctl', ['--timeout=10', `--db=${fleet.host('hvm').sandbox.db}`, 'del-br', 'mt0']);
-    await eventually(async () => (metricValue(await metrics(), 'netfleet_drift_total', { host: 'hvm', repaired: 'true' }) ?? 0) >= 1 || undefined, 30_000, 'drift counted');
+    await until(async () => (metricValue(await metrics(), 'netfleet_drift_total', { host: 'hvm', repaired: 'true' }) ?? 0) >= 1 || undefined, 'drift counted', { timeoutMs: 30_000, pollMs: 50 });
   });
 
   it('counts hosts online and open SSE clients', async () => {
-    await eventually(async () => metricValue(await metrics(), 'netfleet_hosts', { state: 'online' }) === 1 || undefined, 30_000, 'hvm online');
+    await until(async () => metricValue(await metrics(), 'netfleet_hosts', { state: 'online' }) === 1 || undefined, 'hvm online', { timeoutMs: 30_000, pollMs: 50 });
     const abort = new AbortController();
     // From position 0, so an event arrives: then the stream's own subscription is in place (a
     // client that leaves before that point leaks the route's LISTEN connection; see the report).
@@ -57,12 +57,12 @@ describe('metrics and health', () => {
     for (let seen = ''; !seen.includes('\nid: ') && !seen.startsWith('id: ');) seen += new TextDecoder().decode((await reader.read()).value);
     expect(metricValue(await metrics(), 'netfleet_sse_clients')).toBe(1);
     abort.abort();
-    await eventually(async () => metricValue(await metrics(), 'netfleet_sse_clients') === 0 || undefined, 10_000, 'SSE client gone');
+    await until(async () => metricValue(await metrics(), 'netfleet_sse_clients') === 0 || undefined, 'SSE client gone', { timeoutMs: 10_000, pollMs: 50 });
   });
 
   it("an agent's /readyz names its consumer and OVS version, and what is missing when OVS is not there", async () => {
     const h = fleet.host('hvm');
-    const common = { host: 'hvm', natsUser: null, nc: h.nc, names: fleet.names, log: silentLogger(), listenHost: '127.0.0.1', port: 0 };
+    const common = { host: 'hvm', natsUser: null, nc: h.nc!, names: fleet.names, log: silentLogger(), listenHost: '127.0.0.1', port: 0 };
     const good = await startAgentObservability({ ...common, vsctl: createVsctl({ db: h.sandbox.db }) });
     const bad = await startAgentObservability({ ...common, vsctl: createVsctl({ db: 'unix:/nonexistent/db.sock', timeoutSeconds: 1 }) });
     try {

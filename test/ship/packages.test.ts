@@ -114,7 +114,7 @@ describe('Debian packages', () => {
   describe('with a fleet', () => {
     let fleet: TestFleet;
     beforeAll(async () => {
-      fleet = await startTestFleet(['hvpkg']);
+      fleet = await startTestFleet({ hosts: ['hvpkg'] });
       await fleet.stopAgent('hvpkg');
     }, 120_000);
     afterAll(async () => { await fleet?.stop(); });

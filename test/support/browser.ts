@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { makeTestDir } from './test-names';
+import { until } from './until';
 
 /** Debian's Chromium (apt-get install chromium; scripts/bootstrap.sh does it). Never a downloaded browser. */
 export const CHROMIUM = process.env['NETFLEET_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -26,7 +27,7 @@ export interface TestBrowser {
 export async function startBrowser(): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run npm run bootstrap (it installs Debian's chromium), or set NETFLEET_CHROMIUM`);
   await ensureDashboardBuilt();
-  const dir = await mkdtemp(join(tmpdir(), 'nf-chromium-'));
+  const dir = await makeTestDir('chromium');
   const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
   return {
@@ -65,13 +66,8 @@ export async function ensureDashboardBuilt(): Promise<void> {
   };
   if (!stale()) return;
   const lock = join(DASHBOARD, '.build-lock');
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try { mkdirSync(lock); break; } catch {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock} (remove it if no build is running)`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  const taken = () => { try { mkdirSync(lock); return true; } catch { return false; } };
+  await until(taken, `${lock} (remove it if no build is running)`, { timeoutMs: 120_000, pollMs: 250 });
   try {
     if (stale()) await execa('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: DASHBOARD });
   } finally {

@@ -1,8 +1,8 @@
 import { execa } from 'execa';
 import { test as base } from 'vitest';
-import { freePort } from '@netfleet/ovs-sandbox/free-port';
-import { startOvsSandbox, type OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
-import { startTestController, type TestController } from '@netfleet/ovs-sandbox/test-controller';
+import type { OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
+import type { TestController } from '@netfleet/ovs-sandbox/test-controller';
+import { startControllerOnFreePort, startTestSandbox } from './test-ovs';
 
 /** Raw OVS tools pointed at the test's own sandbox, to check what OVS itself says. */
 export interface OvsTools {
@@ -31,7 +31,7 @@ export interface OvsHostFixtures {
 export const ovsHostTest = base.extend<OvsHostFixtures>({
   // eslint-disable-next-line no-empty-pattern
   sandbox: async ({}, use) => {
-    const sandbox = await startOvsSandbox();
+    const sandbox = await startTestSandbox();
     try {
       await use(sandbox);
     } finally {
@@ -48,7 +48,7 @@ export const ovsHostTest = base.extend<OvsHostFixtures>({
   },
   // eslint-disable-next-line no-empty-pattern
   controller: async ({}, use) => {
-    const controller = await startOnFreePort();
+    const controller = await startControllerOnFreePort();
     try {
       await use(controller);
     } finally {
@@ -56,27 +56,3 @@ export const ovsHostTest = base.extend<OvsHostFixtures>({
     }
   },
 });
-
-/** freePort() can lose a race with another process; try a few ports. */
-async function startOnFreePort(attempts = 3): Promise<TestController> {
-  let lastError: unknown;
-  for (let i = 0; i < attempts; i++) {
-    try {
-      return await startTestController({ port: await freePort() });
-    } catch (error) {
-      lastError = error;
-    }
-  }
-  throw lastError;
-}
-
-/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

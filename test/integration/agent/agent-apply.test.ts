@@ -1,21 +1,23 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { connectBus, encodeJson } from '@netfleet/bus/nats';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
-import { eventually } from '../../support/ovs-host-test';
-import { NATS_URL } from '../../support/test-fleet';
-import { AgentFleet, ovsDatapathXml } from './agent-harness';
+import { fleetTest } from '../../support/fleet-test';
+import { NATS_URL } from '../../support/test-servers';
+import { until } from '../../support/until';
+import { FAST_LIVENESS, ovsDatapathXml, type TestFleet } from '../../support/test-fleet';
+
+const test = fleetTest({ hosts: ['h1'], startAgents: false, ...FAST_LIVENESS });
 
 /** What the agent makes of a network definition, checked in OVS itself. */
 describe('agent - apply through the agent', () => {
-  let fleet: AgentFleet;
-  beforeAll(async () => {
-    fleet = await AgentFleet.start(['h1']);
+  let fleet: TestFleet;
+  test.beforeAll(async ({ fleet: started }) => {
+    fleet = started;
     await fleet.startAgent('h1');
   }, 60_000);
-  afterAll(async () => fleet?.stop());
 
-  it('every ovs-datapath attribute reaches OVS; what OVS cannot honour is kept and warned about', async () => {
+  test('every ovs-datapath attribute reaches OVS; what OVS cannot honour is kept and warned about', async () => {
     const h = fleet.host('h1');
     const xml = ovsDatapathXml('allattrs', 'dpall', ` id="00000000000000a1" hwdesc="rfovs" mfrdesc="ACME" swdesc="sw 1.0" failmode="secure"`,
       `<controller protocol="tcp" address="127.0.0.1" port="16699" outofband="yes" maxbackoff="2000" inactivityprobe="30000" ratelimit="1000" burstlimit="100"/>` +
@@ -43,7 +45,7 @@ describe('agent - apply through the agent', () => {
     expect((started.data['warnings'] as string[]).length).toBe(2);
   });
 
-  it("libvirt's own OVS bridge form starts as an owned bridge without a controller", async () => {
+  test("libvirt's own OVS bridge form starts as an owned bridge without a controller", async () => {
     const h = fleet.host('h1');
     const xml = `<network><name>lvovs</name><forward mode="bridge"/><bridge name="ovsbr0"/><virtualport type="openvswitch"/></network>`;
     const answer = await fleet.defineAndStart(xml, ['h1']);
@@ -52,7 +54,7 @@ describe('agent - apply through the agent', () => {
     expect(await h.vsctl('get', 'bridge', 'ovsbr0', 'external_ids:netfleet-network')).toBe('lvovs');
   });
 
-  it('a redelivered command and a stale one change nothing', async () => {
+  test('a redelivered command and a stale one change nothing', async () => {
     const h = fleet.host('h1');
     await fleet.defineAndStart(ovsDatapathXml('redeliver', 'dpre', ' id="00000000000000b2"'), ['h1']);
     const uuid = await h.vsctl('get', 'bridge', 'dpre', '_uuid');
@@ -74,10 +76,11 @@ describe('agent - apply through the agent', () => {
     }
     // Both commands are consumed (acked only after their pass reported) …
     const jsm = await jetstreamManager(fleet.api.ctx.nc);
-    await eventually(async () => {
+    // (JetStream announces no ack to PostgreSQL: a short poll.)
+    await until(async () => {
       const info = await jsm.consumers.info(fleet.names.commandStream, fleet.names.agentConsumer('h1'));
-      return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
-    }, 10_000, 'both commands acked');
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, 'both commands acked', { timeoutMs: 10_000, pollMs: 100 });
     // … and answered (one pass may answer both) with the host's current truth: the latest
     // generation, running — never the stale "stopped".
     const answers = await fleet.until(async () => {

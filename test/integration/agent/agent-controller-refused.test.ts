@@ -1,7 +1,7 @@
 import { lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../support/ovs-host-test';
-import { AgentFleet, ovsDatapathXml } from './agent-harness';
+import { until } from '../../support/until';
+import { FAST_LIVENESS, startTestFleet, type TestFleet, ovsDatapathXml } from '../../support/test-fleet';
 
 const punix = (path: string) => `<controller protocol="unix" mode="passive" path="${path}"/>`;
 
@@ -11,9 +11,9 @@ const punix = (path: string) => `<controller protocol="unix" mode="passive" path
  * them itself rather than report "running". The sandbox's directory is vswitchd's run directory.
  */
 describe('agent - controller targets ovs-vswitchd would not take', () => {
-  let fleet: AgentFleet;
+  let fleet: TestFleet;
   beforeAll(async () => {
-    fleet = await AgentFleet.start(['h1']);
+    fleet = await startTestFleet({ hosts: ['h1'], startAgents: false, ...FAST_LIVENESS });
     await fleet.startAgent('h1');
   }, 60_000);
   afterAll(async () => fleet?.stop());
@@ -23,7 +23,7 @@ describe('agent - controller targets ovs-vswitchd would not take', () => {
     const path = `${h.sandbox.dir}/dpraw.victim`;
     writeFileSync(path, 'precious');
     await h.vsctl('add-br', 'dpraw', '--', '--id=@c', 'create', 'controller', `target="punix:${path}"`, '--', 'set', 'bridge', 'dpraw', 'controller=@c');
-    await eventually(async () => (lstatSync(path).isSocket() ? true : undefined), 5000, 'vswitchd to listen there');
+    await until(async () => (lstatSync(path).isSocket() ? true : undefined), 'vswitchd to listen there', { timeoutMs: 5000, pollMs: 50 });
     // … and the database says nothing about it.
     expect(await h.vsctl('get', 'controller', (await h.vsctl('get', 'bridge', 'dpraw', 'controller')).replace(/[[\]]/g, ''), 'status')).toBe('{}');
     await h.vsctl('del-br', 'dpraw');
@@ -54,6 +54,6 @@ describe('agent - controller targets ovs-vswitchd would not take', () => {
     const allowed = `${h.sandbox.dir}/dpconf.listen`;
     const redefined = await fleet.http<{ complete: boolean; hosts: { outcome: string }[] }>('POST', '/v1/networks?wait=true&timeout=30', { xml: ovsDatapathXml('confined', 'dpconf', '', punix(allowed)) });
     expect(redefined.body).toMatchObject({ complete: true, hosts: [{ outcome: 'running' }] });
-    await eventually(async () => (lstatSync(allowed, { throwIfNoEntry: false })?.isSocket() ? true : undefined), 5000, 'vswitchd to listen on the allowed path');
+    await until(async () => (lstatSync(allowed, { throwIfNoEntry: false })?.isSocket() ? true : undefined), 'vswitchd to listen on the allowed path', { timeoutMs: 5000, pollMs: 50 });
   });
 });

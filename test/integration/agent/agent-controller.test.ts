@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { freePort } from '@netfleet/ovs-sandbox/free-port';
-import { startTestController, type TestController } from '@netfleet/ovs-sandbox/test-controller';
-import { AgentFleet, ovsDatapathXml } from './agent-harness';
+import type { TestController } from '@netfleet/ovs-sandbox/test-controller';
+import { fleetTest } from '../../support/fleet-test';
+import { startControllerOnFreePort } from '../../support/test-ovs';
+import { FAST_LIVENESS, ovsDatapathXml, type TestFleet } from '../../support/test-fleet';
+
+const test = fleetTest({ hosts: ['h1'], startAgents: false, ...FAST_LIVENESS });
 
 interface ControllerJson { target: string; connected: boolean; state: string | null; lastError: string | null }
 interface ViewJson { perHost: Record<string, { observed: string; controllers: ControllerJson[] }> }
@@ -11,19 +15,18 @@ interface ViewJson { perHost: Record<string, { observed: string; controllers: Co
  * fleet view; a controller that is down is a disconnected datapath, not a failed start.
  */
 describe('agent - controller connection state', () => {
-  let fleet: AgentFleet;
+  let fleet: TestFleet;
   let controller: TestController;
-  beforeAll(async () => {
-    fleet = await AgentFleet.start(['h1']);
-    controller = await startTestController({ port: await freePort() });
+  test.beforeAll(async ({ fleet: started }) => {
+    fleet = started;
+    controller = await startControllerOnFreePort();
     await fleet.startAgent('h1');
   }, 60_000);
-  afterAll(async () => {
+  test.afterAll(async () => {
     await controller?.stop();
-    await fleet?.stop();
   });
 
-  it('connected, then disconnected with OVS state and error when the controller stops, then connected again', async () => {
+  test('connected, then disconnected with OVS state and error when the controller stops, then connected again', async () => {
     const answer = await fleet.defineAndStart(ovsDatapathXml('ctl', 'dpctl', ' id="00000000000000e1"', `<controller protocol="tcp" address="127.0.0.1" port="${controller.port}"/>`), ['h1']);
     expect(answer.hosts).toMatchObject([{ outcome: 'running' }]);
     const connected = await fleet.untilEvent('h1', (e) => e.type === 'ControllerConnectionChanged' && e.data['connected'] === true, 20_000, 'connected');
@@ -38,11 +41,11 @@ describe('agent - controller connection state', () => {
     expect(down.data['lastError']).toEqual(expect.any(String));
     expect(await view()).toMatchObject({ observed: 'running', controllers: [{ connected: false }] });
 
-    controller = await startTestController({ port: controller.port });
+    controller = await startControllerOnFreePort(controller.port);
     await fleet.untilEvent('h1', (e) => e.type === 'ControllerConnectionChanged' && e.data['connected'] === true, 30_000, 'reconnected', down.position);
   });
 
-  it('a start whose controller is down is running with a disconnected controller, not failed', async () => {
+  test('a start whose controller is down is running with a disconnected controller, not failed', async () => {
     const port = await freePort();
     const answer = await fleet.defineAndStart(ovsDatapathXml('noctl', 'dpnoctl', '', `<controller protocol="tcp" address="127.0.0.1" port="${port}"/>`), ['h1']);
     expect(answer.hosts).toMatchObject([{ outcome: 'running' }]);

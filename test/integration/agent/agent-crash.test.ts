@@ -1,5 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentFleet, ovsDatapathXml } from './agent-harness';
+import { describe, expect } from 'vitest';
+import { fleetTest } from '../../support/fleet-test';
+import { until } from '../../support/until';
+import { FAST_LIVENESS, ovsDatapathXml, type TestFleet } from '../../support/test-fleet';
+
+const test = fleetTest({ hosts: ['h1'], startAgents: false, ...FAST_LIVENESS });
 
 const COUNT = 200;
 const name = (i: number) => `n${String(i).padStart(3, '0')}`;
@@ -12,13 +16,12 @@ interface ViewJson { name: string; generation: number; perHost: Record<string, {
  * doubled. Commands sent while it was dead wait in its durable consumer.
  */
 describe('agent - kill -9 in the middle of applying 200 networks', () => {
-  let fleet: AgentFleet;
-  beforeAll(async () => {
-    fleet = await AgentFleet.start(['h1']);
+  let fleet: TestFleet;
+  test.beforeAll(async ({ fleet: started }) => {
+    fleet = started;
   }, 60_000);
-  afterAll(async () => fleet?.stop());
 
-  it('converges after a restart with nothing missing and nothing doubled', async () => {
+  test('converges after a restart with nothing missing and nothing doubled', async () => {
     const h = fleet.host('h1');
     for (let i = 0; i < COUNT; i++) {
       const defined = await fleet.http('POST', '/v1/networks', { xml: ovsDatapathXml(name(i), `b${name(i)}`, ` hwdesc="${name(i)}"`), hosts: ['h1'] });
@@ -37,15 +40,12 @@ describe('agent - kill -9 in the middle of applying 200 networks', () => {
         expect(started.status).toBe(200);
       }
     }));
-    let killedAt = -1;
-    for (;;) {
+    // OVS announces nothing: check again as soon as the last look returned.
+    const killedAt = await until(async () => {
       const count = await bridgeCount();
-      if (count >= 20 || agent.exitCode !== null) {
-        killedAt = count;
-        agent.kill('SIGKILL');
-        break;
-      }
-    }
+      return count >= 20 || agent.exitCode !== null ? count : undefined;
+    }, 'some bridges in OVS before the kill', { timeoutMs: 60_000, pollMs: 0 });
+    agent.kill('SIGKILL');
     await new Promise((resolve) => (agent.exitCode !== null || agent.signalCode !== null ? resolve(undefined) : agent.once('exit', resolve)));
     await starts;
     expect(killedAt).toBeLessThan(COUNT); // it really died mid-way

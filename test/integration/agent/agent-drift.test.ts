@@ -1,19 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentFleet, ovsDatapathXml } from './agent-harness';
+import { describe, expect } from 'vitest';
+import { fleetTest } from '../../support/fleet-test';
+import { FAST_LIVENESS, ovsDatapathXml, type TestFleet } from '../../support/test-fleet';
+
+const test = fleetTest({ hosts: ['h1'], startAgents: false, ...FAST_LIVENESS });
 
 /**
  * Drift found within seconds through the OVSDB monitor (the periodic pass is 30 s here, so
  * anything faster is the monitor), repaired, and reported as events; foreign bridges untouched.
  */
 describe('agent - drift and ownership', () => {
-  let fleet: AgentFleet;
-  beforeAll(async () => {
-    fleet = await AgentFleet.start(['h1']);
+  let fleet: TestFleet;
+  test.beforeAll(async ({ fleet: started }) => {
+    fleet = started;
     await fleet.startAgent('h1');
   }, 60_000);
-  afterAll(async () => fleet?.stop());
 
-  it('a bridge deleted by hand is recreated, with a DriftDetected event', async () => {
+  test('a bridge deleted by hand is recreated, with a DriftDetected event', async () => {
     const h = fleet.host('h1');
     await fleet.defineAndStart(ovsDatapathXml('gone', 'dpgone', ' id="00000000000000c1" hwdesc="gone"'), ['h1']);
     const after = await fleet.lastPosition('h1');
@@ -25,7 +27,7 @@ describe('agent - drift and ownership', () => {
     expect(view.perHost['h1']).toMatchObject({ observed: 'running', lastDrift: { differences: ['bridge dpgone missing (deleted outside netfleet); recreated'] } });
   });
 
-  it('a bridge deleted while the agent was down is recreated when it returns, as drift', async () => {
+  test('a bridge deleted while the agent was down is recreated when it returns, as drift', async () => {
     const h = fleet.host('h1');
     await fleet.defineAndStart(ovsDatapathXml('whiledown', 'dpdown', ' id="00000000000000c2"'), ['h1']);
     await fleet.stopAgent('h1');
@@ -37,7 +39,7 @@ describe('agent - drift and ownership', () => {
     expect(await h.vsctl('get', 'bridge', 'dpdown', 'other_config:datapath-id')).toBe('"00000000000000c2"');
   });
 
-  it('redefining a running network updates its bridge without calling it drift', async () => {
+  test('redefining a running network updates its bridge without calling it drift', async () => {
     const h = fleet.host('h1');
     await fleet.defineAndStart(ovsDatapathXml('redef', 'dpredef', ' hwdesc="first"'), ['h1']);
     const after = await fleet.lastPosition('h1');
@@ -51,7 +53,7 @@ describe('agent - drift and ownership', () => {
     expect(events.map((e) => e.type)).toEqual(['NetworkStartedOnHost', 'NetworkStoppedOnHost']);
   });
 
-  it('a controller target changed by hand is restored, and the event says what was wrong', async () => {
+  test('a controller target changed by hand is restored, and the event says what was wrong', async () => {
     const h = fleet.host('h1');
     await fleet.defineAndStart(ovsDatapathXml('retarget', 'dprt', '', '<controller protocol="tcp" address="127.0.0.1" port="16601" maxbackoff="3000"/>'), ['h1']);
     const uuid = (await h.vsctl('get', 'bridge', 'dprt', 'controller')).replace(/[[\]]/g, '');
@@ -63,7 +65,7 @@ describe('agent - drift and ownership', () => {
     expect(await h.vsctl('get', 'controller', uuid, 'max_backoff')).toBe('3000');
   });
 
-  it('an owned bridge that should not exist here is removed; a foreign bridge beside it is not', async () => {
+  test('an owned bridge that should not exist here is removed; a foreign bridge beside it is not', async () => {
     const h = fleet.host('h1');
     const after = await fleet.lastPosition('h1');
     await h.vsctl('add-br', 'br-foreign', '--', 'set', 'bridge', 'br-foreign', 'external_ids:team=ops');
@@ -74,7 +76,7 @@ describe('agent - drift and ownership', () => {
     expect(await h.vsctl('get', 'bridge', 'br-foreign', 'external_ids')).toBe('{team=ops}');
   });
 
-  it('a network whose datapath name is taken by a foreign bridge is refused with NF_OVS_BRIDGE_FOREIGN, the bridge untouched', async () => {
+  test('a network whose datapath name is taken by a foreign bridge is refused with NF_OVS_BRIDGE_FOREIGN, the bridge untouched', async () => {
     const h = fleet.host('h1');
     await h.vsctl('add-br', 'dphand', '--', 'set', 'bridge', 'dphand', 'other_config:dp-desc=handmade');
     const before = await h.vsctl('--columns=name,external_ids,other_config,fail_mode,controller', 'list', 'bridge', 'dphand');
@@ -89,7 +91,7 @@ describe('agent - drift and ownership', () => {
     expect(await h.vsctl('--columns=name,external_ids,other_config,fail_mode,controller', 'list', 'bridge', 'dphand')).toBe(before);
   });
 
-  it("the agent's own changes cause no drift report", async () => {
+  test("the agent's own changes cause no drift report", async () => {
     const after = await fleet.lastPosition('h1');
     await fleet.defineAndStart(ovsDatapathXml('quiet', 'dpquiet', ' id="00000000000000d4"'), ['h1']);
     await fleet.http('POST', '/v1/networks/quiet/destroy?wait=true&timeout=20');

@@ -1,24 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { silentLogger } from '@netfleet/log/logger';
 import { startApiServer } from '@netfleet/api/api-server';
 import { runCli } from '../../support/run-cli';
-import { NATS_URL } from '../../support/test-fleet';
-import { AgentFleet, ovsDatapathXml } from './agent-harness';
+import { fleetTest } from '../../support/fleet-test';
+import { NATS_URL } from '../../support/test-servers';
+import { FAST_LIVENESS, ovsDatapathXml, type TestFleet } from '../../support/test-fleet';
+
+const test = fleetTest({ hosts: ['h1', 'h2'], startAgents: false, ...FAST_LIVENESS });
 
 interface HostJson { name: string; online: boolean; since: string }
 
 describe('agent - liveness, --wait on offline hosts, --dry-run', () => {
-  let fleet: AgentFleet;
-  beforeAll(async () => {
-    fleet = await AgentFleet.start(['h1', 'h2']);
+  let fleet: TestFleet;
+  test.beforeAll(async ({ fleet: started }) => {
+    fleet = started;
     await fleet.startAgent('h1');
     await fleet.startAgent('h2');
   }, 60_000);
-  afterAll(async () => fleet?.stop());
 
   const hostView = async (name: string) => (await fleet.database.db.selectFrom('host_view').select('doc').where('name', '=', name).executeTakeFirst())?.doc as HostJson | undefined;
 
-  it('heartbeats: offline when the agent stops, online when it returns, each recorded once', async () => {
+  test('heartbeats: offline when the agent stops, online when it returns, each recorded once', async () => {
     await fleet.until(async () => ((await hostView('h2'))?.online ? true : undefined), 10_000, 'h2 online');
     await fleet.stopAgent('h2');
     const offline = await fleet.untilEvent('h2', (e) => e.type === 'HostWentOffline', 10_000, 'h2 offline');
@@ -50,7 +52,7 @@ describe('agent - liveness, --wait on offline hosts, --dry-run', () => {
     expect(hosts.find((h) => h.name === 'h2')).toMatchObject({ online: true, since: expect.any(String) });
   });
 
-  it('several API instances record one transition once', async () => {
+  test('several API instances record one transition once', async () => {
     // Two more API instances beside the fleet's own, on the same database and bus.
     const others = await Promise.all([1, 2].map(() => startApiServer({
       databaseUrl: fleet.database.url, natsUrl: NATS_URL, namespace: fleet.names.namespace, host: '127.0.0.1', port: 0,
@@ -75,7 +77,7 @@ describe('agent - liveness, --wait on offline hosts, --dry-run', () => {
     }
   });
 
-  it('--dry-run prints the exact ovs-vsctl argv per host, runs nothing, and shows a silent host as offline', async () => {
+  test('--dry-run prints the exact ovs-vsctl argv per host, runs nothing, and shows a silent host as offline', async () => {
     await fleet.http('POST', '/v1/networks', { xml: ovsDatapathXml('planned', 'dpplan', ' id="00000000000000f1" hwdesc="plan"', '<controller protocol="tcp" address="127.0.0.1" port="16633"/>'), hosts: ['h1', 'h2'] });
     await fleet.stopAgent('h2');
     const plan = await fleet.http<{ hosts: { host: string; status: string; argv: string[] }[] }>('POST', '/v1/networks/planned/plan', { action: 'start' });

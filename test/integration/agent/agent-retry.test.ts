@@ -1,8 +1,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOvsSandbox, type OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
-import { eventually } from '../../support/ovs-host-test';
-import { AgentFleet, ovsDatapathXml, type RecordedRow } from './agent-harness';
+import { until } from '../../support/until';
+import { FAST_LIVENESS, startTestFleet, type TestFleet, ovsDatapathXml, type RecordedRow } from '../../support/test-fleet';
 
 interface StartAnswer { hosts: { host: string; outcome: string; error?: string }[] }
 
@@ -15,10 +15,10 @@ const outcomesOf = (events: RecordedRow[], network: string) =>
  * back; and a resync every 200 ms, so a terminal failure that were re-reported would show.
  */
 describe('agent - retriable failures are retried with backoff, terminal ones reported once', () => {
-  let fleet: AgentFleet;
+  let fleet: TestFleet;
   let restarted: OvsSandbox | undefined;
   beforeAll(async () => {
-    fleet = await AgentFleet.start(['h1', 'h2']);
+    fleet = await startTestFleet({ hosts: ['h1', 'h2'], startAgents: false, ...FAST_LIVENESS });
     await fleet.startAgent('h1', { monitorDb: false, resyncIntervalMs: 600_000 });
     await fleet.startAgent('h2', { resyncIntervalMs: 200 });
   }, 60_000);
@@ -38,10 +38,10 @@ describe('agent - retriable failures are retried with backoff, terminal ones rep
 
     // Acked once its outcome was published: the queue, not a redelivery, owns the retry.
     const jsm = await jetstreamManager(fleet.api.ctx.nc);
-    await eventually(async () => {
+    await until(async () => {
       const info = await jsm.consumers.info(fleet.names.commandStream, fleet.names.agentConsumer('h1'));
       return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
-    }, 5000, 'the command acked');
+    }, 'the command acked', { timeoutMs: 5000, pollMs: 50 });
 
     // Retries run meanwhile (5, 10, 20 … ms) and fail the same way: nothing more is reported.
     await new Promise((r) => setTimeout(r, 1500));

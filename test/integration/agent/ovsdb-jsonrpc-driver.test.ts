@@ -7,7 +7,9 @@ import { observeHost } from '@netfleet/agent/ovs/observe-bridges';
 import { startOvsdbSession, type OvsdbSession } from '@netfleet/agent/ovs/ovsdb-session';
 import { applyPlan, createVsctl } from '@netfleet/agent/ovs/vsctl';
 import { silentLogger } from '@netfleet/log/logger';
-import { startOvsSandbox, type OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
+import type { OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
+import { startTestSandbox } from '../../support/test-ovs';
+import { until } from '../../support/until';
 
 const spec = (over: Partial<BridgeSpec> = {}): BridgeSpec => ({
   network: 'ofnet', networkUuid: '3e3fce45-4f53-4fa7-bb32-11f34168b82b', generation: 2, bridge: 'dp0',
@@ -25,9 +27,9 @@ describe('OVS driver - OVSDB JSON-RPC transact equals ovs-vsctl', () => {
   let viaVsctl: OvsSandbox;
   let session: OvsdbSession;
   beforeAll(async () => {
-    [viaRpc, viaVsctl] = await Promise.all([startOvsSandbox(), startOvsSandbox()]);
+    [viaRpc, viaVsctl] = await Promise.all([startTestSandbox('rpc'), startTestSandbox('vsctl')]);
     session = startOvsdbSession({ db: viaRpc.db, log: silentLogger(), onChange: () => undefined });
-    for (let i = 0; i < 100 && !(await session.sync()); i++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => session.sync(), 'the OVSDB session to sync', { timeoutMs: 5_000, pollMs: 20 });
   }, 60_000);
   afterAll(async () => {
     session?.stop();

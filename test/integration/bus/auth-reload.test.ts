@@ -4,7 +4,7 @@ import { connectBus, encodeJson } from '@netfleet/bus/nats';
 import { busNames } from '@netfleet/bus/names';
 import { generateHostPassword, hashPassword, issueHostCredentials, type HostCredentials } from '@netfleet/bus/credentials/host-password';
 import { writeNatsAuthConfig } from '@netfleet/bus/credentials/write-nats-auth-config';
-import { startNatsTestServer, type NatsTestServer } from './nats-test-server';
+import { startNatsTestServer, type NatsTestServer } from '../../support/nats-test-server';
 
 // host-add on a running fleet: the auth include is rewritten and nats-server reloaded (SIGHUP);
 // connected agents stay connected, the new host gets in, a removed host is put out.

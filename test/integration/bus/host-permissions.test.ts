@@ -6,7 +6,7 @@ import { connectBus, encodeJson, ensureHostConsumer, setUpBus } from '@netfleet/
 import { busNames } from '@netfleet/bus/names';
 import { generateHostPassword, hashPassword, issueHostCredentials, type HostCredentials } from '@netfleet/bus/credentials/host-password';
 import { heartbeatSubject, planRequestSubject } from '@netfleet/bus/credentials/host-permissions';
-import { startNatsTestServer, type NatsTestServer } from './nats-test-server';
+import { startNatsTestServer, type NatsTestServer } from '../../support/nats-test-server';
 import { watchPermissionViolations, type PermissionViolations } from './permission-violations';
 
 // A server of this file's own, so the production namespace and its exact subjects are used.

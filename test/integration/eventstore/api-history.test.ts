@@ -1,19 +1,17 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBus, deleteStreams } from '@netfleet/bus/nats';
-import { busNames } from '@netfleet/bus/names';
-import { startApiServer, type ApiServer } from '@netfleet/api/api-server';
+import { describe, expect } from 'vitest';
 import { appendToStream } from '@netfleet/eventstore/append';
 import { readStream } from '@netfleet/eventstore/read';
 import { listHostViews, listNetworkViews } from '@netfleet/eventstore/views';
-import { silentLogger } from '@netfleet/log/logger';
+import { apiTest } from '../../support/api-test';
 import { runCli } from '../../support/run-cli';
-import { NATS_URL } from '../../support/test-fleet';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import type { TestApi } from '../../support/test-api';
+import type { TestDatabase } from '../../support/test-database';
+import { makeTestDir } from '../../support/test-names';
+
+const test = apiTest({ actors: { alice: 'admin', vic: 'viewer' } });
 import { meta, startedOnHost } from './given-events';
 
 /**
@@ -22,49 +20,31 @@ import { meta, startedOnHost } from './given-events';
  * No agents: hosts are registered and report by appending their events, as the API records them.
  */
 describe('event log over HTTP and the CLI', () => {
-  const names = busNames(`nft_${randomBytes(5).toString('hex')}`);
-  const admin = `admin-${randomBytes(8).toString('hex')}`;
-  const viewer = `viewer-${randomBytes(8).toString('hex')}`;
   let t: TestDatabase;
-  let api: ApiServer;
+  let api: TestApi;
+  let admin: string;
+  let viewer: string;
   let dir: string;
   let xml: string;
   const cli = (token: string, ...args: string[]) => runCli(args, { apiUrl: api.url, token });
-  const http = async (method: string, path: string, options: { body?: unknown; key?: string; token?: string } = {}) => {
-    const response = await fetch(new URL(path, api.url), {
-      method,
-      headers: {
-        authorization: `Bearer ${options.token ?? admin}`,
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.key ? { 'idempotency-key': options.key } : {}),
-      },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    });
-    return { status: response.status, body: await response.json() as Record<string, unknown> };
-  };
+  const http = (method: string, path: string, options: { body?: unknown; key?: string; token?: string } = {}) =>
+    api.http(method, path, { ...options, ...(options.key ? { headers: { 'idempotency-key': options.key } } : {}) });
 
-  beforeAll(async () => {
-    t = await createTestDatabase({ migrate: false });
-    api = await startApiServer({
-      databaseUrl: t.url, natsUrl: NATS_URL, namespace: names.namespace, host: '127.0.0.1', port: 0,
-      tokens: [{ actor: 'alice', role: 'admin', token: admin }, { actor: 'vic', role: 'viewer', token: viewer }], log: silentLogger(),
-    });
+  test.beforeAll(async ({ database, api: started }) => {
+    [t, api] = [database, started];
+    admin = api.tokens['alice']!;
+    viewer = api.tokens['vic']!;
     for (const host of ['hv1', 'hv2']) {
       await appendToStream(t.db, { streamId: `host:${host}`, expectedVersion: 'any', events: [{ eventId: randomUUID(), type: 'HostRegistered', v: 1, metadata: meta(), data: { host, labels: {} } }] });
     }
-    dir = await mkdtemp(join(tmpdir(), 'nf-history-'));
+    dir = await makeTestDir('history');
     xml = await readFile(new URL('../../../examples/ofnet.xml', import.meta.url), 'utf8');
   });
-  afterAll(async () => {
-    await api?.close();
-    const nc = await connectBus({ servers: NATS_URL, name: 'test-cleanup' });
-    await deleteStreams(await jetstreamManager(nc), names);
-    await nc.close();
-    await t?.drop();
+  test.afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('records a retried request once (same Idempotency-Key) and refuses a stale version with 409', async () => {
+  test('records a retried request once (same Idempotency-Key) and refuses a stale version with 409', async () => {
     const key = randomUUID();
     const first = await http('POST', '/v1/networks', { body: { xml, hosts: ['hv1'] }, key });
     const again = await http('POST', '/v1/networks', { body: { xml, hosts: ['hv1'] }, key });
@@ -84,7 +64,7 @@ describe('event log over HTTP and the CLI', () => {
     expect(stale).toMatchObject({ status: 409, body: { code: 'NF_STORE_CONFLICT', message: expect.stringContaining('version 1'), details: { expectedVersion: 1, actualVersion: 2 } } });
   });
 
-  it('net-history lists who did what when, the redefinition\'s XML diff and the hosts\' outcomes', async () => {
+  test('net-history lists who did what when, the redefinition\'s XML diff and the hosts\' outcomes', async () => {
     const [, startedEvent] = await readStream(t.db, 'network:ofnet');
     await appendToStream(t.db, { streamId: 'host:hv1', expectedVersion: 'any', events: [startedOnHost('hv1', 'ofnet', 2, startedEvent!.metadata.correlationId)] });
     const file = join(dir, 'ofnet.xml');
@@ -112,7 +92,7 @@ describe('event log over HTTP and the CLI', () => {
     expect((byHost.body['entries'] as { stream: string }[]).map((e) => e.stream)).toEqual(['host:hv2']);
   });
 
-  it('net-list --at shows the fleet as of a position or a time; a bad --at is a clear error', async () => {
+  test('net-list --at shows the fleet as of a position or a time; a bad --at is a clear error', async () => {
     const [defined, started] = await readStream(t.db, 'network:ofnet');
     const atDefine = await cli(viewer, 'net-list', '--all', '--at', String(defined!.position));
     expect(atDefine.stderr).toBe('');
@@ -127,7 +107,7 @@ describe('event log over HTTP and the CLI', () => {
     expect((await http('GET', '/v1/fleet?at=yesterday')).body['code']).toBe('NF_HISTORY_BAD_POINT');
   });
 
-  it('admin rebuild replaces the views with the fold of the log and needs an admin', async () => {
+  test('admin rebuild replaces the views with the fold of the log and needs an admin', async () => {
     const networks = await listNetworkViews(t.db);
     const hosts = await listHostViews(t.db);
     await t.db.deleteFrom('host_view').execute();

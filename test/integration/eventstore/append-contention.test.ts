@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { appendToStream } from '@netfleet/eventstore/append';
 import { createDatabase, type Database } from '@netfleet/eventstore/database';
 import { getNetworkView } from '@netfleet/eventstore/views';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { pgTest as test } from '../../support/pg-test';
+import type { TestDatabase } from '../../support/test-database';
 import { defined, started, startedOnHost } from './given-events';
 
 /**
@@ -13,19 +14,18 @@ import { defined, started, startedOnHost } from './given-events';
 describe('event store: concurrent appends on the same view documents', () => {
   let t: TestDatabase;
   let pools: Database[];
-  beforeAll(async () => {
-    t = await createTestDatabase();
+  test.beforeAll(async ({ database }) => {
+    t = database;
     pools = [createDatabase(t.url, { max: 2 }), createDatabase(t.url, { max: 2 })];
     for (const name of ['dl1', 'dl2', 'dl3', 'dl4']) {
       await appendToStream(t.db, { streamId: `network:${name}`, expectedVersion: 0, events: [defined(name, ['ha', 'hb']), started(name, ['ha', 'hb'])] });
     }
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     for (const pool of pools ?? []) await pool.destroy();
-    await t?.drop();
   });
 
-  it('records every report when hosts report on overlapping networks in opposite orders', async () => {
+  test('records every report when hosts report on overlapping networks in opposite orders', async () => {
     const networks = ['dl1', 'dl2', 'dl3', 'dl4'];
     const rounds = 15;
     await Promise.all([

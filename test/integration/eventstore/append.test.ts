@@ -1,27 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { appendToStream } from '@netfleet/eventstore/append';
-import { createDatabase, type Database } from '@netfleet/eventstore/database';
+import type { Database } from '@netfleet/eventstore/database';
 import { readAll, readStream } from '@netfleet/eventstore/read';
 import { getNetworkView, listHostViews, listNetworkViews } from '@netfleet/eventstore/views';
 import { foldFleet } from '@netfleet/fleet/evolve';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { pgTest as test } from '../../support/pg-test';
+import type { TestDatabase } from '../../support/test-database';
 import { defined, meta, started, startedOnHost } from './given-events';
 
 describe('event store: append', () => {
   let t: TestDatabase;
   // Separate pools: concurrent appends really travel over different PostgreSQL connections.
   let other: Database;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    other = createDatabase(t.url, { max: 4 });
-  });
-  afterAll(async () => {
-    await other?.destroy();
-    await t?.drop();
+  test.beforeAll(({ database, otherDb }) => {
+    t = database;
+    other = otherDb;
   });
 
-  it('records id, position, type, versioned payload and metadata, and moves the checkpoints', async () => {
+  test('records id, position, type, versioned payload and metadata, and moves the checkpoints', async () => {
     const m = { actor: 'alice', source: 'api' as const, correlationId: randomUUID(), causationId: randomUUID(), commandId: randomUUID(), comment: 'why not', occurredAt: '2026-11-28T06:00:00.000Z' };
     const event = defined('meta-net', ['hv1'], m);
     const result = await appendToStream(t.db, { streamId: 'network:meta-net', expectedVersion: 0, events: [event] });
@@ -36,7 +33,7 @@ describe('event store: append', () => {
     expect((await listHostViews(t.db)).find((h) => h.name === 'hv1')).toMatchObject({ online: true });
   });
 
-  it('lets exactly one of two concurrent changes based on the same version win', async () => {
+  test('lets exactly one of two concurrent changes based on the same version win', async () => {
     await appendToStream(t.db, { streamId: 'network:race', expectedVersion: 0, events: [defined('race')] });
     for (let round = 0; round < 10; round++) {
       const version = (await readStream(t.db, 'network:race')).length;
@@ -50,7 +47,7 @@ describe('event store: append', () => {
     expect(versions).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
   });
 
-  it('refuses a stale or a future expected version', async () => {
+  test('refuses a stale or a future expected version', async () => {
     await appendToStream(t.db, { streamId: 'network:stale', expectedVersion: 0, events: [defined('stale')] });
     await expect(appendToStream(t.db, { streamId: 'network:stale', expectedVersion: 0, events: [started('stale')] }))
       .rejects.toMatchObject({ code: 'NF_STORE_CONFLICT', details: { actualVersion: 1 } });
@@ -58,7 +55,7 @@ describe('event store: append', () => {
       .rejects.toMatchObject({ code: 'NF_STORE_CONFLICT' });
   });
 
-  it('appends nothing twice when a command is retried with the same event ids', async () => {
+  test('appends nothing twice when a command is retried with the same event ids', async () => {
     const events = [defined('retry')];
     const first = await appendToStream(t.db, { streamId: 'network:retry', expectedVersion: 0, events, outbox: [{ msgId: randomUUID(), subject: 'x.cmd.hv1.apply', payload: {} }] });
     const again = await appendToStream(other, { streamId: 'network:retry', expectedVersion: 0, events, outbox: [{ msgId: randomUUID(), subject: 'x.cmd.hv1.apply', payload: {} }] });
@@ -72,7 +69,7 @@ describe('event store: append', () => {
     expect(await readStream(t.db, 'network:retry2')).toHaveLength(1);
   });
 
-  it('numbers concurrent appends to one stream without an expected version one after the other', async () => {
+  test('numbers concurrent appends to one stream without an expected version one after the other', async () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => appendToStream(i % 2 ? t.db : other, {
       streamId: 'host:hv-any', expectedVersion: 'any',
       events: [{ eventId: randomUUID(), type: 'AgentStarted', v: 1, metadata: meta({ actor: 'host:hv-any', source: 'host:hv-any' }), data: { host: 'hv-any', agentVersion: `1.${i}` } }],
@@ -80,7 +77,7 @@ describe('event store: append', () => {
     expect((await readStream(t.db, 'host:hv-any')).map((e) => e.streamVersion)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
-  it('keeps the inline views equal to the fold of the log when streams race on one network', async () => {
+  test('keeps the inline views equal to the fold of the log when streams race on one network', async () => {
     const correlationId = randomUUID();
     await appendToStream(t.db, { streamId: 'network:busy', expectedVersion: 0, events: [defined('busy', ['h1', 'h2', 'h3', 'h4'])] });
     await appendToStream(t.db, { streamId: 'network:busy', expectedVersion: 1, events: [started('busy', ['h1', 'h2', 'h3', 'h4'])] });

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { appendToStream } from '@netfleet/eventstore/append';
-import { createDatabase, type Database } from '@netfleet/eventstore/database';
+import type { Database } from '@netfleet/eventstore/database';
 import { fleetAt } from '@netfleet/eventstore/fleet-at';
 import { readHistory } from '@netfleet/eventstore/history';
 import { readAll } from '@netfleet/eventstore/read';
 import { rebuildViews } from '@netfleet/eventstore/rebuild';
 import { listHostViews, listNetworkViews } from '@netfleet/eventstore/views';
 import { foldFleet } from '@netfleet/fleet/evolve';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { pgTest as test } from '../../support/pg-test';
+import type { TestDatabase } from '../../support/test-database';
 import { defined, started, startedOnHost } from './given-events';
 
 describe('event store: fleet view rebuilt, as of the past, and history', () => {
@@ -17,9 +18,9 @@ describe('event store: fleet view rebuilt, as of the past, and history', () => {
   const views = async () => ({ networks: await listNetworkViews(t.db), hosts: await listHostViews(t.db) });
   const checkpoints = () => t.db.selectFrom('projection_checkpoint').selectAll().orderBy('projection').execute();
 
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    other = createDatabase(t.url, { max: 4 });
+  test.beforeAll(async ({ database, otherDb }) => {
+    t = database;
+    other = otherDb;
     for (const name of ['n1', 'n2', 'n3']) {
       const correlationId = randomUUID();
       await appendToStream(t.db, { streamId: `network:${name}`, expectedVersion: 0, events: [defined(name, ['hv1', 'hv2'], { actor: name === 'n2' ? 'bob' : 'alice' })] });
@@ -28,12 +29,8 @@ describe('event store: fleet view rebuilt, as of the past, and history', () => {
     }
     await appendToStream(t.db, { streamId: 'network:n1', expectedVersion: 2, events: [defined('n1', [], { actor: 'carol' }, '<network><name>n1</name><mtu size="9000"/></network>')].map((e) => ({ ...e, data: { ...(e.data as object), hosts: ['hv1', 'hv2'], diff: '-<network><name>n1</name></network>\n+<network><name>n1</name><mtu size="9000"/></network>\n' } })) });
   });
-  afterAll(async () => {
-    await other?.destroy();
-    await t?.drop();
-  });
 
-  it('rebuilds the views from the log to exactly what the appends projected', async () => {
+  test('rebuilds the views from the log to exactly what the appends projected', async () => {
     const before = await views();
     const beforeCheckpoints = await checkpoints();
     await t.db.deleteFrom('network_view').execute(); // lose them: the log is the truth
@@ -44,7 +41,7 @@ describe('event store: fleet view rebuilt, as of the past, and history', () => {
     expect(await checkpoints()).toEqual(beforeCheckpoints);
   });
 
-  it('keeps appends and a rebuild running at the same time consistent', async () => {
+  test('keeps appends and a rebuild running at the same time consistent', async () => {
     const appends = Promise.all(Array.from({ length: 30 }, (_, i) => appendToStream(i % 2 ? t.db : other, {
       streamId: `host:hv${(i % 2) + 1}`, expectedVersion: 'any', events: [startedOnHost(`hv${(i % 2) + 1}`, `n${(i % 3) + 1}`, 2, randomUUID())],
     })));
@@ -55,7 +52,7 @@ describe('event store: fleet view rebuilt, as of the past, and history', () => {
     expect(Object.fromEntries(hosts.map((h) => [h.name, h]))).toEqual(fleet.hosts);
   });
 
-  it('answers the fleet as of a position or a time with the same fold', async () => {
+  test('answers the fleet as of a position or a time with the same fold', async () => {
     const log = await readAll(t.db, { limit: 100_000 });
     const cut = log[5]!;
     const atPosition = await fleetAt(t.db, { position: cut.position }, { pageSize: 2 });
@@ -66,7 +63,7 @@ describe('event store: fleet view rebuilt, as of the past, and history', () => {
     expect(await fleetAt(t.db, { time: new Date('2000-01-01T00:00:00Z') })).toEqual({ networks: {}, hosts: {}, position: 0 });
   });
 
-  it('filters history by network (with the host outcomes), host, actor, type and time', async () => {
+  test('filters history by network (with the host outcomes), host, actor, type and time', async () => {
     const n1 = await readHistory(t.db, { network: 'n1' });
     expect(n1.map((e) => `${e.streamId} ${e.type}`).slice(0, 5)).toEqual([
       'network:n1 NetworkDefined', 'network:n1 NetworkStarted', 'host:hv1 NetworkStartedOnHost', 'host:hv2 NetworkStartedOnHost', 'network:n1 NetworkDefined',

@@ -1,11 +1,11 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDatabase } from '@netfleet/eventstore/database';
 import { MIGRATIONS_DIR, migrateToLatest } from '@netfleet/eventstore/migrate';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { makeTestDir } from '../../support/test-names';
 
 const applied = async (t: TestDatabase) =>
   (await sql<{ name: string }>`SELECT name FROM schema_migrations ORDER BY name`.execute(t.db)).rows.map((r) => r.name);
@@ -15,6 +15,7 @@ const tableExists = async (t: TestDatabase, table: string) =>
 describe('migrations', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
   afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+  // Empty databases (not the run's template): these tests are about migrating.
   const fresh = async () => { const t = await createTestDatabase({ migrate: false }); cleanups.push(() => t.drop()); return t; };
 
   it('applies each migration once, in order, however often it runs', async () => {
@@ -41,7 +42,7 @@ describe('migrations', () => {
 
   it('leaves nothing half-applied when a migration fails', async () => {
     const t = await fresh();
-    const dir = await mkdtemp(join(tmpdir(), 'nf-migrations-'));
+    const dir = await makeTestDir('migrations');
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     await cp(MIGRATIONS_DIR, dir, { recursive: true });
     const before = await migrateToLatest(t.db, dir);

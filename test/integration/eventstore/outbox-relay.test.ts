@@ -1,13 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { jetstream, jetstreamManager, type JetStreamManager, type PubAck } from '@nats-io/jetstream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBus, deleteStreams, encodeJson, ensureStreams, type NatsConnection } from '@netfleet/bus/nats';
-import { busNames } from '@netfleet/bus/names';
+import { randomUUID } from 'node:crypto';
+import { jetstream, type JetStreamManager, type PubAck } from '@nats-io/jetstream';
+import { describe, expect } from 'vitest';
+import { encodeJson, ensureStreams, type NatsConnection } from '@netfleet/bus/nats';
+import type { BusNames } from '@netfleet/bus/names';
 import { appendToStream, type OutboxMessage } from '@netfleet/eventstore/append';
-import { createDatabase, type Database } from '@netfleet/eventstore/database';
+import type { Database } from '@netfleet/eventstore/database';
 import { relayOutbox } from '@netfleet/eventstore/outbox';
-import { NATS_URL } from '../../support/test-fleet';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { pgNatsTest as test } from '../../support/pg-nats-test';
+import type { TestDatabase } from '../../support/test-database';
 import { defined } from './given-events';
 
 /**
@@ -15,23 +15,14 @@ import { defined } from './given-events';
  * relays race or crash between publishing and marking.
  */
 describe('event store: outbox relay to JetStream', () => {
-  const names = busNames(`nft_${randomBytes(5).toString('hex')}`);
+  let names: BusNames;
   let t: TestDatabase;
   let other: Database;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    other = createDatabase(t.url, { max: 4 });
-    nc = await connectBus({ servers: NATS_URL, name: 'test-outbox' });
-    jsm = await jetstreamManager(nc);
+  test.beforeAll(async ({ names: ns, database, otherDb, nc: connection, jsm: manager }) => {
+    [names, t, other, nc, jsm] = [ns, database, otherDb, connection, manager];
     await ensureStreams(jsm, names);
-  });
-  afterAll(async () => {
-    if (jsm) await deleteStreams(jsm, names);
-    await nc?.close();
-    await other?.destroy();
-    await t?.drop();
   });
 
   const js = () => jetstream(nc);
@@ -47,7 +38,7 @@ describe('event store: outbox relay to JetStream', () => {
     while ((await relayOutbox(db, async (messages) => { tally.push(...messages.map((m) => m.msgId)); await publish(messages); }, 7)) > 0) { /* next batch */ }
   };
 
-  it('publishes each message once when two relays race on the same outbox', async () => {
+  test('publishes each message once when two relays race on the same outbox', async () => {
     const before = await storedMessages();
     const recorded: OutboxMessage[] = [];
     for (let i = 0; i < 20; i++) recorded.push(...await record(`race-${i}`, 5));
@@ -61,7 +52,7 @@ describe('event store: outbox relay to JetStream', () => {
     expect(await t.db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute()).toEqual([]);
   });
 
-  it('re-publishes a message whose mark did not commit, and JetStream drops the duplicate', async () => {
+  test('re-publishes a message whose mark did not commit, and JetStream drops the duplicate', async () => {
     const before = await storedMessages();
     const msgs = await record('crashy', 3);
     // The relay publishes, then "crashes" before its mark commits: the transaction rolls back.

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import { appendToStream } from '@netfleet/eventstore/append';
-import { createDatabase, type Database } from '@netfleet/eventstore/database';
+import type { Database } from '@netfleet/eventstore/database';
 import { readAll } from '@netfleet/eventstore/read';
 import { subscribeToAll } from '@netfleet/eventstore/subscribe';
 import { startCommitNotifier, type CommitNotifier } from '@netfleet/eventstore/commit-notifier';
 import { silentLogger } from '@netfleet/log/logger';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { pgTest as test } from '../../support/pg-test';
+import type { TestDatabase } from '../../support/test-database';
 import { defined, meta } from './given-events';
 
 const agentStarted = (host: string) => ({ eventId: randomUUID(), type: 'AgentStarted', v: 1, metadata: meta({ actor: `host:${host}`, source: `host:${host}` as const }), data: { host, agentVersion: '1' } });
@@ -17,18 +18,16 @@ describe('event store: global subscription', () => {
   let t: TestDatabase;
   let other: Database;
   let notifier: CommitNotifier;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    other = createDatabase(t.url, { max: 4 });
+  test.beforeAll(async ({ database, otherDb }) => {
+    t = database;
+    other = otherDb;
     notifier = await startCommitNotifier({ databaseUrl: t.url, log: silentLogger() });
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     await notifier?.stop();
-    await other?.destroy();
-    await t?.drop();
   });
 
-  it('does not pass a position whose transaction commits after a later one, and delivers it once it does', async () => {
+  test('does not pass a position whose transaction commits after a later one, and delivers it once it does', async () => {
     const delivered: RecordedEvent[] = [];
     let reads = 0;
     let onRead = () => {};
@@ -71,7 +70,7 @@ describe('event store: global subscription', () => {
     }
   });
 
-  it('delivers every event exactly once, in position order, under concurrent appends from many connections', async () => {
+  test('delivers every event exactly once, in position order, under concurrent appends from many connections', async () => {
     const start = (await readAll(t.db, { limit: 100_000 })).at(-1)?.position ?? 0;
     const delivered: number[] = [];
     const subscription = await subscribeToAll(t.db, { notifier, after: start, pageSize: 7, handle: (e) => { delivered.push(e.position); } });
@@ -87,7 +86,7 @@ describe('event store: global subscription', () => {
     }
   });
 
-  it('catches up from a position, then follows live appends', async () => {
+  test('catches up from a position, then follows live appends', async () => {
     const log = await readAll(t.db, { limit: 100_000 });
     const from = log[Math.floor(log.length / 2)]!.position;
     const delivered: number[] = [];

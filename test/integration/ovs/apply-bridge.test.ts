@@ -3,7 +3,8 @@ import type { BridgeSpec } from '@netfleet/agent/plan/bridge-spec';
 import { planHost } from '@netfleet/agent/plan/plan-host';
 import { observeHost } from '@netfleet/agent/ovs/observe-bridges';
 import { applyPlan, createVsctl } from '@netfleet/agent/ovs/vsctl';
-import { eventually, ovsHostTest as test } from '../../support/ovs-host-test';
+import { ovsHostTest as test } from '../../support/ovs-host-test';
+import { until } from '../../support/until';
 
 // The RFC's example network, applied to a real (sandboxed) Open vSwitch, checked with OVS's own tools.
 function ofnet(target: string): BridgeSpec {
@@ -42,10 +43,10 @@ describe('OVS driver - apply a network', () => {
     );
 
     // is_connected is refreshed with the statistics (every 5 s): poll with a deadline.
-    const connected = await eventually(
+    const connected = await until(
       async () => (await observeHost(vsctl)).bridges[0]?.controllers.find((c) => c.isConnected),
-      12_000,
       'the controller to connect',
+      { timeoutMs: 12_000, pollMs: 200 },
     );
     expect(connected).toMatchObject({ target: controller.target, isConnected: true, connectionMode: 'out-of-band' });
     expect(await ovs.vsctl('--bare', '--columns=is_connected', 'list', 'controller')).toBe('true');

@@ -4,7 +4,8 @@ import type { BridgeSpec } from '@netfleet/agent/plan/bridge-spec';
 import { planHost } from '@netfleet/agent/plan/plan-host';
 import { observeHost } from '@netfleet/agent/ovs/observe-bridges';
 import { applyPlan, createVsctl } from '@netfleet/agent/ovs/vsctl';
-import { eventually, ovsHostTest as test } from '../../support/ovs-host-test';
+import { ovsHostTest as test } from '../../support/ovs-host-test';
+import { until } from '../../support/until';
 
 function bridge(overrides: Partial<BridgeSpec>): BridgeSpec {
   return {
@@ -69,10 +70,10 @@ describe('OVS driver - controller settings land in their columns', () => {
     await applyPlan(vsctl, planHost([bridge({ datapathId: '00000000000000aa', controllers: [{ target: `ptcp:${port}:127.0.0.1` }] })], []));
     expect(await ovs.vsctl('--bare', '--columns=target', 'list', 'controller')).toBe(`ptcp:${port}:127.0.0.1`);
     // ovs-ofctl is the "controller" here: it connects to the switch's listening port.
-    const shown = await eventually(
+    const shown = await until(
       async () => ovs.ofctl('show', `tcp:127.0.0.1:${port}`).catch(() => undefined),
-      10_000,
       'vswitchd to listen on the ptcp port',
+      { timeoutMs: 10_000, pollMs: 200 },
     );
     expect(shown).toMatch(/dpid:00000000000000aa/);
   });
@@ -86,17 +87,17 @@ describe('OVS driver - controller settings land in their columns', () => {
     expect((await ovs.vsctl('--bare', '--columns=target', 'list', 'controller')).split('\n').filter(Boolean).sort()).toEqual(
       [active, passive].sort(),
     );
-    const shown = await eventually(
+    const shown = await until(
       async () => ovs.ofctl('show', `unix:${sandbox.dir}/dp0.listen`).catch(() => undefined),
-      10_000,
       'vswitchd to listen on the punix socket',
+      { timeoutMs: 10_000, pollMs: 200 },
     );
     expect(shown).toMatch(/OFPT_FEATURES_REPLY/);
     // The active one has nobody listening: OVS says so in the controller's status.
-    const status = await eventually(
+    const status = await until(
       async () => (await observeHost(vsctl)).bridges[0]?.controllers.find((c) => c.target === active && c.lastError),
-      12_000,
       'the unix controller to report its error',
+      { timeoutMs: 12_000, pollMs: 200 },
     );
     expect(status.isConnected).toBe(false);
     expect(status.lastError).toMatch(/No such file|Connection refused/);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '@netfleet/ovs-sandbox/free-port';
 import { startOvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
 import { startTestController } from '@netfleet/ovs-sandbox/test-controller';
+import { makeTestDir } from '../../support/test-names';
 
 const alive = (pid: number): boolean => {
   try {
@@ -36,7 +37,7 @@ describe('ovs-sandbox', () => {
   });
 
   it('reuses a directory left by an earlier run, keeping its database', async () => {
-    const parent = await mkdtemp(join(tmpdir(), 'nf-reuse-'));
+    const parent = await makeTestDir('reuse');
     const dir = join(parent, 'hv1');
     try {
       const first = await startOvsSandbox({ dir, name: 'hv1' });

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { writeNatsAuthConfig } from '@netfleet/bus/credentials/write-nats-auth-config';
 import type { NatsAuthConfigInput } from '@netfleet/bus/credentials/nats-auth-config';
 import { freePort } from '@netfleet/ovs-sandbox/free-port';
+import { makeTestDir } from './test-names';
+import { until } from './until';
 
 /** Debian's package puts it here; NETFLEET_NATS_SERVER overrides. */
 const NATS_SERVER = process.env['NETFLEET_NATS_SERVER'] ?? '/usr/sbin/nats-server';
@@ -28,7 +29,7 @@ export interface NatsTestServer {
  * between choosing and binding, so a bind failure is retried on another port.
  */
 export async function startNatsTestServer(auth: NatsAuthConfigInput): Promise<NatsTestServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'nf-nats-'));
+  const dir = await makeTestDir('nats');
   try {
     const authConfigPath = join(dir, 'netfleet-auth.conf');
     await writeNatsAuthConfig(authConfigPath, auth);
@@ -69,11 +70,7 @@ async function reloadServer(child: ResultPromise, log: string): Promise<void> {
   const count = async () => ((await readFile(log, 'utf8')).match(RELOADED) ?? []).length;
   const before = await count();
   child.kill('SIGHUP');
-  const deadline = Date.now() + 10_000;
-  while ((await count()) === before) {
-    if (Date.now() > deadline) throw new Error('nats-server did not log a reload within 10 s');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await until(async () => (await count()) !== before, 'nats-server to log a reload', { timeoutMs: 10_000, pollMs: 25 });
 }
 
 async function stopServer(child: ResultPromise, done: Promise<void>, dir: string | undefined): Promise<void> {
@@ -85,15 +82,11 @@ async function stopServer(child: ResultPromise, done: Promise<void>, dir: string
 }
 
 /**
- * Polls the server's log until it says it is ready, it has exited, or the deadline passed. The log
+ * Reads the server's log (a short poll: nothing announces it) until it says it is ready, it has
+ * exited, or the deadline passed. The log
  * (not a TCP probe) is the judge: another process that took the port would answer a probe too.
  */
 async function waitForReady(log: string, hasExited: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !hasExited()) {
-    const text = await readFile(log, 'utf8').catch(() => '');
-    if (text.includes('Server is ready')) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return false;
+  const ready = async () => ((await readFile(log, 'utf8').catch(() => '')).includes('Server is ready') ? 'ready' : hasExited() ? 'exited' : undefined);
+  return (await until(ready, 'nats-server to be ready', { timeoutMs, pollMs: 25 }).catch(() => 'late')) === 'ready';
 }
