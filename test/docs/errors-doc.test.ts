@@ -1,20 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, isErrorCode } from '@netfleet/errors/error-codes';
 import { renderErrorsDoc } from '@netfleet/errors/errors-doc';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { REPO_ROOT as ROOT, sourceFiles as filesBelow } from '../support/source-files';
 
-async function* sourceFiles(dir: string): AsyncGenerator<string> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* sourceFiles(path);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) yield path;
-  }
-}
+const sourceFiles = (dir: string) => filesBelow(dir, (name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));
 
 /** Each error code the source names outside the table itself, with one file that names it. */
 async function codesInSource(): Promise<Map<string, string>> {

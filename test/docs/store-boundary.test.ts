@@ -1,25 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT as ROOT, sourceFiles as filesBelow } from '../support/source-files';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-async function* sourceFiles(dir: string): AsyncGenerator<string> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* sourceFiles(path);
-    else if (/\.tsx?$/.test(entry.name)) yield path;
-  }
-}
-
-/**
- * Only files the pipeline branch rewrites still query a table themselves; each goes when its
- * query moves behind a store function. Remove entries, never add them.
- */
-const NOT_YET_MOVED = new Set(['services/api/src/commands/wait-for-hosts.ts']);
+const sourceFiles = (dir: string) => filesBelow(dir, (name) => /\.tsx?$/.test(name));
 
 // An import of the SQL libraries, or kysely's query builder / sql tag used on a handle.
 const SQL_USE = [
@@ -38,7 +23,6 @@ describe('docs - layering', () => {
     const offenders: string[] = [];
     for await (const file of sourceFiles(join(ROOT, 'services/api/src'))) {
       const rel = relative(ROOT, file);
-      if (NOT_YET_MOVED.has(rel)) continue;
       const text = await readFile(file, 'utf8');
       for (const pattern of SQL_USE) if (pattern.test(text)) offenders.push(`${rel}: ${pattern}`);
     }
@@ -58,7 +42,7 @@ describe('docs - layering', () => {
         const declared = new Set([manifest.name, ...Object.keys({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.peerDependencies })]);
         for await (const file of sourceFiles(join(dir, 'src'))) {
           // Unit tests run from the root, with the root's devDependencies (vitest).
-          if (/\.test\.tsx?$/.test(file) || NOT_YET_MOVED.has(relative(ROOT, file))) continue;
+          if (/\.test\.tsx?$/.test(file)) continue;
           for (const name of importsOf(await readFile(file, 'utf8'))) {
             if (name.startsWith('node:') || builtinModules.includes(name) || declared.has(name)) continue;
             missing.push(`${relative(ROOT, file)} imports ${name}, not in ${manifest.name}'s package.json`);

@@ -2,19 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { formatNetworkXml } from './format-network-xml.ts';
 import { NetworkXmlError } from './network-xml-error.ts';
 import { parseNetworkXml } from './parse-network-xml.ts';
+import { problemsOf } from './testing/problems-of.ts';
 
 /** A libvirt network named 'n' around `body`, one element per line from line 3 on. */
 const network = (...body: string[]): string => ['<network>', '  <name>n</name>', ...body.map((l) => `  ${l}`), '</network>'].join('\n');
 
-function problemsOf(xml: string): string[] {
-  try {
-    parseNetworkXml(xml);
-  } catch (error) {
-    if (error instanceof NetworkXmlError) return error.problems.map((p) => p.message);
-    throw error;
-  }
-  throw new Error('expected the document to be rejected');
-}
 
 describe('libvirt network rules', () => {
   it.each([

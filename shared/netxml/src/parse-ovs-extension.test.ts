@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatNetworkXml } from './format-network-xml.ts';
 import { NetworkXmlError } from './network-xml-error.ts';
 import { parseNetworkXml } from './parse-network-xml.ts';
+import { problemsOf } from './testing/problems-of.ts';
 
 const OFNET = `<network type="ovs-datapath">
   <name>ofnet</name>
@@ -11,15 +12,6 @@ const OFNET = `<network type="ovs-datapath">
 </network>
 `;
 
-function problemsOf(xml: string): string[] {
-  try {
-    parseNetworkXml(xml);
-  } catch (error) {
-    if (error instanceof NetworkXmlError) return error.problems.map((p) => p.message);
-    throw error;
-  }
-  throw new Error('expected the document to be rejected');
-}
 
 /** An ovs-datapath network around the given datapath/controller/pki lines. */
 function ovsNetwork(...lines: string[]): string {
