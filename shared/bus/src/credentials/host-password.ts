@@ -16,10 +16,6 @@ export function hashPassword(password: string, cost = BCRYPT_COST): Promise<stri
   return bcrypt.hash(password, cost);
 }
 
-export function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(password, hash);
-}
-
 export interface HostCredentials {
   host: string;
   /** NETFLEET_NATS_USER for the agent. */
