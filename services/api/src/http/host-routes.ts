@@ -81,6 +81,10 @@ async function registerHost(ctx: ApiContext, input: { host: string; labels: Reco
     if (credentials) await undo(ctx, host, before ?? null);
     throw e;
   }
+  // Once more now the credentials are stored: a concurrent host-add's write, which read the
+  // stored credentials before these were saved, may have left them out of the include. The last
+  // write of all then sees every stored host.
+  if (credentials) await ctx.natsAuth?.write().catch((e: unknown) => ctx.log.error({ err: e, host }, 'rewriting the NATS auth include after host-add failed; the next host-add rewrites it'));
   return credentials;
 }
 
