@@ -403,7 +403,10 @@ export class Reconciler {
       } else if (failure) outcomes.push({ network, command, kind: 'failed', code: failure.code, error: failure.message });
       else if (refusal) outcomes.push({ network, command, kind: 'failed', code: refusal.code, error: refusal.message });
       else {
-        const spec = specs.get(network)!;
+        // A command that arrived while this pass applied changed what is desired after the specs
+        // were prepared: it has queued the network again, and that pass reports it.
+        const spec = specs.get(network);
+        if (!spec) continue;
         outcomes.push({ network, command, kind: 'started', bridge: spec.bridge, warnings: prepared.warnings.get(network) ?? [] });
       }
     }
