@@ -2,19 +2,8 @@ import { errors as natsErrors } from '@nats-io/transport-node';
 import { encodeJson } from '@netfleet/bus/nats';
 import type { PlanReplyV1, PlanRequestV1 } from '@netfleet/bus/names';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
+import type { HostPlanAnswer } from '@netfleet/api-types/plan-answers';
 import type { ApiContext } from '../api-context';
-
-/** One host's answer to "what would you run?", as `--dry-run` prints it. */
-export interface HostPlanAnswer {
-  host: string;
-  /** planned: the agent answered; offline: no agent answered in time; error: it could not plan. */
-  status: 'planned' | 'offline' | 'error';
-  argv: string[];
-  refusals: PlanReplyV1['refusals'];
-  drift: PlanReplyV1['drift'];
-  warnings: PlanReplyV1['warnings'];
-  error?: string;
-}
 
 /**
  * Asks each host's agent (NATS request/reply on `<ns>.agent.plan.<host>`) for the exact

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import type { ApiContext } from '../api-context';
+import { errorResponses } from './typed-routes';
 import { parseStreamPosition } from '../stream/stream-position';
 
 interface StreamQuery { after?: string; network?: string; host?: string; type?: string[] }
@@ -26,6 +27,8 @@ export async function eventStreamRoutes(app: FastifyInstance, opts: { ctx: ApiCo
           type: { type: 'array', items: { type: 'string' } },
         },
       },
+      // The stream is written on the raw socket (hijacked): declared for /openapi.json only.
+      response: { 200: { description: 'the event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errorResponses },
     },
   }, async (request: FastifyRequest<{ Querystring: StreamQuery }>, reply) => {
     const lastEventId = request.headers['last-event-id'];

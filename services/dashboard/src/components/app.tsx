@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiClient, type Whoami } from '../api/api-client';
+import type { WhoamiAnswer } from '@netfleet/api-types/access-answers';
+import { ApiClient } from '../api/api-client';
 import { LiveFleet } from '../state/live-fleet';
 import { historyHref, useRoute } from '../state/route';
 import { useLive } from '../state/use-live';
@@ -10,7 +11,7 @@ import { NetworkPage } from './network-page';
 
 const TOKEN_KEY = 'netfleet.token';
 
-export interface Session { api: ApiClient; who: Whoami; live: LiveFleet }
+export interface Session { api: ApiClient; who: WhoamiAnswer; live: LiveFleet }
 
 /** Log-in gate, then the pages. The token lives in this tab's session storage only. */
 export function App() {
