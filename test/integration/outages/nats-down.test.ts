@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busNames } from '@netfleet/bus/names';
@@ -9,30 +10,39 @@ import { createTestDatabase, type TestDatabase } from '../../support/test-databa
 import { testNamespace } from '../../support/test-names';
 import { until } from '../../support/until';
 
+const LIVENESS = { offlineAfterMs: 2500, checkIntervalMs: 200 };
 const xml = (name: string, bridge: string) => `<network type="ovs-datapath"><name>${name}</name><datapath name="${bridge}"/></network>`;
 
 /**
  * NATS stopped under a running API (a nats-server of the test's own): /readyz names NATS, a
  * command that committed is a success whose host commands wait in the outbox, and once NATS is
  * back the API reconnects by itself — the relay publishes what waited, the report consumer
- * records agents' reports again.
+ * records agents' reports again. An API cut off from NATS hears no heartbeats, which says nothing
+ * about the hosts: it records none of them offline.
  */
 describe('outage - NATS down', () => {
   const names = busNames(testNamespace());
   let nats: OpenNatsTestServer;
   let database: TestDatabase;
   let api: TestApi;
-  let nc: NatsConnection | undefined;
+  let nc: NatsConnection;
+  let heartbeats: NodeJS.Timeout | undefined;
+  const livenessOf = async (host: string) => (await database.db.selectFrom('events').select('type')
+    .where('stream_id', '=', `host:${host}`).where('type', 'in', ['HostCameOnline', 'HostWentOffline']).orderBy('position').execute()).map((e) => e.type);
   const unpublished = async () => Number((await database.db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('published_at', 'is', null).executeTakeFirstOrThrow()).n);
 
   beforeAll(async () => {
     nats = await startNatsTestServer();
     database = await createTestDatabase();
-    api = await startTestApi(database, names, { natsUrl: nats.url, liveness: false });
+    api = await startTestApi(database, names, { natsUrl: nats.url, liveness: LIVENESS });
+    // hv1's agent, as far as liveness goes: a heartbeat every 300 ms, sent again once NATS is back.
+    nc = await connectBus({ servers: nats.url, name: 'test-nats-down' });
+    heartbeats = setInterval(() => { if (!nc.isClosed()) nc.publish(names.heartbeatSubject('hv1'), encodeJson({ v: 1, host: 'hv1' })); }, 300);
     expect((await api.http('POST', '/v1/hosts', { body: { name: 'hv1' } })).status).toBe(201);
     expect((await api.http('POST', '/v1/networks', { body: { xml: xml('ofnet', 'br0'), hosts: ['hv1'] } })).status).toBe(201);
   });
   afterAll(async () => {
+    clearInterval(heartbeats);
     await nc?.close();
     await api?.close();
     await database?.drop();
@@ -40,6 +50,7 @@ describe('outage - NATS down', () => {
   });
 
   it('keeps committing commands, reports NATS missing, and catches up by itself when it returns', async () => {
+    await until(async () => (await livenessOf('hv1')).length > 0, 'hv1 to be recorded online', { timeoutMs: 30_000, pollMs: 100 });
     await nats.halt();
     const ready = await until(async () => {
       const answer = await api.http<{ missing: string[] }>('GET', '/readyz');
@@ -52,11 +63,12 @@ describe('outage - NATS down', () => {
     expect(start.status).toBe(200);
     expect(await unpublished()).toBeGreaterThan(0);
     expect((await api.http('GET', '/v1/networks/ofnet')).status).toBe(200);
+    // Longer than the silence that makes a host offline: the API heard nothing, but was deaf.
+    await sleep(2 * LIVENESS.offlineAfterMs);
 
     await nats.resume();
     await until(async () => (await api.http('GET', '/readyz')).status === 200, 'the API to be ready again', { timeoutMs: 60_000, pollMs: 200 });
     await until(async () => (await unpublished()) === 0, 'the outbox to be relayed', { timeoutMs: 60_000, pollMs: 200 });
-    nc = await connectBus({ servers: nats.url, name: 'test-nats-down' });
     const commands = await jetstreamManager(nc).then((jsm) => jsm.streams.info(names.commandStream));
     expect(commands.state.messages).toBeGreaterThan(0);
 
@@ -68,5 +80,6 @@ describe('outage - NATS down', () => {
     }));
     await until(async () => (await database.db.selectFrom('events').select('position').where('event_id', '=', eventId).executeTakeFirst()) !== undefined,
       'the report sent after the outage to be recorded', { timeoutMs: 60_000, pollMs: 200 });
+    expect(await livenessOf('hv1')).toEqual(['HostCameOnline']);
   });
 });
