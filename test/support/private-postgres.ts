@@ -1,4 +1,4 @@
-import { chown, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -6,8 +6,14 @@ import { createDatabaseIfMissing } from '@netfleet/eventstore/database-admin';
 import { freePort } from '@netfleet/ovs-sandbox/free-port';
 import { makeTestDir } from './test-names';
 
-/** Debian's server binaries; NETFLEET_PG_BIN overrides (another major version, another layout). */
-const PG_BIN = process.env['NETFLEET_PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
+/** Debian's server binaries of the newest major version installed; NETFLEET_PG_BIN overrides. */
+async function pgBin(): Promise<string> {
+  const configured = process.env['NETFLEET_PG_BIN'];
+  if (configured) return configured;
+  const versions = (await readdir('/usr/lib/postgresql').catch(() => [] as string[])).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  if (versions.length === 0) throw new Error('no PostgreSQL server binaries in /usr/lib/postgresql: install the Debian package postgresql (scripts/bootstrap.sh does) or set NETFLEET_PG_BIN');
+  return `/usr/lib/postgresql/${versions[0]}/bin`;
+}
 /** PostgreSQL refuses to run as root: as root, its tools run as this user. */
 const PG_USER = 'postgres';
 
@@ -34,13 +40,14 @@ export interface PrivatePostgres {
  * leaves a running one alone.
  */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const bin = await pgBin();
   const dir = await makeTestDir('pg');
   const data = join(dir, 'data');
   const log = join(dir, 'postgres.log');
   const asRoot = userInfo().uid === 0;
   const run = (tool: string, args: string[]) => asRoot
-    ? execa('runuser', ['-u', PG_USER, '--', join(PG_BIN, tool), ...args], { cwd: dir, stdin: 'ignore' })
-    : execa(join(PG_BIN, tool), args, { cwd: dir, stdin: 'ignore' });
+    ? execa('runuser', ['-u', PG_USER, '--', join(bin, tool), ...args], { cwd: dir, stdin: 'ignore' })
+    : execa(join(bin, tool), args, { cwd: dir, stdin: 'ignore' });
   if (asRoot) {
     const { stdout } = await execa('id', ['-u', PG_USER]);
     const { stdout: group } = await execa('id', ['-g', PG_USER]);
