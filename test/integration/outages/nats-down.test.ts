@@ -4,6 +4,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busNames } from '@netfleet/bus/names';
 import { connectBus, encodeJson, type NatsConnection } from '@netfleet/bus/nats';
+import { runCli } from '../../support/run-cli';
 import { startNatsTestServer, type OpenNatsTestServer } from '../../support/nats-test-server';
 import { startTestApi, type TestApi } from '../../support/test-api';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
@@ -57,6 +58,16 @@ describe('outage - NATS down', () => {
       return answer.status === 503 ? answer.body : undefined;
     }, '/readyz to report NATS missing', { timeoutMs: 30_000, pollMs: 200 });
     expect(ready.missing).toEqual(['nats']);
+    expect(Number((await api.http('GET', '/readyz')).headers['retry-after'])).toBeGreaterThan(0);
+    // A dry run asks the agents over NATS: refused as NATS being down, not every host shown offline.
+    const plan = await api.http<{ code: string; message: string }>('POST', '/v1/networks/ofnet/plan', { body: { action: 'start' } });
+    expect(plan.status).toBe(503);
+    expect(plan.body.code).toBe('NF_BUS_UNAVAILABLE');
+    expect(plan.body.message).toMatch(/cannot reach NATS/);
+    expect(Number(plan.headers['retry-after'])).toBeGreaterThan(0);
+    const cli = await runCli(['net-start', 'ofnet', '--dry-run'], { apiUrl: api.url, token: api.token });
+    expect(cli.exitCode).toBe(1);
+    expect(cli.stderr).toMatch(/^error: the API cannot reach NATS \(NF_BUS_UNAVAILABLE\): .*; retry in \d+ s$/m);
 
     // Committed while the bus is away: a success; its host command waits in the outbox.
     const start = await api.http<{ network: string }>('POST', '/v1/networks/ofnet/start');

@@ -3,6 +3,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busNames } from '@netfleet/bus/names';
 import { connectBus, deleteStreams, type NatsConnection } from '@netfleet/bus/nats';
+import { runCli } from '../../support/run-cli';
 import { openSse } from '../../support/sse-client';
 import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres';
 import { startTestApi, type TestApi } from '../../support/test-api';
@@ -68,6 +69,11 @@ describe('outage - PostgreSQL down for 30 s', () => {
       expect(ready.status).toBe(503);
       expect(ready.body.missing).toEqual(['postgres']);
       expect((await api.http('GET', '/healthz')).status).toBe(200);
+      if (rounds === 0) {
+        const cli = await runCli(['net-list'], { apiUrl: api.url, token: api.token });
+        expect(cli.exitCode).toBe(1);
+        expect(cli.stderr).toMatch(/^error: the API cannot reach PostgreSQL \(NF_STORE_UNAVAILABLE\): .*; retry in \d+ s$/m);
+      }
       rounds++;
       await sleep(5_000);
     } while (Date.now() < deadline);
