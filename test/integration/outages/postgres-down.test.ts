@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busNames } from '@netfleet/bus/names';
-import { connectBus, deleteStreams, type NatsConnection } from '@netfleet/bus/nats';
+import { connectBus, deleteStreams, encodeJson, type NatsConnection } from '@netfleet/bus/nats';
+import { createDatabase, type Database } from '@netfleet/eventstore/database';
 import { runCli } from '../../support/run-cli';
 import { openSse } from '../../support/sse-client';
 import { startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres';
@@ -25,6 +27,7 @@ describe('outage - PostgreSQL down for 30 s', () => {
   const names = busNames(testNamespace());
   let pg: PrivatePostgres;
   let api: TestApi;
+  let db: Database;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   const commandsOnBus = async () => (await jsm.streams.info(names.commandStream)).state.messages;
@@ -33,6 +36,7 @@ describe('outage - PostgreSQL down for 30 s', () => {
     pg = await startPrivatePostgres();
     const url = await pg.createDatabase(testDatabaseName());
     api = await startTestApi({ url }, names, { liveness: false });
+    db = createDatabase(url);
     nc = await connectBus({ servers: NATS_URL, name: 'test-postgres-down' });
     jsm = await jetstreamManager(nc);
     expect((await api.http('POST', '/v1/hosts', { body: { name: 'hv1' } })).status).toBe(201);
@@ -40,6 +44,7 @@ describe('outage - PostgreSQL down for 30 s', () => {
   });
   afterAll(async () => {
     await api?.close();
+    await db?.destroy();
     await pg?.remove();
     if (nc) {
       await deleteStreams(jsm, names).catch(() => undefined);
@@ -51,6 +56,12 @@ describe('outage - PostgreSQL down for 30 s', () => {
     const sse = await openSse(`${api.url}/v1/events/stream`, api.token);
     expect(sse.status).toBe(200);
     await pg.stop();
+    // An agent's report arriving while the store is down waits on the bus, not lost.
+    const reportId = randomUUID();
+    await jetstream(nc).publish(names.eventSubject('hv1', 'NetworkStoppedOnHost'), encodeJson({
+      type: 'NetworkStoppedOnHost', v: 1, data: { host: 'hv1', network: 'before', generation: 1 },
+      eventId: reportId, host: 'hv1', correlationId: randomUUID(), occurredAt: new Date().toISOString(),
+    }));
 
     const deadline = Date.now() + OUTAGE_MS;
     let rounds = 0;
@@ -89,6 +100,11 @@ describe('outage - PostgreSQL down for 30 s', () => {
     const onBus = await commandsOnBus();
     expect((await api.http('POST', '/v1/networks/before/start')).status).toBe(200);
     await until(async () => (await commandsOnBus()) > onBus, 'the start command to reach the bus', { timeoutMs: 30_000, pollMs: 100 });
+
+    // The report sent during the outage is recorded, once.
+    const recorded = async () => (await db.selectFrom('events').select('position').where('event_id', '=', reportId).execute()).length;
+    await until(async () => (await recorded()) > 0, 'the report sent during the outage to be recorded', { timeoutMs: 60_000, pollMs: 200 });
+    expect(await recorded()).toBe(1);
 
     // LISTEN is back: the event stream opened before the outage hears a commit made after it.
     expect((await api.http('POST', '/v1/networks', { body: { xml: xml('after', 'br1'), hosts: ['hv1'] } })).status).toBe(201);
