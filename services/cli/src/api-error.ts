@@ -1,5 +1,5 @@
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
-import { isErrorCode } from '@netfleet/errors/error-codes';
+import { ERROR_CODES, isErrorCode } from '@netfleet/errors/error-codes';
 
 /** The part a 503 says the API cannot reach, by its code. */
 const UNREACHABLE_PART: Record<string, string> = {
@@ -15,7 +15,9 @@ const UNREACHABLE_PART: Record<string, string> = {
  * which part the API cannot reach, with its code, and when to retry (the API's Retry-After).
  */
 export function apiError(status: number, code: string | undefined, message: string, details: Record<string, unknown> = {}, retryAfter?: string | null): NetfleetError {
-  const text = status === 503 ? unavailableText(code, message, retryAfter) : message;
+  // A 503 code also ends a streamed answer (--wait) whose status was already 200.
+  const unavailable = status === 503 || (code !== undefined && isErrorCode(code) && ERROR_CODES[code].http === 503);
+  const text = unavailable ? unavailableText(code, message, retryAfter) : message;
   if (code !== undefined && isErrorCode(code)) return new NetfleetError(code, text, details);
   return new NetfleetError('NF_CLI_API_ERROR', text, { ...details, status, ...(code !== undefined ? { apiCode: code } : {}) });
 }
