@@ -59,6 +59,13 @@ if ! port_open "$PG_HOST" "$PG_PORT" && ! command -v pg_ctlcluster >/dev/null; t
 # The bus tests run nats-server instances of their own, so the program is needed even when a
 # server already answers on 4222.
 command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
+# The outage tests stop and start a PostgreSQL of their own (initdb, pg_ctl: Debian's server
+# binaries, even when the shared server runs elsewhere) and give an agent a jumping clock
+# (libfaketime, package 'faketime').
+case "${npm_lifecycle_event:-bootstrap}" in test|bootstrap)
+  compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || need+=(postgresql)
+  [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || need+=(faketime) ;;
+esac
 # Debian's Chromium, for the dashboard's browser tests and bench (playwright-core drives it; no
 # browser is ever downloaded). Only for npm test / npm run bench / npm run bootstrap, not the fleet.
 case "${npm_lifecycle_event:-bootstrap}" in test|bench|bootstrap) [ -x /usr/bin/chromium ] || need+=(chromium) ;; esac

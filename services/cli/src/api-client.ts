@@ -70,6 +70,6 @@ export class ApiClient {
     const raw = await response.text();
     let parsed: { code?: string; message?: string; details?: Record<string, unknown> } = {};
     try { parsed = JSON.parse(raw); } catch { /* not JSON: use the text */ }
-    return apiError(response.status, parsed.code, parsed.message ?? `${response.status} ${response.statusText}: ${raw.slice(0, 200)}`, parsed.details ?? {});
+    return apiError(response.status, parsed.code, parsed.message ?? `${response.status} ${response.statusText}: ${raw.slice(0, 200)}`, parsed.details ?? {}, response.headers.get('retry-after'));
   }
 }

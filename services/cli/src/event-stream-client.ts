@@ -28,7 +28,7 @@ export async function followEvents(connection: Connection, query: URLSearchParam
       const body = await response.text();
       let parsed: { code?: string; message?: string } = {};
       try { parsed = JSON.parse(body) as typeof parsed; } catch { /* plain text */ }
-      throw apiError(response.status, parsed.code, parsed.message ?? body);
+      throw apiError(response.status, parsed.code, parsed.message ?? body, {}, response.headers.get('retry-after'));
     }
     const decoder = new TextDecoder();
     let buffered = '';

@@ -6,6 +6,7 @@ import type { ApiContext } from '../api-context';
 import { commandOutcome, commandVerb } from './command-verb';
 import { checkReadiness } from './readiness';
 import { watchApplyLatency } from './apply-latency';
+import { RETRY_AFTER_SECONDS } from '../http/http-status';
 
 /**
  * /metrics (Prometheus text), /readyz and the hooks that feed them, on the API's root instance.
@@ -92,6 +93,7 @@ export function installObservability(app: FastifyInstance, ctx: ApiContext): voi
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const readiness = await checkReadiness(ctx);
     reply.code(readiness.ready ? 200 : 503);
+    if (!readiness.ready) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return readiness;
   });
 }
