@@ -288,6 +288,9 @@ export const ERROR_CODES = {
   NF_CLI_STREAM_CUT: { http: null, retriable: false,
     meaning: 'The API closed a `--wait` answer early; the command is recorded.',
     fix: 'Check with `net-status`.' },
+  NF_CLI_EXPORT_CUT: { http: null, retriable: true,
+    meaning: 'The API closed `audit export` before its end (it stopped, or the connection broke); what was written is a prefix of the export.',
+    fix: 'Run the export again; `--since` the last position written continues it.' },
   // DEV
   NF_DEV_ALREADY_RUNNING: { http: null, retriable: false,
     meaning: 'The dev fleet could not start (another one runs, port 6633 is taken, the API did not come up, hosts could not be registered).',
