@@ -84,12 +84,13 @@ export async function verifyAuditChain(db: Database, options: { since?: number; 
   let checkpoint = await signed.next();
   while (!event.done || !link.done) {
     const position = Math.min(event.done ? Infinity : event.value.position, link.done ? Infinity : link.value.position);
-    while (!checkpoint.done && checkpoint.value.position < position) { checkCheckpoint(checkpoint.value); checkpoint = await signed.next(); }
     const e: ChainedEvent | undefined = !event.done && event.value.position === position ? event.value : undefined;
     const l = !link.done && link.value.position === position ? link.value : undefined;
+    // Named before the checkpoints it breaks: the removal is the cause, their mismatch the effect.
     if (l && l.prevPosition !== lastLink) {
       report({ kind: 'removed', position: l.prevPosition, eventId: null, message: `the event at position ${l.prevPosition} (chained before ${position}) was removed, with its link` });
     }
+    while (!checkpoint.done && checkpoint.value.position < position) { checkCheckpoint(checkpoint.value); checkpoint = await signed.next(); }
     if (e && l) {
       checkedEvents++;
       if (e.eventId !== l.eventId || !chainHash(linked, e).equals(l.hash)) {

@@ -7,6 +7,7 @@ import { sealAuditChain } from '@netfleet/eventstore/audit-chain';
 import { readStream } from '@netfleet/eventstore/read';
 import { apiTest } from '../../support/api-test';
 import { runCli } from '../../support/run-cli';
+import { until } from '../../support/until';
 import type { TestApi } from '../../support/test-api';
 import type { TestDatabase } from '../../support/test-database';
 import { meta, startedOnHost } from '../eventstore/given-events';
@@ -52,7 +53,13 @@ describe('audit log', () => {
     // A position no event took (as a rolled-back append leaves): where a forged row can hide.
     await superuser.query("SELECT nextval('events_position_seq')");
     expect((await api.http('POST', '/v1/networks', { body: { xml: xml.replace('port="6633"', 'port="6653"'), hosts: ['hv1'], comment: 'move the controller to 6653' } })).status).toBe(201);
-    await seal();
+    // Past the gap the sealer waits for every older transaction in the cluster to end (other
+    // test files run beside this one), so seal until the head reaches the last event.
+    await until(async () => {
+      await seal();
+      const { rows: [r] } = await superuser.query<{ sealed: boolean }>('SELECT (SELECT max(position) FROM audit_chain) = (SELECT max(position) FROM events) AS sealed');
+      return r!.sealed;
+    }, 'the sealer to chain every event', { pollMs: 200, timeoutMs: 60_000 });
   });
   test.afterAll(async () => { await superuser?.end(); });
 

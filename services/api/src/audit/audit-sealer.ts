@@ -28,7 +28,8 @@ export class AuditSealer {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.sealNow().catch(() => undefined), this.sealEveryMs);
+    // A tick while a pass runs (the first seal of a large log takes a while) is skipped, not queued.
+    this.timer = setInterval(() => { if (!this.running) void this.sealNow().catch(() => undefined); }, this.sealEveryMs);
     this.timer.unref();
   }
 
@@ -40,8 +41,9 @@ export class AuditSealer {
   /** Seals what is committed now (and signs a checkpoint when one is due); one pass at a time. */
   sealNow(options: { checkpoint?: boolean } = {}): Promise<void> {
     const pass = (this.running ?? Promise.resolve()).catch(() => undefined).then(() => this.pass(options.checkpoint ?? false));
-    this.running = pass;
-    return pass;
+    const running = pass.finally(() => { if (this.running === running) this.running = undefined; });
+    this.running = running;
+    return running;
   }
 
   private async pass(forceCheckpoint: boolean): Promise<void> {
