@@ -39,7 +39,7 @@ async function measured(command: string, args: string[], env: Record<string, str
   try {
     const child = spawn(command, args, { stdio: ['ignore', devNull, 'pipe'], env: { ...process.env, ...env } });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
     const sampler = setInterval(() => {
       childPeak = Math.max(childPeak, rssMiB(child.pid!));
       selfPeak = Math.max(selfPeak, process.memoryUsage().rss / 2 ** 20);
