@@ -103,10 +103,10 @@ export async function latestAuditCheckpoint(db: Database, options: { before?: nu
   return row ? toCheckpoint(row) : null;
 }
 
-/** Checkpoints after `after`, oldest first, in pages. */
-export async function* auditCheckpointsAfter(db: Database, after: number, pageSize = 1000): AsyncGenerator<AuditCheckpoint> {
+/** Checkpoints after `after` up to `upTo`, oldest first, in pages. */
+export async function* auditCheckpointsAfter(db: Database, after: number, upTo: number, pageSize = 1000): AsyncGenerator<AuditCheckpoint> {
   for (let from = after; ;) {
-    const rows = await db.selectFrom('audit_checkpoints').selectAll().where('position', '>', from).orderBy('position').limit(pageSize).execute();
+    const rows = await db.selectFrom('audit_checkpoints').selectAll().where('position', '>', from).where('position', '<=', upTo).orderBy('position').limit(pageSize).execute();
     for (const r of rows) yield toCheckpoint(r);
     if (rows.length < pageSize) return;
     from = rows.at(-1)!.position;

@@ -49,6 +49,10 @@ export async function verifyAuditChain(db: Database, options: { since?: number; 
   const start = options.since !== undefined ? await latestAuditCheckpoint(db, { before: options.since }) : null;
   const from = start && options.checkSignature(start) === 'valid' ? start : null;
   const fromPosition = from?.position ?? 0;
+  // The last checkpoint before the head: the sealer links events before it signs them, so in an
+  // untouched store the head read second is never below it (a checkpoint signed meanwhile is
+  // left for the next run, not mistaken for a removed tail).
+  const lastSigned = (await latestAuditCheckpoint(db))?.position ?? 0;
   const head = (await chainHead(db))?.position ?? 0;
 
   let linked = from?.hash ?? GENESIS_HASH; // the stored hash of the last link seen
@@ -78,7 +82,7 @@ export async function verifyAuditChain(db: Database, options: { since?: number; 
 
   const events = canonicalEventsAfter(db, fromPosition, head)[Symbol.asyncIterator]();
   const links = chainLinksAfter(db, fromPosition, head)[Symbol.asyncIterator]();
-  const signed = auditCheckpointsAfter(db, fromPosition)[Symbol.asyncIterator]();
+  const signed = auditCheckpointsAfter(db, fromPosition, lastSigned)[Symbol.asyncIterator]();
   let event = await events.next();
   let link = await links.next();
   let checkpoint = await signed.next();
