@@ -40,6 +40,16 @@ describe('audit log', () => {
     try { return await superuser.query(sql, values); } finally { await superuser.query("SET session_replication_role = 'origin'"); }
   };
 
+  /**
+   * Past the gap the sealer waits for every older transaction in the cluster to end (other test
+   * files run beside this one), so seal until the head reaches the last event.
+   */
+  const sealAll = (sealOnce: () => Promise<unknown>) => until(async () => {
+    await sealOnce();
+    const { rows: [r] } = await superuser.query<{ sealed: boolean }>('SELECT (SELECT max(position) FROM audit_chain) = (SELECT max(position) FROM events) AS sealed');
+    return r!.sealed;
+  }, 'the sealer to chain every event', { pollMs: 200, timeoutMs: 60_000 });
+
   test.beforeAll(async ({ database, api: started }) => {
     [t, api] = [database, started];
     superuser = new pg.Client({ connectionString: t.url });
@@ -53,13 +63,7 @@ describe('audit log', () => {
     // A position no event took (as a rolled-back append leaves): where a forged row can hide.
     await superuser.query("SELECT nextval('events_position_seq')");
     expect((await api.http('POST', '/v1/networks', { body: { xml: xml.replace('port="6633"', 'port="6653"'), hosts: ['hv1'], comment: 'move the controller to 6653' } })).status).toBe(201);
-    // Past the gap the sealer waits for every older transaction in the cluster to end (other
-    // test files run beside this one), so seal until the head reaches the last event.
-    await until(async () => {
-      await seal();
-      const { rows: [r] } = await superuser.query<{ sealed: boolean }>('SELECT (SELECT max(position) FROM audit_chain) = (SELECT max(position) FROM events) AS sealed');
-      return r!.sealed;
-    }, 'the sealer to chain every event', { pollMs: 200, timeoutMs: 60_000 });
+    await sealAll(seal);
   });
   test.afterAll(async () => { await superuser?.end(); });
 
@@ -140,7 +144,7 @@ describe('audit log', () => {
     const [defined] = await readStream(t.db, 'network:ofnet');
     const rechainFrom = async (position: number) => {
       await tamper('DELETE FROM audit_chain WHERE position >= $1', [position]);
-      await sealAuditChain(t.db);
+      await sealAll(() => sealAuditChain(t.db));
     };
     await tamper(`UPDATE events SET metadata = jsonb_set(metadata, '{actor}', '"mallory"') WHERE position = $1`, [defined!.position]);
     // Every link from the altered event on recomputed, as whoever read the sealer's code could.
