@@ -8,6 +8,8 @@ import type { HostConsumers } from './bus/host-consumers';
 import type { NatsAuthFile } from './bus/nats-auth-file';
 import type { OutboxRelay } from './bus/outbox-relay';
 import type { TokenRevocations } from './auth/token-revocations';
+import type { AuditKey } from './audit/audit-key';
+import type { AuditSealer } from './audit/audit-sealer';
 import type { EventStreamHub } from './stream/event-stream-hub';
 
 /** What the API's handlers need from the outside world; built once in api-server.ts. */
@@ -24,6 +26,8 @@ export interface ApiContext {
   eventStream: EventStreamHub;
   revocations: TokenRevocations;
   hostConsumers: HostConsumers;
+  /** The audit chain's sealer and the key that signs its checkpoints. */
+  audit: { key: AuditKey; sealer: AuditSealer };
   /** The API's own NATS user, when it logs in with one: no host may take that name. */
   busUser?: string;
   /** Set when the API maintains nats-server's per-host auth include. */

@@ -19,6 +19,8 @@ import { OutboxRelay } from './bus/outbox-relay';
 import { LivenessTracker, type LivenessOptions } from './liveness/liveness-tracker';
 import { TokenRevocations } from './auth/token-revocations';
 import { EventStreamHub, type EventStreamHubOptions } from './stream/event-stream-hub';
+import { loadAuditKey } from './audit/audit-key';
+import { AuditSealer, type AuditSealerOptions } from './audit/audit-sealer';
 
 export interface ApiServerConfig {
   databaseUrl: string;
@@ -37,6 +39,11 @@ export interface ApiServerConfig {
   liveness?: LivenessOptions | false;
   /** Tuning of the event stream's hub (ring, per-client buffer); defaults suit production. */
   eventStream?: EventStreamHubOptions;
+  /**
+   * The audit chain: where the checkpoints' signing key lives (made there on first start; without
+   * a file, a key for this process only) and how often it seals and signs.
+   */
+  audit?: AuditSealerOptions & { keyFile?: string };
 }
 
 export interface ApiServer {
@@ -82,7 +89,12 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const natsAuth = config.natsAuthFile && config.natsUser
       ? natsAuthFile(config.natsAuthFile.path, { user: config.natsUser, passwordHash: config.natsAuthFile.apiPasswordHash }, names, db, log)
       : undefined;
-    const ctx: ApiContext = { ...(natsAuth ? { natsAuth } : {}), ...(config.natsUser ? { busUser: config.natsUser } : {}), db, nc, jsm, names, log, relay, commits, eventStream, revocations, hostConsumers, now: () => new Date(), newId: randomUUID };
+    const auditKey = await loadAuditKey(config.audit?.keyFile);
+    if (!auditKey.file) log.warn({ keyId: auditKey.keyId }, 'no NETFLEET_AUDIT_KEY_FILE: audit checkpoints are signed with a key for this process only, which no later run can check');
+    const sealer = new AuditSealer(db, auditKey, log.child({ component: 'audit' }), config.audit ?? {});
+    sealer.start();
+    closers.push(() => sealer.stop());
+    const ctx: ApiContext = { audit: { key: auditKey, sealer }, ...(natsAuth ? { natsAuth } : {}), ...(config.natsUser ? { busUser: config.natsUser } : {}), db, nc, jsm, names, log, relay, commits, eventStream, revocations, hostConsumers, now: () => new Date(), newId: randomUUID };
 
     const recorder = new EventRecorder(nc, db, names, log.child({ component: 'recorder' }), (message) => autostartNetworks(ctx, message));
     await recorder.start();

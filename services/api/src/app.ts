@@ -5,6 +5,7 @@ import type { ApiContext } from './api-context';
 import type { Authenticator, Principal } from './auth/authenticate';
 import './auth/request-principal';
 import { eventLogRoutes } from './admin/event-log-plugin';
+import { auditRoutes } from './audit/audit-routes';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler';
 import { installRequestGuards } from './http/request-guards';
 import { installIfMatchGuard } from './http/if-match';
@@ -78,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(hostRoutes, { ctx: options.ctx });
   await app.register(eventStreamRoutes, { ctx: options.ctx });
   await app.register(eventLogRoutes, { ctx: options.ctx });
+  await app.register(auditRoutes, { ctx: options.ctx });
   await app.register(dashboardRoutes, { ctx: options.ctx });
   return app;
 }

@@ -36,6 +36,12 @@ export class ApiClient {
     if (result === undefined) throw new NetfleetError('NF_CLI_STREAM_CUT', 'the API closed the answer before the result; the command is recorded: check with net-status');
     return result;
   }
+  /** A GET answered as a stream of bytes (an export), read as it arrives. */
+  async download(path: string, accept: string): Promise<AsyncIterable<Uint8Array>> {
+    const response = await this.send('GET', path, undefined, accept);
+    if (!response.ok) throw await this.toError(response);
+    return response.body;
+  }
   getText(path: string): Promise<string> { return this.request<string>('GET', path, undefined, true); }
   post<T>(path: string, body?: unknown): Promise<T> { return this.request<T>('POST', path, body); }
   delete<T>(path: string): Promise<T> { return this.request<T>('DELETE', path); }

@@ -141,6 +141,10 @@ export const ERROR_CODES = {
   NF_HISTORY_BAD_POINT: { http: 400, retriable: false,
     meaning: '`--at` / `?at=` is neither a position nor an ISO-8601 time.',
     fix: 'Give a number or a time like `2026-11-28T06:00:00Z`.' },
+  // AUDIT
+  NF_AUDIT_KEY_UNREADABLE: { http: 500, retriable: false,
+    meaning: 'The API cannot read or make the Ed25519 key that signs the audit checkpoints (`NETFLEET_AUDIT_KEY_FILE`): wrong permissions, a directory it cannot write, or not an Ed25519 private key.',
+    fix: 'Give the API user read access to the file (mode 0600, owned by it), or move the file away to have a new key made on the next start; see docs/operations.md "Audit log".' },
   // STORE
   NF_STORE_CONFLICT: { http: 409, retriable: true,
     meaning: 'The network changed since the version the change was based on (optimistic concurrency).',
@@ -284,6 +288,9 @@ export const ERROR_CODES = {
   NF_CLI_STREAM_CUT: { http: null, retriable: false,
     meaning: 'The API closed a `--wait` answer early; the command is recorded.',
     fix: 'Check with `net-status`.' },
+  NF_CLI_EXPORT_CUT: { http: null, retriable: true,
+    meaning: 'The API closed `audit export` before its end (it stopped, or the connection broke); what was written is a prefix of the export.',
+    fix: 'Run the export again; `--since` the last position written continues it.' },
   // DEV
   NF_DEV_ALREADY_RUNNING: { http: null, retriable: false,
     meaning: 'The dev fleet could not start (another one runs, port 6633 is taken, the API did not come up, hosts could not be registered).',

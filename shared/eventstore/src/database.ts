@@ -74,6 +74,19 @@ export interface DeadLettersTable {
   deliveries: number;
   received_at: ColumnType<Date, never, never>;
 }
+export interface AuditChainTable {
+  position: number;
+  event_id: string;
+  prev_position: number;
+  hash: Buffer;
+}
+export interface AuditCheckpointsTable {
+  position: number;
+  hash: Buffer;
+  signed_at: ColumnType<Date, Date, never>;
+  key_id: string;
+  signature: Buffer;
+}
 export interface Tables {
   events: EventsTable;
   outbox: OutboxTable;
@@ -84,6 +97,8 @@ export interface Tables {
   host_credentials: HostCredentialsTable;
   idempotency_keys: IdempotencyKeysTable;
   dead_letters: DeadLettersTable;
+  audit_chain: AuditChainTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }
 
 export type Database = Kysely<Tables>;
