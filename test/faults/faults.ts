@@ -4,6 +4,7 @@ import { busNames } from '@netfleet/bus/names';
 import { connectBus, encodeJson } from '@netfleet/bus/nats';
 import { until } from '../support/until';
 import type { FaultFleet } from './harness/fault-fleet';
+import type { NetworkView } from '@netfleet/fleet/fleet-view';
 import { pick } from './schedule';
 
 /** What a fault saw while it lasted: when it was healed, and what should have shown but did not. */
@@ -38,10 +39,17 @@ async function untilOutageShows(fleet: FaultFleet, host: string): Promise<string
   try {
     await until(async () => (await fleet.hostViews().catch(() => undefined))?.get(host)?.online === false,
       `${host} to show offline`, { timeoutMs: OUTAGE_MS + 15_000, pollMs: 250 });
-    return [];
   } catch {
     return [`${host}'s outage never showed it offline`];
   }
+  // What was asked of the host and not yet answered shows as pending, never as done.
+  const rows = await fleet.db.selectFrom('network_view').select('doc').execute();
+  return rows.flatMap(({ doc }) => {
+    const view = doc as NetworkView;
+    const here = view.perHost[host];
+    return here && here.appliedGeneration !== here.generation && here.observed !== 'pending'
+      ? [`during ${host}'s outage ${view.name} showed ${here.observed} for generation ${here.generation}, which ${host} never answered`] : [];
+  });
 }
 
 async function afterOutage(fleet: FaultFleet, host: string): Promise<string[]> {
