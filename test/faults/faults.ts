@@ -147,6 +147,7 @@ export const FAULTS: Record<string, Fault> = {
       try {
         const js = jetstream(nc);
         for (const r of rows) await js.publish(r.subject, encodeJson(r.payload));
+        fleet.commandsPublishedBySuite += rows.length;
       } finally {
         await nc.close();
       }

@@ -21,7 +21,15 @@ export interface CommandCounts {
   lost: number;
   /** Outcomes recorded more than once for the same command on the same host. */
   doubled: number;
+  /**
+   * Commands the command stream stored more than once (relayed twice past JetStream's msgId
+   * de-duplication), besides those the suite itself delivered again; undefined when not counted.
+   */
+  relayedTwice?: number;
 }
+
+/** What JetStream's command stream stored, and how many of those the suite published itself. */
+export interface StreamCount { storedEver: number; publishedBySuite: number }
 
 export interface InvariantReport {
   /** One line per broken invariant; empty when everything holds. */
@@ -39,9 +47,10 @@ export interface InvariantReport {
  *  3. every stream's versions are 1..n without a gap;
  *  4. the projections equal a fold of the whole log (as `admin rebuild` would make them);
  *  5. every change a client got a success for is recorded;
- *  6. every host command issued was applied (or superseded), none doubled.
+ *  6. every host command issued was applied (or superseded), none answered twice, none stored
+ *     twice in the command stream (an outbox row relayed twice past JetStream's de-duplication).
  */
-export async function checkInvariants(db: Database, hosts: readonly CheckedHost[], acknowledged: readonly AcknowledgedChange[]): Promise<InvariantReport> {
+export async function checkInvariants(db: Database, hosts: readonly CheckedHost[], acknowledged: readonly AcknowledgedChange[], stream?: StreamCount): Promise<InvariantReport> {
   const violations: string[] = [];
   const networks = await readNetworkViews(db);
   violations.push(...await checkOvsMatchesPlacement(networks, hosts));
@@ -50,6 +59,10 @@ export async function checkInvariants(db: Database, hosts: readonly CheckedHost[
   violations.push(...await checkProjectionsEqualRebuild(db));
   violations.push(...checkAcknowledged(networks, acknowledged));
   const commands = await countCommands(db);
+  if (stream) {
+    commands.relayedTwice = stream.storedEver - stream.publishedBySuite - commands.issued;
+    if (commands.relayedTwice > 0) violations.push(`${commands.relayedTwice} host commands were stored twice in the command stream (relayed twice)`);
+  }
   if (commands.lost > 0) violations.push(`${commands.lost} of ${commands.issued} host commands were neither applied nor superseded`);
   if (commands.doubled > 0) violations.push(`${commands.doubled} host outcomes were recorded twice for the same command`);
   return { violations, commands };

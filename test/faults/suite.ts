@@ -2,7 +2,8 @@ import { loadavg } from 'node:os';
 import { until } from '../support/until';
 import { FaultFleet } from './harness/fault-fleet';
 import { FAULTS } from './faults';
-import { checkInvariants, type CommandCounts, type InvariantReport } from './invariants';
+import { busNames } from '@netfleet/bus/names';
+import { checkInvariants, type CommandCounts, type InvariantReport, type StreamCount } from './invariants';
 import { rollOut, type PlannedNetwork, type RolloutTally } from './rollout';
 import { placements, seededRandom } from './schedule';
 
@@ -81,7 +82,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
       results.push({ fault: key, name: fault.name, detail: outcome.detail, survived: violations.length === 0, convergeMs: converged.ok ? Date.now() - outcome.healedAt : null, violations });
       log(`  ${violations.length === 0 ? 'survived' : 'FAILED'}: ${outcome.detail}; converged ${converged.ok ? `in ${Date.now() - outcome.healedAt} ms` : 'never'}${violations.length ? `\n    ${violations.slice(0, 10).join('\n    ')}` : ''}`);
     }
-    const final = await checkInvariants(fleet.db, fleet.hosts, tally.acknowledged);
+    const final = await checkInvariants(fleet.db, fleet.hosts, tally.acknowledged, await streamCount(fleet));
     return {
       seed: options.seed, hosts: options.hosts, networks: options.networks, faults: results,
       injected: results.length, survived: results.filter((r) => r.survived).length, commands: final.commands,
@@ -93,12 +94,17 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
   }
 }
 
+async function streamCount(fleet: FaultFleet): Promise<StreamCount> {
+  return { storedEver: await fleet.cluster.storedEver(busNames(fleet.namespace).commandStream), publishedBySuite: fleet.commandsPublishedBySuite };
+}
+
 /** Re-runs the checker (a short poll: OVS announces nothing to this process) until it finds nothing wrong. */
 async function untilConverged(fleet: FaultFleet, tally: RolloutTally, timeoutMs: number): Promise<{ ok: boolean; report: InvariantReport }> {
   let last: InvariantReport | undefined;
   try {
     await until(async () => {
-      last = await checkInvariants(fleet.db, fleet.hosts, tally.acknowledged).catch((e: Error) => ({ violations: [`the checker failed: ${e.message}`], commands: { issued: 0, applied: 0, lost: 0, doubled: 0 } }));
+      last = await streamCount(fleet).then((stream) => checkInvariants(fleet.db, fleet.hosts, tally.acknowledged, stream))
+        .catch((e: Error) => ({ violations: [`the checker failed: ${e.message}`], commands: { issued: 0, applied: 0, lost: 0, doubled: 0 } }));
       return last.violations.length === 0;
     }, 'every invariant to hold', { timeoutMs, pollMs: 500 });
     return { ok: true, report: last! };

@@ -32,6 +32,8 @@ export class FaultFleet {
   readonly namespace = testNamespace();
   readonly adminToken = `faults-${randomBytes(16).toString('hex')}`;
   logDir!: string;
+  /** Commands the suite itself published to the command stream (the double delivery). */
+  commandsPublishedBySuite = 0;
 
   private constructor(private readonly options: FaultFleetOptions) {}
 

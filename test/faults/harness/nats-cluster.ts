@@ -110,6 +110,11 @@ export class NatsCluster {
     });
   }
 
+  /** How many messages `stream` ever stored (its last sequence): a work queue forgets them once acked. */
+  async storedEver(stream: string): Promise<number> {
+    return this.withManager(async (jsm) => (await jsm.streams.info(stream)).state.last_seq);
+  }
+
   /** Waits until `stream` has a leader and every replica is current (after a node came back). */
   async untilStreamHealthy(stream: string, timeoutMs = 60_000): Promise<void> {
     await until(() => this.withManager(async (jsm) => {
