@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ALL_FAULTS } from './faults';
 import { faultSchedule, seededRandom } from './schedule';
+import { markdownTable } from './report-table';
 import { runFaultSuite } from './suite';
 
 // `npm run test:faults [-- --seed N --networks 500 --hosts 3 --random 10 --faults a,b]`: the long
@@ -51,4 +52,5 @@ process.stdout.write(`\nfaults survived ${report.survived} of ${report.injected}
 for (const f of report.faults) process.stdout.write(`  ${f.survived ? 'ok  ' : 'FAIL'} ${f.fault.padEnd(18)} converged ${f.convergeMs === null ? 'never' : `${(f.convergeMs / 1000).toFixed(1)} s`}  ${f.detail}\n`);
 if (report.final.violations.length > 0) process.stdout.write(`final check:\n  ${report.final.violations.join('\n  ')}\n`);
 process.stdout.write(`load average ${report.loadAverage.before.map((l) => l.toFixed(1)).join(' ')} → ${report.loadAverage.after.map((l) => l.toFixed(1)).join(' ')}; written to ${file}\n`);
+process.stdout.write(`\nfor the README:\n\n${markdownTable(report)}\n`);
 process.exitCode = report.survived === report.injected && report.final.violations.length === 0 ? 0 : 1;

@@ -90,6 +90,9 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
       final, loadAverage: { before, after: loadavg() }, durationMs: Date.now() - started,
     };
   } finally {
+    // A failed fault leaves its processes' logs (the global cleanup removes them after 2 hours).
+    fleet.keepLogs = results.some((r) => !r.survived);
+    if (fleet.keepLogs) log(`logs kept in ${fleet.logDir}`);
     await fleet.stop();
   }
 }

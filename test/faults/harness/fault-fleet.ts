@@ -32,6 +32,8 @@ export class FaultFleet {
   readonly namespace = testNamespace();
   readonly adminToken = `faults-${randomBytes(16).toString('hex')}`;
   logDir!: string;
+  /** Leave the processes' logs behind at stop (a failed run, to read them). */
+  keepLogs = false;
   /** Commands the suite itself published to the command stream (the double delivery). */
   commandsPublishedBySuite = 0;
 
@@ -39,6 +41,12 @@ export class FaultFleet {
 
   static async start(options: FaultFleetOptions): Promise<FaultFleet> {
     const fleet = new FaultFleet(options);
+    // Ctrl-C or a kill of the suite still removes what it made: namespaces, links, the loopback
+    // address and a daemonised PostgreSQL would outlive it otherwise.
+    const interrupted = (signal: NodeJS.Signals) => { void fleet.stop().finally(() => process.kill(process.pid, signal)); };
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
+    fleet.cleanups.unshift(async () => { process.off('SIGINT', interrupted); process.off('SIGTERM', interrupted); });
     try {
       await fleet.setUp();
       return fleet;
@@ -50,7 +58,7 @@ export class FaultFleet {
 
   private async setUp(): Promise<void> {
     this.logDir = await makeTestDir('faults');
-    this.cleanups.push(() => rm(this.logDir, { recursive: true, force: true }));
+    this.cleanups.push(() => (this.keepLogs ? Promise.resolve() : rm(this.logDir, { recursive: true, force: true })));
     const shared = await SharedAddress.create();
     this.cleanups.push(() => shared.remove());
     this.cluster = await NatsCluster.start(shared.address);
