@@ -72,6 +72,9 @@ case "${npm_lifecycle_event:-bootstrap}" in test|bench|bootstrap) [ -x /usr/bin/
 # The unit tests check deploy/systemd with systemd-analyze (Debian's package 'systemd' has it) and
 # npm run package needs dpkg-deb (package 'dpkg', always there on Debian).
 case "${npm_lifecycle_event:-bootstrap}" in test|bootstrap|package) command -v systemd-analyze >/dev/null || need+=(systemd) ;; esac
+# The fault suite (test/faults) cuts agents off in network namespaces (iproute2) and jumps one
+# agent's clock (faketime).
+case "${npm_lifecycle_event:-bootstrap}" in test|test:faults|bootstrap) command -v ip >/dev/null || need+=(iproute2); command -v faketime >/dev/null || need+=(faketime) ;; esac
 [ ${#need[@]} = 0 ] || apt_install "${need[@]}"
 
 # --- PostgreSQL ----------------------------------------------------------------------------------

@@ -24,7 +24,10 @@ import { AuditSealer, type AuditSealerOptions } from './audit/audit-sealer';
 
 export interface ApiServerConfig {
   databaseUrl: string;
+  /** One NATS URL or several, comma-separated (a cluster's nodes). */
   natsUrl: string;
+  /** How many NATS servers keep each stream (default 1; 3 on a 3-node cluster). */
+  streamReplicas?: number;
   /** The API's own NATS login, when nats-server requires one (deploy/nats). */
   natsUser?: string;
   natsPassword?: string;
@@ -70,7 +73,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const names = busNames(config.namespace);
     const nc = await connectBus({ servers: config.natsUrl, name: 'netfleet-api', ...(config.natsUser ? { user: config.natsUser, pass: config.natsPassword ?? '' } : {}) });
     closers.push(() => nc.drain());
-    const jsm = await setUpBus(nc, names);
+    const jsm = await setUpBus(nc, names, { replicas: config.streamReplicas ?? 1 });
 
     const relay = new OutboxRelay(nc, db, log.child({ component: 'outbox' }));
     closers.push(() => relay.stop());

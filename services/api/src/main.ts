@@ -1,5 +1,5 @@
 import { DEFAULT_DATABASE_URL } from '@netfleet/eventstore/database';
-import { DEFAULT_NATS_URL } from '@netfleet/bus/nats';
+import { DEFAULT_NATS_URL, streamReplicasFrom } from '@netfleet/bus/nats';
 import { createLogger } from '@netfleet/log/logger';
 import { isNetfleetError } from '@netfleet/errors/netfleet-error';
 import { startApiServer } from './api-server';
@@ -19,6 +19,7 @@ try {
   const server = await startApiServer({
     databaseUrl: env['NETFLEET_PG_URL'] ?? DEFAULT_DATABASE_URL,
     natsUrl: env['NETFLEET_NATS_URL'] ?? DEFAULT_NATS_URL,
+    streamReplicas: streamReplicasFrom(env['NETFLEET_STREAM_REPLICAS']),
     ...(env['NETFLEET_NATS_USER'] ? { natsUser: env['NETFLEET_NATS_USER'], natsPassword: env['NETFLEET_NATS_PASSWORD'] ?? '' } : {}),
     ...(env['NETFLEET_NATS_AUTH_FILE'] && env['NETFLEET_NATS_API_PASSWORD_HASH']
       ? { natsAuthFile: { path: env['NETFLEET_NATS_AUTH_FILE'], apiPasswordHash: env['NETFLEET_NATS_API_PASSWORD_HASH'] } } : {}),
