@@ -12,6 +12,8 @@ export interface TestApiOptions {
   actors?: Record<string, Role>;
   log?: Logger;
   liveness?: ApiServerConfig['liveness'];
+  /** The upcasters events leave through (a test-only version bump). */
+  upcasters?: ApiServerConfig['upcasters'];
 }
 
 export interface HttpAnswer<T> { status: number; body: T; headers: Record<string, string | string[] | number | undefined> }
@@ -38,6 +40,7 @@ export async function startTestApi(database: Pick<TestDatabase, 'url'>, names: B
     databaseUrl: database.url, natsUrl: NATS_URL, namespace: names.namespace, host: '127.0.0.1', port: 0,
     tokens: actors.map(([actor, role]) => ({ actor, role, token: tokens[actor]! })), log: options.log ?? silentLogger(),
     ...(options.liveness !== undefined ? { liveness: options.liveness } : {}),
+    ...(options.upcasters !== undefined ? { upcasters: options.upcasters } : {}),
   });
   const token = actors.length > 0 ? tokens[actors[0]![0]]! : '';
   return {

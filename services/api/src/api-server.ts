@@ -19,6 +19,9 @@ import { OutboxRelay } from './bus/outbox-relay';
 import { LivenessTracker, type LivenessOptions } from './liveness/liveness-tracker';
 import { TokenRevocations } from './auth/token-revocations';
 import { EventStreamHub, type EventStreamHubOptions } from './stream/event-stream-hub';
+import { CloudEventEnvelopes } from './outbound/cloud-event-envelopes';
+import { CloudEventPublisher } from './outbound/cloud-event-publisher';
+import type { UpcasterRegistry } from '@netfleet/events/upcasters';
 
 export interface ApiServerConfig {
   databaseUrl: string;
@@ -37,6 +40,13 @@ export interface ApiServerConfig {
   liveness?: LivenessOptions | false;
   /** Tuning of the event stream's hub (ring, per-client buffer); defaults suit production. */
   eventStream?: EventStreamHubOptions;
+  /**
+   * Where clients reach this API (behind a proxy: its URL there), for the `dataschema` URI of every
+   * CloudEvent sent; default: the address it listens on.
+   */
+  publicUrl?: string;
+  /** The upcasters events are read through before they leave (tests give their own). */
+  upcasters?: UpcasterRegistry;
 }
 
 export interface ApiServer {
@@ -72,7 +82,10 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const revocations = new TokenRevocations(db, commits, log.child({ component: 'revocations' }));
     revocations.start();
     closers.push(async () => revocations.stop());
-    const eventStream = new EventStreamHub(streamDb, commits, log.child({ component: 'event-stream' }), config.eventStream);
+    const envelopes = new CloudEventEnvelopes(config.publicUrl ?? `http://${config.host}:${config.port}`, config.upcasters);
+    const eventStream = new EventStreamHub(streamDb, commits, envelopes, log.child({ component: 'event-stream' }), config.eventStream);
+    const publisher = new CloudEventPublisher(nc, names, log.child({ component: 'cloud-events' }));
+    eventStream.onPage((events) => publisher.publish(events));
     await eventStream.start();
     closers.push(() => eventStream.stop());
     const hostConsumers = new HostConsumers(jsm, names);
@@ -82,7 +95,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const natsAuth = config.natsAuthFile && config.natsUser
       ? natsAuthFile(config.natsAuthFile.path, { user: config.natsUser, passwordHash: config.natsAuthFile.apiPasswordHash }, names, db, log)
       : undefined;
-    const ctx: ApiContext = { ...(natsAuth ? { natsAuth } : {}), ...(config.natsUser ? { busUser: config.natsUser } : {}), db, nc, jsm, names, log, relay, commits, eventStream, revocations, hostConsumers, now: () => new Date(), newId: randomUUID };
+    const ctx: ApiContext = { ...(natsAuth ? { natsAuth } : {}), ...(config.natsUser ? { busUser: config.natsUser } : {}), db, nc, jsm, names, log, relay, commits, eventStream, envelopes, revocations, hostConsumers, now: () => new Date(), newId: randomUUID };
 
     const recorder = new EventRecorder(nc, db, names, log.child({ component: 'recorder' }), (message) => autostartNetworks(ctx, message));
     await recorder.start();
@@ -99,6 +112,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const app = await buildApp({ ctx, authenticate: createAuthenticator(db, config.tokens) });
     closers.push(() => app.close());
     const address = await app.listen({ host: config.host, port: config.port });
+    if (config.publicUrl === undefined) envelopes.setApiUrl(address);
     log.info({ url: address }, 'netfleet API listening');
     return { url: address, app, ctx, close };
   } catch (e) {

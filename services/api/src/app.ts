@@ -14,6 +14,7 @@ import { dryRunRoutes } from './http/plan-routes';
 import { eventStreamRoutes } from './http/event-stream-routes';
 import { hostRoutes } from './http/host-routes';
 import { tokenRoutes } from './http/token-routes';
+import { schemaRoutes } from './http/schema-routes';
 import { dashboardRoutes, isDashboardPath } from './http/dashboard-routes';
 import { installObservability } from './observability/api-metrics';
 
@@ -77,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes, { ctx: options.ctx });
   await app.register(hostRoutes, { ctx: options.ctx });
   await app.register(eventStreamRoutes, { ctx: options.ctx });
+  await app.register(schemaRoutes, { ctx: options.ctx });
   await app.register(eventLogRoutes, { ctx: options.ctx });
   await app.register(dashboardRoutes, { ctx: options.ctx });
   return app;

@@ -141,6 +141,10 @@ export const ERROR_CODES = {
   NF_HISTORY_BAD_POINT: { http: 400, retriable: false,
     meaning: '`--at` / `?at=` is neither a position nor an ISO-8601 time.',
     fix: 'Give a number or a time like `2026-11-28T06:00:00Z`.' },
+  // SCHEMAS
+  NF_SCHEMA_NOT_FOUND: { http: 404, retriable: false,
+    meaning: 'No event type of that name, or no such version of its data schema.',
+    fix: 'See `GET /v1/schemas` for every event type and its versions.' },
   // STORE
   NF_STORE_CONFLICT: { http: 409, retriable: true,
     meaning: 'The network changed since the version the change was based on (optimistic concurrency).',

@@ -40,7 +40,7 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, Record<number, object>> = {
   ...Object.fromEntries(Object.entries(NETWORK_DATA_SCHEMAS).map(([t, s]) => [t, { 1: s }])),
   ...Object.fromEntries(Object.entries(AGENT_EVENT_DATA_SCHEMAS).map(([t, s]) => [t, { 1: s }])),
   ...Object.fromEntries(Object.entries(API_HOST_DATA_SCHEMAS).map(([t, s]) => [t, { 1: s }])),
-} as Record<EventType, Record<number, object>>;
+} as unknown as Record<EventType, Record<number, object>>;
 
 export function isEventType(type: string): type is EventType {
   return Object.hasOwn(EVENT_DATA_SCHEMAS, type);
