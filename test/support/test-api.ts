@@ -14,6 +14,8 @@ export interface TestApiOptions {
   liveness?: ApiServerConfig['liveness'];
   /** The upcasters events leave through (a test-only version bump). */
   upcasters?: ApiServerConfig['upcasters'];
+  /** Webhook delivery tuning (short retries for tests). */
+  webhooks?: ApiServerConfig['webhooks'];
 }
 
 export interface HttpAnswer<T> { status: number; body: T; headers: Record<string, string | string[] | number | undefined> }
@@ -41,6 +43,7 @@ export async function startTestApi(database: Pick<TestDatabase, 'url'>, names: B
     tokens: actors.map(([actor, role]) => ({ actor, role, token: tokens[actor]! })), log: options.log ?? silentLogger(),
     ...(options.liveness !== undefined ? { liveness: options.liveness } : {}),
     ...(options.upcasters !== undefined ? { upcasters: options.upcasters } : {}),
+    ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
   });
   const token = actors.length > 0 ? tokens[actors[0]![0]]! : '';
   return {

@@ -22,6 +22,7 @@ import { EventStreamHub, type EventStreamHubOptions } from './stream/event-strea
 import { CloudEventEnvelopes } from './outbound/cloud-event-envelopes';
 import { CloudEventPublisher } from './outbound/cloud-event-publisher';
 import type { UpcasterRegistry } from '@netfleet/events/upcasters';
+import { WebhookDeliverer, type WebhookDeliveryOptions } from './webhooks/webhook-deliverer';
 
 export interface ApiServerConfig {
   databaseUrl: string;
@@ -47,6 +48,8 @@ export interface ApiServerConfig {
   publicUrl?: string;
   /** The upcasters events are read through before they leave (tests give their own). */
   upcasters?: UpcasterRegistry;
+  /** Webhook delivery: retries, retention, leases (defaults: docs/webhooks.md). */
+  webhooks?: WebhookDeliveryOptions;
 }
 
 export interface ApiServer {
@@ -103,6 +106,9 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const desired = answerDesiredState(nc, db, names, hostConsumers, log.child({ component: 'desired' }), ctx.now);
     closers.push(async () => desired.unsubscribe());
     relay.start();
+    const webhooks = new WebhookDeliverer(db, commits, envelopes, log.child({ component: 'webhooks' }), config.webhooks);
+    webhooks.start();
+    closers.push(() => webhooks.stop());
     if (config.liveness !== false) {
       const liveness = new LivenessTracker(nc, db, names, log.child({ component: 'liveness' }), config.liveness ?? {});
       liveness.start();
