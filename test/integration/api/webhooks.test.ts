@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import type { NewEvent } from '@netfleet/events/event-envelope';
 import { appendToStream } from '@netfleet/eventstore/append';
 import { pgNatsTest as test } from '../../support/pg-nats-test';
+import { runCli } from '../../support/run-cli';
 import { startTestApi, type TestApi } from '../../support/test-api';
 import { until } from '../../support/until';
 import { WebhookReceiver } from '../../support/webhook-receiver';
@@ -46,6 +47,23 @@ test('webhook-add validates its input, shows the secret once and is for operator
     const gone = await api.http('GET', `/v1/webhooks/${added.body.id}`);
     expect(gone.status).toBe(404);
     expect(gone.body).toMatchObject({ code: 'NF_WEBHOOK_NOT_FOUND' });
+
+    // The same through the CLI.
+    const cli = (...args: string[]) => runCli(args, { apiUrl: api.url, token: api.tokens['olga']! });
+    const add = await cli('webhook-add', 'https://hooks.example.com/nf', '--types', 'NetworkStarted,NetworkDestroyed', '--networks', 'ofnet');
+    expect(add.exitCode, add.stderr).toBe(0);
+    const id = add.stdout.trim();
+    expect(id).toMatch(/^wh_[a-f0-9]{16}$/);
+    expect(add.stderr).toMatch(/secret \(shown only this once.*\n {2}whsec_/s);
+    const table = await cli('webhook-list');
+    expect(table.stdout).toMatch(new RegExp(`${id}\\s+https://hooks.example.com/nf\\s+NetworkStarted,NetworkDestroyed\\s+ofnet\\s+all\\s+active`));
+    expect(table.stdout).not.toContain('whsec_');
+    const status = JSON.parse((await cli('webhook-status', id, '--json')).stdout) as Status;
+    expect(status).toMatchObject({ id, status: 'active', attempts: 0, lag: expect.any(Number) });
+    expect((await cli('webhook-add', 'ftp://x/y')).stderr).toMatch(/^error: .*http:\/\/ or https:\/\//m);
+    expect((await runCli(['webhook-remove', id], { apiUrl: api.url, token: api.tokens['vic']! })).exitCode).not.toBe(0);
+    expect((await cli('webhook-remove', id)).stdout.trim()).toBe(`Webhook ${id} removed`);
+    expect((await cli('webhook-status', id)).stderr).toMatch(/no webhook/);
   } finally {
     await api.close();
   }
