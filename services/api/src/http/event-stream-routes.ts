@@ -6,8 +6,8 @@ import { parseStreamPosition } from '../stream/stream-position';
 interface StreamQuery { after?: string; network?: string; host?: string; type?: string[] }
 
 /**
- * The event stream for automation: server-sent events of the whole log in position order, live
- * after catching up. Resumable: a reconnecting client sends Last-Event-ID (or `after`) and misses
+ * The event stream for automation: server-sent events of the whole log in position order, each
+ * the event's CloudEvents envelope, live after catching up. Resumable: a reconnecting client sends Last-Event-ID (or `after`) and misses
  * nothing. Filters narrow it to a network, a host or event types. Every stream of this instance
  * is fed by one hub (stream/event-stream-hub.ts); a stream the API ends carries a last
  * `netfleet-stream-closed` event with the reason (lagging, revoked, shutdown) — reconnect to resume.
@@ -16,7 +16,7 @@ export async function eventStreamRoutes(app: FastifyInstance, opts: { ctx: ApiCo
   const { ctx } = opts;
   app.get('/v1/events/stream', {
     schema: {
-      description: 'Server-sent events (text/event-stream): `id` is the global position, `event` the event type, `data` the event as JSON. A stream the API ends has a last event `netfleet-stream-closed` (no id) with `{reason, message, position}`.',
+      description: 'Server-sent events (text/event-stream): `id` is the global position, `event` the CloudEvents type, `data` the event as a CloudEvents 1.0 envelope in JSON (docs/webhooks.md). A stream the API ends has a last event `netfleet-stream-closed` (no id) with `{reason, message, position}`.',
       querystring: {
         type: 'object',
         properties: {
