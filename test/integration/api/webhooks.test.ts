@@ -7,6 +7,7 @@ import { pgNatsTest as test } from '../../support/pg-nats-test';
 import { runCli } from '../../support/run-cli';
 import { startTestApi, type TestApi } from '../../support/test-api';
 import { until } from '../../support/until';
+import { metricValue } from '../../ship/metric-value';
 import { WebhookReceiver } from '../../support/webhook-receiver';
 
 const FAST = { retryBaseMs: 50, retryMaxMs: 300, pollMs: 100 };
@@ -101,6 +102,8 @@ test('delivers every event through a receiver outage and an API restart; two ins
     }, 'the webhook to be retrying', { pollMs: 50 });
     expect(retrying.lastError).toMatch(/could not deliver/);
     expect(retrying.lag).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metricValue(metrics, 'netfleet_webhook_lag', { webhook: added.body.id, status: 'retrying' })).toBeGreaterThan(0);
     await receiver.start();
     await until(allArrived('/a'), 'the events sent while the receiver was down', { pollMs: 50 });
 
