@@ -56,6 +56,14 @@ test('the SSE stream carries CloudEvents the SDK reads, whose data matches the s
     const defined = JSON.parse(stream.messages.find((m) => m.event === 'io.netfleet.network.defined')!.data) as Record<string, unknown>;
     expect(defined).toMatchObject({ subject: 'networks/ofnet', source: '/netfleet/api', actor: 'alice', netfleettype: 'NetworkDefined', dataversion: 1, data: { name: 'ofnet', hosts: ['hv1'] } });
     expect(defined['correlationid']).toEqual(expect.any(String));
+    // ?type= takes CloudEvents types as well as netfleet's.
+    const byType = await openSse(`${api.url}/v1/events/stream?after=${from}&type=io.netfleet.network.defined`, api.token);
+    try {
+      await byType.until(() => byType.positions.length > 0);
+      expect(byType.messages.filter((m) => m.id !== undefined).map((m) => m.event)).toEqual(['io.netfleet.network.defined']);
+    } finally {
+      byType.close();
+    }
   } finally {
     stream.close();
   }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { cloudEventTypeOf } from '@netfleet/events/cloud-event';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import type { ApiContext } from '../api-context';
 import { parseStreamPosition } from '../stream/stream-position';
@@ -23,7 +24,7 @@ export async function eventStreamRoutes(app: FastifyInstance, opts: { ctx: ApiCo
           // A string, checked by parseStreamPosition: a schema integer would take 1e20 or 0x10.
           after: { type: 'string', description: 'start after this position (default: now; Last-Event-ID wins)' },
           network: { type: 'string' }, host: { type: 'string' },
-          type: { type: 'array', items: { type: 'string' } },
+          type: { type: 'array', items: { type: 'string' }, description: 'netfleet (NetworkStarted) or CloudEvents (io.netfleet.network.started) event types' },
         },
       },
     },
@@ -48,7 +49,7 @@ function filterOf(query: StreamQuery): (event: RecordedEvent) => boolean {
     const data = event.data as { name?: string; network?: string; host?: string };
     if (query.network && data.name !== query.network && data.network !== query.network) return false;
     if (query.host && data.host !== query.host && event.streamId !== `host:${query.host}`) return false;
-    if (query.type?.length && !query.type.includes(event.type)) return false;
+    if (query.type?.length && !query.type.includes(event.type) && !query.type.includes(cloudEventTypeOf(event.type, event.streamId))) return false;
     return true;
   };
 }
