@@ -14,6 +14,10 @@ export interface TestApiOptions {
   liveness?: ApiServerConfig['liveness'];
   /** A nats-server of the test's own (one it stops and starts); default the shared one. */
   natsUrl?: string;
+  /** The upcasters events leave through (a test-only version bump). */
+  upcasters?: ApiServerConfig['upcasters'];
+  /** Webhook delivery tuning (short retries for tests). */
+  webhooks?: ApiServerConfig['webhooks'];
 }
 
 export interface HttpAnswer<T> { status: number; body: T; headers: Record<string, string | string[] | number | undefined> }
@@ -40,6 +44,8 @@ export async function startTestApi(database: Pick<TestDatabase, 'url'>, names: B
     databaseUrl: database.url, natsUrl: options.natsUrl ?? NATS_URL, namespace: names.namespace, host: '127.0.0.1', port: 0,
     tokens: actors.map(([actor, role]) => ({ actor, role, token: tokens[actor]! })), log: options.log ?? silentLogger(),
     ...(options.liveness !== undefined ? { liveness: options.liveness } : {}),
+    ...(options.upcasters !== undefined ? { upcasters: options.upcasters } : {}),
+    ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
   });
   const token = actors.length > 0 ? tokens[actors[0]![0]]! : '';
   return {

@@ -11,6 +11,7 @@ import type { TokenRevocations } from './auth/token-revocations';
 import type { AuditKey } from './audit/audit-key';
 import type { AuditSealer } from './audit/audit-sealer';
 import type { EventStreamHub } from './stream/event-stream-hub';
+import type { CloudEventEnvelopes } from './outbound/cloud-event-envelopes';
 
 /** What the API's handlers need from the outside world; built once in api-server.ts. */
 export interface ApiContext {
@@ -24,6 +25,8 @@ export interface ApiContext {
   commits: CommitNotifier;
   /** Feeds every SSE client of this instance from one reader. */
   eventStream: EventStreamHub;
+  /** How an event leaves netfleet: upcast, in its CloudEvents envelope. */
+  envelopes: CloudEventEnvelopes;
   revocations: TokenRevocations;
   hostConsumers: HostConsumers;
   /** The audit chain's sealer and the key that signs its checkpoints. */

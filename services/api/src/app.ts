@@ -15,6 +15,8 @@ import { dryRunRoutes } from './http/plan-routes';
 import { eventStreamRoutes } from './http/event-stream-routes';
 import { hostRoutes } from './http/host-routes';
 import { tokenRoutes } from './http/token-routes';
+import { schemaRoutes } from './http/schema-routes';
+import { webhookRoutes } from './webhooks/webhook-routes';
 import { dashboardRoutes, isDashboardPath } from './http/dashboard-routes';
 import { installObservability } from './observability/api-metrics';
 
@@ -78,6 +80,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes, { ctx: options.ctx });
   await app.register(hostRoutes, { ctx: options.ctx });
   await app.register(eventStreamRoutes, { ctx: options.ctx });
+  await app.register(schemaRoutes, { ctx: options.ctx });
+  await app.register(webhookRoutes, { ctx: options.ctx });
   await app.register(eventLogRoutes, { ctx: options.ctx });
   await app.register(auditRoutes, { ctx: options.ctx });
   await app.register(dashboardRoutes, { ctx: options.ctx });

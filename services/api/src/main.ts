@@ -27,6 +27,7 @@ try {
     host: env['NETFLEET_API_HOST'] ?? '127.0.0.1',
     port: Number(env['NETFLEET_API_PORT'] ?? 8080),
     ...(env['NETFLEET_AUDIT_KEY_FILE'] ? { audit: { keyFile: env['NETFLEET_AUDIT_KEY_FILE'] } } : {}),
+    ...(env['NETFLEET_PUBLIC_URL'] ? { publicUrl: env['NETFLEET_PUBLIC_URL'] } : {}),
     tokens: [{ actor: env['NETFLEET_ADMIN_NAME'] ?? 'admin', role: 'admin', token: adminToken }],
     log,
   });

@@ -23,6 +23,8 @@ export const VERB_GROUPS: readonly VerbGroup[] = [
   { verbs: ['token-create', 'token-revoke', 'token-list'],
     load: async () => { const m = await import('./commands/token-commands'); return (p, d) => m.registerTokenCommands(p, d.client, d.io); } },
   { verbs: ['audit'], load: async () => { const m = await import('./commands/audit-commands'); return (p, d) => m.registerAuditCommands(p, d.client, d.io); } },
+  { verbs: ['webhook-add', 'webhook-list', 'webhook-status', 'webhook-remove'],
+    load: async () => { const m = await import('./commands/webhook-commands'); return (p, d) => m.registerWebhookCommands(p, d.client, d.io); } },
   { verbs: ['admin'], load: async () => { const m = await import('./commands/admin-commands'); return (p, d) => m.registerAdminCommands(p, d.client, d.io); } },
   { verbs: ['net-format'], load: async () => { const m = await import('./commands/format-command'); return (p, d) => m.registerFormatCommand(p, d.io); } },
   { verbs: ['doctor'], load: async () => { const m = await import('./commands/doctor-command'); return (p, d) => m.registerDoctorCommand(p, d.connection, d.io); } },

@@ -145,6 +145,20 @@ export const ERROR_CODES = {
   NF_AUDIT_KEY_UNREADABLE: { http: 500, retriable: false,
     meaning: 'The API cannot read or make the Ed25519 key that signs the audit checkpoints (`NETFLEET_AUDIT_KEY_FILE`): wrong permissions, a directory it cannot write, or not an Ed25519 private key.',
     fix: 'Give the API user read access to the file (mode 0600, owned by it), or move the file away to have a new key made on the next start; see docs/operations.md "Audit log".' },
+  // SCHEMAS
+  NF_SCHEMA_NOT_FOUND: { http: 404, retriable: false,
+    meaning: 'No event type of that name, or no such version of its data schema.',
+    fix: 'See `GET /v1/schemas` for every event type and its versions.' },
+  // WEBHOOKS
+  NF_WEBHOOK_BAD_URL: { http: 400, retriable: false,
+    meaning: 'A webhook URL that is not an absolute `http://` or `https://` URL (or carries a user name or password).',
+    fix: 'Give the receiver\'s full URL, e.g. `https://hooks.example.com/netfleet`; put no credentials in it (verify the signature instead).' },
+  NF_WEBHOOK_UNKNOWN_TYPE: { http: 400, retriable: false,
+    meaning: 'A webhook\'s `--types` names an event type netfleet does not have.',
+    fix: 'Use netfleet event types (`NetworkStarted`) or CloudEvents types (`io.netfleet.network.started`); see `GET /v1/schemas`.' },
+  NF_WEBHOOK_NOT_FOUND: { http: 404, retriable: false,
+    meaning: 'No webhook with that id.',
+    fix: 'See `webhook-list`.' },
   // STORE
   NF_STORE_CONFLICT: { http: 409, retriable: true,
     meaning: 'The network changed since the version the change was based on (optimistic concurrency).',

@@ -87,6 +87,26 @@ export interface AuditCheckpointsTable {
   key_id: string;
   signature: Buffer;
 }
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  secret: string;
+  types: string[];
+  networks: string[];
+  hosts: string[];
+  created_by: string;
+  created_at: ColumnType<Date, never, never>;
+  delivered_position: number;
+  delivered_count: ColumnType<number, never, number>;
+  status: ColumnType<'active' | 'retrying' | 'failed', never, 'active' | 'retrying' | 'failed'>;
+  attempts: ColumnType<number, never, number>;
+  last_error: ColumnType<string | null, never, string | null>;
+  last_attempt_at: ColumnType<Date | null, never, Date | null>;
+  last_success_at: ColumnType<Date | null, never, Date | null>;
+  next_attempt_at: ColumnType<Date, never, Date>;
+  lease_owner: ColumnType<string | null, never, string | null>;
+  lease_until: ColumnType<Date | null, never, Date | null>;
+}
 export interface Tables {
   events: EventsTable;
   outbox: OutboxTable;
@@ -99,6 +119,7 @@ export interface Tables {
   dead_letters: DeadLettersTable;
   audit_chain: AuditChainTable;
   audit_checkpoints: AuditCheckpointsTable;
+  webhooks: WebhooksTable;
 }
 
 export type Database = Kysely<Tables>;

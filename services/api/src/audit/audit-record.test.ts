@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import { csvField, toAuditCloudEvent, toCsvRow } from './audit-record';
+import { toCloudEvent } from '@netfleet/events/cloud-event';
+
+const API = 'http://api.example:8080';
 
 const event = (over: Partial<RecordedEvent>): RecordedEvent => ({
   position: 7, eventId: '7b0c1c52-5f0e-4a47-9d0e-3c2a1f7e9b10', streamId: 'network:ofnet', streamVersion: 2, type: 'NetworkDefined', v: 1,
@@ -28,11 +31,12 @@ describe('audit records', () => {
   });
 
   it('a jsonl line is the event\'s CloudEvent with the audit fields as scalar extensions', () => {
-    const ce = toAuditCloudEvent(event({}));
+    const ce = toAuditCloudEvent(event({}), toCloudEvent(event({}), API));
     expect(ce).toMatchObject({ specversion: '1.0', id: '7b0c1c52-5f0e-4a47-9d0e-3c2a1f7e9b10', type: 'io.netfleet.network.defined', comment: 'why, "exactly"', xmldiff: '--- a\n+++ b\n-old\n+new\n', summary: 'redefined (placed on hv1)' });
     expect(ce).not.toHaveProperty('hostoutcome');
     for (const [name, value] of Object.entries(ce)) if (name !== 'data') expect(['string', 'number', 'boolean'], name).toContain(typeof value);
-    const started = toAuditCloudEvent(event({ streamId: 'host:hv1', type: 'NetworkStartedOnHost', data: { host: 'hv1', network: 'ofnet', generation: 2, bridge: 'dp0', warnings: [] } }));
+    const report = event({ streamId: 'host:hv1', type: 'NetworkStartedOnHost', data: { host: 'hv1', network: 'ofnet', generation: 2, bridge: 'dp0', warnings: [] } });
+    const started = toAuditCloudEvent(report, toCloudEvent(report, API));
     expect(started).toMatchObject({ hostoutcome: 'running', outcomegeneration: 2 });
     expect(started).not.toHaveProperty('outcomeerror');
   });

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
-import { toCloudEvent, type CloudEventV1 } from '@netfleet/events/cloud-event';
+import type { CloudEventV1 } from '@netfleet/events/cloud-event';
 import { HostEventType } from '@netfleet/events/host-events';
 import { toHistoryEntry, type HistoryEntry } from '@netfleet/fleet/history-entry';
 import { outcomeOfReport, type HostOutcome, type HostReport } from '@netfleet/fleet/host-outcomes';
@@ -28,10 +28,11 @@ export function toAuditRecord(event: RecordedEvent): AuditRecord {
  */
 export type AuditCloudEvent = CloudEventV1 & { summary: string; comment?: string; xmldiff?: string; hostoutcome?: string; outcomegeneration?: number; outcomeerror?: string };
 
-export function toAuditCloudEvent(event: RecordedEvent): AuditCloudEvent {
+/** `envelope`: the event as it leaves netfleet everywhere else (upcast, with the API's dataschema URI). */
+export function toAuditCloudEvent(event: RecordedEvent, envelope: CloudEventV1): AuditCloudEvent {
   const record = toAuditRecord(event);
   return {
-    ...toCloudEvent(event),
+    ...envelope,
     summary: record.summary,
     ...(record.comment !== null ? { comment: record.comment } : {}),
     ...(record.diff !== null ? { xmldiff: record.diff } : {}),

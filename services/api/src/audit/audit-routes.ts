@@ -95,7 +95,7 @@ export async function auditRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
     }
     const lines = format === 'csv'
       ? (events: RecordedEvent[]) => events.map((e) => `${toCsvRow(e)}\r\n`).join('')
-      : (events: RecordedEvent[]) => events.map((e) => `${JSON.stringify(toAuditCloudEvent(e))}\n`).join('');
+      : (events: RecordedEvent[]) => events.map((e) => `${JSON.stringify(toAuditCloudEvent(e, ctx.envelopes.of(e)))}\n`).join('');
     const header = format === 'csv' ? `${CSV_COLUMNS.map(csvField).join(',')}\r\n` : '';
     reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
     reply.header('cache-control', 'no-store');

@@ -1,5 +1,6 @@
 import { connectionsByState, countHostsByLiveness, logHeadPosition, outboxBacklog } from '@netfleet/eventstore/store-gauges';
 import { listHostViews } from '@netfleet/eventstore/views';
+import { headPosition, listWebhooks } from '@netfleet/eventstore/webhooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../api-context';
@@ -39,6 +40,15 @@ export function installObservability(app: FastifyInstance, ctx: ApiContext): voi
       if (!hosts) return;
       this.set({ state: 'online' }, hosts.online);
       this.set({ state: 'offline' }, hosts.offline);
+    },
+  });
+  new Gauge({
+    name: 'netfleet_webhook_lag', help: 'Log positions between the log\'s head and what each webhook delivered (0: caught up), with its status', labelNames: ['webhook', 'status'], registers: [registry],
+    async collect() {
+      const read = await scrapeQuery(async () => ({ webhooks: await listWebhooks(ctx.db), head: await headPosition(ctx.db) }));
+      if (!read) return;
+      this.reset();
+      for (const w of read.webhooks) this.set({ webhook: w.id, status: w.status }, Math.max(0, read.head - w.deliveredPosition));
     },
   });
   const outboxAge = new Gauge({ name: 'netfleet_outbox_oldest_seconds', help: 'Age of the oldest host command not yet relayed to JetStream (0: none waiting)', registers: [registry] });
