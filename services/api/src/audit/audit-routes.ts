@@ -10,6 +10,7 @@ import type { ApiContext } from '../api-context';
 import { Role, requireRole } from '../auth/authenticate';
 import { networkName, text } from '../http/schema-bounds';
 import { CSV_COLUMNS, csvField, toAuditCloudEvent, toCsvRow } from './audit-record';
+import { errorResponses } from '../http/typed-routes';
 
 const point = (what: string) => text(64, `${what}: a log position (a whole number) or an ISO-8601 time`);
 const problem = {
@@ -45,7 +46,7 @@ export async function auditRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
     schema: {
       description: 'Recomputes the audit chain from the store; names every event altered, removed or inserted behind netfleet\'s back, and checks the checkpoints\' signatures.',
       querystring: { type: 'object', additionalProperties: false, properties: { since: point('start at the last signed checkpoint before this point') } },
-      response: { 200: verification },
+      response: { ...errorResponses, 200: verification },
     },
   }, async (request: FastifyRequest<{ Querystring: { since?: string } }>) => {
     requireRole(request.principal, Role.Viewer);
@@ -57,7 +58,7 @@ export async function auditRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
   app.get('/v1/audit/public-key', {
     schema: {
       description: 'The Ed25519 public key (SPKI PEM) that checks the audit checkpoints\' signatures.',
-      response: { 200: { type: 'object', required: ['algorithm', 'keyId', 'publicKey'], properties: { algorithm: { type: 'string' }, keyId: { type: 'string' }, publicKey: { type: 'string' } } } },
+      response: { ...errorResponses, 200: { type: 'object', required: ['algorithm', 'keyId', 'publicKey'], properties: { algorithm: { type: 'string' }, keyId: { type: 'string' }, publicKey: { type: 'string' } } } },
     },
   }, async (request: FastifyRequest) => {
     requireRole(request.principal, Role.Viewer);
@@ -72,6 +73,7 @@ export async function auditRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
         properties: { since: point('from (inclusive)'), until: point('to (inclusive)'), network: networkName, format: { type: 'string', enum: ['jsonl', 'csv'], default: 'jsonl' } },
       },
       response: {
+        ...errorResponses,
         200: {
           description: 'the audit trail in position order',
           content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'text/csv': { schema: { type: 'string' } } },

@@ -4,6 +4,7 @@ import { EVENT_DATA_SCHEMAS, dataSchemaFor, latestVersionOf, type EventType } fr
 import { isNetworkEventType } from '@netfleet/events/network-events';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApiContext } from '../api-context';
+import { errorResponses } from './typed-routes';
 
 const streamOf = (type: string) => (isNetworkEventType(type) ? 'network:' : 'host:');
 
@@ -28,7 +29,7 @@ export async function schemaRoutes(app: FastifyInstance, opts: { ctx: ApiContext
   app.get('/v1/schemas', {
     schema: {
       description: 'Every event type netfleet sends, its data schema versions and its CloudEvents type.',
-      response: { 200: { type: 'object', additionalProperties: false, required: ['schemas'], properties: { schemas: { type: 'array', items: schemaEntry } } } },
+      response: { ...errorResponses, 200: { type: 'object', additionalProperties: false, required: ['schemas'], properties: { schemas: { type: 'array', items: schemaEntry } } } },
     },
   }, async () => ({
     schemas: (Object.keys(EVENT_DATA_SCHEMAS) as EventType[]).sort().map((type) => {
@@ -47,7 +48,7 @@ export async function schemaRoutes(app: FastifyInstance, opts: { ctx: ApiContext
         type: 'object', additionalProperties: false, required: ['type', 'version'],
         properties: { type: { type: 'string', pattern: '^[A-Za-z]{1,64}$' }, version: { type: 'string', pattern: '^[0-9]{1,4}$' } },
       },
-      response: { 200: { type: 'object', additionalProperties: true, description: 'a JSON Schema' } },
+      response: { ...errorResponses, 200: { type: 'object', additionalProperties: true, description: 'a JSON Schema' } },
     },
   }, async (request: FastifyRequest<{ Params: { type: string; version: string } }>) => {
     const { type } = request.params;

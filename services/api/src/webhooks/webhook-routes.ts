@@ -11,6 +11,7 @@ import { requireRole, Role } from '../auth/authenticate';
 import { hostName, networkName, NO_NUL, position } from '../http/schema-bounds';
 import { checkWebhookUrl } from './webhook-url';
 import { newWebhookSecret } from './webhook-signature';
+import { errorResponses } from '../http/typed-routes';
 
 interface AddBody { url: string; types?: string[]; networks?: string[]; hosts?: string[]; after?: number }
 
@@ -63,7 +64,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: { ctx: ApiContex
           after: position('deliver the events after this log position (default: from now)'),
         },
       },
-      response: { 201: { ...statusSchema, required: [...statusSchema.required, 'secret'], properties: { ...statusSchema.properties, secret: { type: 'string', description: 'shown once: verify webhook-signature with it' } } } },
+      response: { ...errorResponses, 201: { ...statusSchema, required: [...statusSchema.required, 'secret'], properties: { ...statusSchema.properties, secret: { type: 'string', description: 'shown once: verify webhook-signature with it' } } } },
     },
   }, async (request: FastifyRequest<{ Body: AddBody }>, reply) => {
     requireRole(request.principal, Role.Operator);
@@ -81,20 +82,20 @@ export async function webhookRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   });
 
   app.get('/v1/webhooks', {
-    schema: { description: 'Every webhook with its delivery status and lag (never its secret).', response: { 200: { type: 'object', additionalProperties: false, required: ['webhooks'], properties: { webhooks: { type: 'array', items: statusSchema } } } } },
+    schema: { description: 'Every webhook with its delivery status and lag (never its secret).', response: { ...errorResponses, 200: { type: 'object', additionalProperties: false, required: ['webhooks'], properties: { webhooks: { type: 'array', items: statusSchema } } } } },
   }, async () => {
     const [webhooks, head] = await Promise.all([listWebhooks(db), headPosition(db)]);
     return { webhooks: webhooks.map((w) => withLag(w, head)) };
   });
 
-  app.get('/v1/webhooks/:id', { schema: { description: 'One webhook\'s delivery status and lag.', params, response: { 200: statusSchema } } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.get('/v1/webhooks/:id', { schema: { description: 'One webhook\'s delivery status and lag.', params, response: { ...errorResponses, 200: statusSchema } } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const [webhook, head] = await Promise.all([getWebhook(db, request.params.id), headPosition(db)]);
     if (!webhook) throw notFound(request.params.id);
     return withLag(webhook, head);
   });
 
   app.delete('/v1/webhooks/:id', {
-    schema: { description: 'Removes a webhook; nothing more is delivered to it.', params, response: { 200: { type: 'object', additionalProperties: false, required: ['id', 'removed'], properties: { id: { type: 'string' }, removed: { type: 'boolean' } } } } },
+    schema: { description: 'Removes a webhook; nothing more is delivered to it.', params, response: { ...errorResponses, 200: { type: 'object', additionalProperties: false, required: ['id', 'removed'], properties: { id: { type: 'string' }, removed: { type: 'boolean' } } } } },
   }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     requireRole(request.principal, Role.Operator);
     if (!(await removeWebhook(db, request.params.id))) throw notFound(request.params.id);
