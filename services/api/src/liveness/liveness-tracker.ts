@@ -39,6 +39,7 @@ export class LivenessTracker {
   private listeningSince: number;
   /** False while the NATS connection is down: nothing heard then means nothing. */
   private connected = true;
+  private stopped = false;
   private subscription: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<string>();
@@ -76,6 +77,7 @@ export class LivenessTracker {
 
   private async followConnection(): Promise<void> {
     for await (const status of this.nc.status()) {
+      if (this.stopped) break;
       if (status.type === 'disconnect') {
         this.connected = false;
         this.log.warn('lost NATS: heartbeats are not heard, so no host is judged offline until they are again');
@@ -87,6 +89,7 @@ export class LivenessTracker {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     this.subscription?.unsubscribe();
   }
