@@ -25,7 +25,7 @@ export function chainHash(prev: Buffer, e: Pick<ChainedEvent, 'digest'>): Buffer
 interface DigestRow { position: number; event_id: string; stream_id: string; type: string; digest: Buffer; settled: boolean }
 
 /** Events after `after` with their digests; `settled`: no transaction below it is in flight. */
-async function canonicalPage(db: Kysely<Tables>, after: number, limit: number, upTo?: number): Promise<(ChainedEvent & { settled: boolean })[]> {
+async function digestPage(db: Kysely<Tables>, after: number, limit: number, upTo?: number): Promise<(ChainedEvent & { settled: boolean })[]> {
   const { rows } = await sql<DigestRow>`
     SELECT position, event_id::text AS event_id, stream_id, type, ${EVENT_DIGEST} AS digest,
            transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AS settled
@@ -60,7 +60,7 @@ export async function sealAuditChain(db: Database, options: { pageSize?: number;
       const { rows: [lock] } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK}) AS locked`.execute(tx);
       if (!lock?.locked) return { count: 0, head: await chainHead(tx), done: true };
       const from = await chainHead(tx);
-      const rows = await canonicalPage(tx, from?.position ?? 0, Math.min(pageSize, maxEvents - sealed));
+      const rows = await digestPage(tx, from?.position ?? 0, Math.min(pageSize, maxEvents - sealed));
       let prevPosition = from?.position ?? 0;
       let prevHash = from?.hash ?? GENESIS_HASH;
       const links: { position: number; event_id: string; prev_position: number; hash: Buffer }[] = [];
@@ -124,9 +124,9 @@ export async function* chainLinksAfter(db: Database, after: number, upTo: number
 }
 
 /** Events after `after` (up to `upTo`) with their digests, in position order, in pages. */
-export async function* canonicalEventsAfter(db: Database, after: number, upTo: number, pageSize = 5000): AsyncGenerator<ChainedEvent> {
+export async function* eventDigestsAfter(db: Database, after: number, upTo: number, pageSize = 5000): AsyncGenerator<ChainedEvent> {
   for (let from = after; ;) {
-    const rows = await canonicalPage(db, from, pageSize, upTo);
+    const rows = await digestPage(db, from, pageSize, upTo);
     yield* rows;
     if (rows.length < pageSize) return;
     from = rows.at(-1)!.position;

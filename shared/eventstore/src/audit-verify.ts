@@ -1,5 +1,5 @@
 import {
-  GENESIS_HASH, auditCheckpointsAfter, canonicalEventsAfter, chainHash, chainHead, chainLinksAfter, eventsAfter,
+  GENESIS_HASH, auditCheckpointsAfter, eventDigestsAfter, chainHash, chainHead, chainLinksAfter, eventsAfter,
   latestAuditCheckpoint, type AuditCheckpoint, type ChainedEvent,
 } from './audit-chain';
 import type { Database } from './database';
@@ -80,7 +80,7 @@ export async function verifyAuditChain(db: Database, options: { since?: number; 
     }
   };
 
-  const events = canonicalEventsAfter(db, fromPosition, head)[Symbol.asyncIterator]();
+  const events = eventDigestsAfter(db, fromPosition, head)[Symbol.asyncIterator]();
   const links = chainLinksAfter(db, fromPosition, head)[Symbol.asyncIterator]();
   const signed = auditCheckpointsAfter(db, fromPosition, lastSigned)[Symbol.asyncIterator]();
   let event = await events.next();

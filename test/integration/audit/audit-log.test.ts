@@ -78,6 +78,14 @@ describe('audit log', () => {
     const shown = await cli('audit', 'verify');
     expect(shown).toMatchObject({ exitCode: 0, stderr: '' });
     expect(shown.stdout).toMatch(new RegExp(`^OK: ${count!.n} events checked`));
+
+    // --since starts at the last checkpoint before that point whose signature holds.
+    const { rows: [cp] } = await superuser.query<{ position: string }>('SELECT max(position) AS position FROM audit_checkpoints');
+    const since = JSON.parse((await cli('audit', 'verify', '--json', '--since', String(Number(cp!.position) + 1))).stdout) as Verification & { from: number };
+    expect(since).toMatchObject({ ok: true, from: Number(cp!.position) });
+    const bad = await cli('audit', 'verify', '--since', 'yesterday');
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stderr).toMatch(/^error: 'yesterday' is neither a log position .* nor an ISO-8601 time/);
   });
 
   test('an UPDATE of an event\'s data is named: the event, as altered', async () => {
