@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isErrorCode, specOf } from '@netfleet/errors/error-codes';
 import type { AcknowledgedChange } from './invariants';
 import type { ApiProcess } from './harness/api-process';
 
@@ -19,7 +20,8 @@ const RETRY_FOR_MS = 180_000;
 /**
  * Creates (`net-create`: define and start) each network through either API instance, as a
  * careful client would: one Idempotency-Key per network, and on a dropped connection or a 5xx the
- * same request again, to the other instance, with backoff, until it is answered.
+ * same request again, to the other instance, with backoff, until it is answered (a retriable
+ * refusal, per the error table, too).
  */
 export async function rollOut(apis: readonly ApiProcess[], networks: readonly PlannedNetwork[], tally: RolloutTally, concurrency = 4, onDone?: () => void): Promise<void> {
   let next = 0;
@@ -45,7 +47,11 @@ async function createNetwork(apis: readonly ApiProcess[], network: PlannedNetwor
       tally.acknowledged.push({ network: network.name, hosts: network.hosts, started: true });
       return;
     }
-    if (answer.status >= 400 && answer.status < 500) {
+    // A refusal the error table calls retriable (the same key still in flight on the other
+    // instance) is retried like a dropped connection; any other 4xx is final.
+    const code = (answer.body as { code?: string } | undefined)?.code ?? '';
+    const retriable = isErrorCode(code) && specOf(code).retriable;
+    if (answer.status >= 400 && answer.status < 500 && !retriable) {
       tally.refused.push({ network: network.name, status: answer.status, body: answer.body });
       return;
     }

@@ -37,6 +37,8 @@ export interface FaultSuiteReport {
   survived: number;
   commands: CommandCounts;
   requests: { sent: number; retried: number; acknowledged: number; refused: number };
+  /** The first refusals (4xx) the rollout met, with their answers. */
+  refusals: RolloutTally['refused'];
   /** The final check, after the seeded schedule. */
   final: InvariantReport;
   loadAverage: { before: number[]; after: number[] };
@@ -87,6 +89,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
       seed: options.seed, hosts: options.hosts, networks: options.networks, faults: results,
       injected: results.length, survived: results.filter((r) => r.survived).length, commands: final.commands,
       requests: { sent: tally.requests, retried: tally.retries, acknowledged: tally.acknowledged.length, refused: tally.refused.length },
+      refusals: tally.refused.slice(0, 20),
       final, loadAverage: { before, after: loadavg() }, durationMs: Date.now() - started,
     };
   } finally {
