@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { auditPublicKeySchema, auditVerificationSchema } from '@netfleet/api-types/audit-answers';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import { firstPositionSince } from '@netfleet/eventstore/audit-chain';
 import { verifyAuditChain } from '@netfleet/eventstore/audit-verify';
@@ -13,24 +14,6 @@ import { CSV_COLUMNS, csvField, toAuditCloudEvent, toCsvRow } from './audit-reco
 import { errorResponses } from '../http/typed-routes';
 
 const point = (what: string) => text(64, `${what}: a log position (a whole number) or an ISO-8601 time`);
-const problem = {
-  type: 'object', required: ['kind', 'position', 'eventId', 'message'],
-  properties: { kind: { type: 'string', enum: ['altered', 'removed', 'inserted', 'checkpoint'] }, position: { type: 'integer' }, eventId: { type: ['string', 'null'] }, message: { type: 'string' } },
-} as const;
-const verification = {
-  type: 'object', required: ['ok', 'from', 'head', 'checkedEvents', 'unsealedEvents', 'checkpoints', 'problems', 'truncated', 'keyId'],
-  properties: {
-    ok: { type: 'boolean' }, from: { type: 'integer' }, head: { type: 'integer' }, checkedEvents: { type: 'integer' }, unsealedEvents: { type: 'integer' },
-    checkpoints: {
-      type: 'object', required: ['checked', 'valid', 'latest'],
-      properties: {
-        checked: { type: 'integer' }, valid: { type: 'integer' },
-        latest: { type: ['object', 'null'], properties: { position: { type: 'integer' }, signedAt: { type: 'string' }, keyId: { type: 'string' } } },
-      },
-    },
-    problems: { type: 'array', items: problem }, truncated: { type: 'boolean' }, keyId: { type: 'string', description: 'the key this API checks signatures with' },
-  },
-} as const;
 
 const PAGE = 5000;
 
@@ -46,7 +29,7 @@ export async function auditRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
     schema: {
       description: 'Recomputes the audit chain from the store; names every event altered, removed or inserted behind netfleet\'s back, and checks the checkpoints\' signatures.',
       querystring: { type: 'object', additionalProperties: false, properties: { since: point('start at the last signed checkpoint before this point') } },
-      response: { ...errorResponses, 200: verification },
+      response: { ...errorResponses, 200: auditVerificationSchema },
     },
   }, async (request: FastifyRequest<{ Querystring: { since?: string } }>) => {
     requireRole(request.principal, Role.Viewer);
@@ -58,7 +41,7 @@ export async function auditRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
   app.get('/v1/audit/public-key', {
     schema: {
       description: 'The Ed25519 public key (SPKI PEM) that checks the audit checkpoints\' signatures.',
-      response: { ...errorResponses, 200: { type: 'object', required: ['algorithm', 'keyId', 'publicKey'], properties: { algorithm: { type: 'string' }, keyId: { type: 'string' }, publicKey: { type: 'string' } } } },
+      response: { ...errorResponses, 200: auditPublicKeySchema },
     },
   }, async (request: FastifyRequest) => {
     requireRole(request.principal, Role.Viewer);

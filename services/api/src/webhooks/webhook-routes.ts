@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { webhookAddedSchema, webhookListSchema, webhookRemovedSchema, webhookStatusSchema } from '@netfleet/api-types/webhook-answers';
 import { EVENT_DATA_SCHEMAS, isEventType } from '@netfleet/events/event-schemas';
 import { cloudEventTypeOf } from '@netfleet/events/cloud-event';
 import { isNetworkEventType } from '@netfleet/events/network-events';
@@ -17,24 +18,8 @@ interface AddBody { url: string; types?: string[]; networks?: string[]; hosts?: 
 
 const list = (items: object) => ({ type: 'array', maxItems: 100, items }) as const;
 const eventTypeName = { type: 'string', minLength: 1, maxLength: 128, pattern: NO_NUL } as const;
-const time = { type: ['string', 'null'], description: 'RFC 3339' } as const;
 const webhookId = { type: 'string', pattern: '^wh_[a-f0-9]{16}$' } as const;
 
-const statusSchema = {
-  type: 'object', additionalProperties: false,
-  required: ['id', 'url', 'types', 'networks', 'hosts', 'createdBy', 'createdAt', 'status', 'deliveredPosition', 'headPosition', 'lag', 'deliveredCount', 'attempts', 'lastError', 'lastAttemptAt', 'lastSuccessAt', 'nextAttemptAt'],
-  properties: {
-    id: { type: 'string' }, url: { type: 'string' },
-    types: { type: 'array', items: { type: 'string' } }, networks: { type: 'array', items: { type: 'string' } }, hosts: { type: 'array', items: { type: 'string' } },
-    createdBy: { type: 'string' }, createdAt: time,
-    status: { enum: ['active', 'retrying', 'failed'], description: 'active: delivering; retrying: the last attempt failed, retried with backoff; failed: further behind than the retention, given up' },
-    deliveredPosition: { type: 'integer', description: 'every event up to this log position was delivered (or did not match)' },
-    headPosition: { type: 'integer', description: 'the newest position in the log' },
-    lag: { type: 'integer', description: 'headPosition − deliveredPosition' },
-    deliveredCount: { type: 'integer' }, attempts: { type: 'integer', description: 'failed attempts at the next event' },
-    lastError: { type: ['string', 'null'] }, lastAttemptAt: time, lastSuccessAt: time, nextAttemptAt: time,
-  },
-} as const;
 
 const CLOUD_EVENT_TYPES = new Set(Object.keys(EVENT_DATA_SCHEMAS).map((t) => cloudEventTypeOf(t, isNetworkEventType(t) ? 'network:' : 'host:')));
 
@@ -64,7 +49,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: { ctx: ApiContex
           after: position('deliver the events after this log position (default: from now)'),
         },
       },
-      response: { ...errorResponses, 201: { ...statusSchema, required: [...statusSchema.required, 'secret'], properties: { ...statusSchema.properties, secret: { type: 'string', description: 'shown once: verify webhook-signature with it' } } } },
+      response: { ...errorResponses, 201: webhookAddedSchema },
     },
   }, async (request: FastifyRequest<{ Body: AddBody }>, reply) => {
     requireRole(request.principal, Role.Operator);
@@ -82,20 +67,20 @@ export async function webhookRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   });
 
   app.get('/v1/webhooks', {
-    schema: { description: 'Every webhook with its delivery status and lag (never its secret).', response: { ...errorResponses, 200: { type: 'object', additionalProperties: false, required: ['webhooks'], properties: { webhooks: { type: 'array', items: statusSchema } } } } },
+    schema: { description: 'Every webhook with its delivery status and lag (never its secret).', response: { ...errorResponses, 200: webhookListSchema } },
   }, async () => {
     const [webhooks, head] = await Promise.all([listWebhooks(db), headPosition(db)]);
     return { webhooks: webhooks.map((w) => withLag(w, head)) };
   });
 
-  app.get('/v1/webhooks/:id', { schema: { description: 'One webhook\'s delivery status and lag.', params, response: { ...errorResponses, 200: statusSchema } } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.get('/v1/webhooks/:id', { schema: { description: 'One webhook\'s delivery status and lag.', params, response: { ...errorResponses, 200: webhookStatusSchema } } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const [webhook, head] = await Promise.all([getWebhook(db, request.params.id), headPosition(db)]);
     if (!webhook) throw notFound(request.params.id);
     return withLag(webhook, head);
   });
 
   app.delete('/v1/webhooks/:id', {
-    schema: { description: 'Removes a webhook; nothing more is delivered to it.', params, response: { ...errorResponses, 200: { type: 'object', additionalProperties: false, required: ['id', 'removed'], properties: { id: { type: 'string' }, removed: { type: 'boolean' } } } } },
+    schema: { description: 'Removes a webhook; nothing more is delivered to it.', params, response: { ...errorResponses, 200: webhookRemovedSchema } },
   }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     requireRole(request.principal, Role.Operator);
     if (!(await removeWebhook(db, request.params.id))) throw notFound(request.params.id);

@@ -1,16 +1,10 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import type { AuditPublicKeyAnswer, AuditVerificationAnswer } from '@netfleet/api-types/audit-answers';
 import type { ApiClient } from '../api-client';
 import { formatTable } from '../output/table';
 import { toJson, type CliIo } from './cli-io';
-
-interface Problem { kind: string; position: number; eventId: string | null; message: string }
-interface Verification {
-  ok: boolean; from: number; head: number; checkedEvents: number; unsealedEvents: number; keyId: string; truncated: boolean;
-  checkpoints: { checked: number; valid: number; latest: { position: number; signedAt: string; keyId: string } | null };
-  problems: Problem[];
-}
 
 const query = (params: Record<string, string | undefined>) => {
   const q = new URLSearchParams();
@@ -27,7 +21,7 @@ export function registerAuditCommands(program: Command, client: () => ApiClient,
     .option('--since <POS|TIME>', 'start at the last signed checkpoint before this position or time')
     .option('--json', 'print JSON')
     .action(async (opts: { since?: string; json?: boolean }) => {
-      const r = await client().get<Verification>(`/v1/audit/verify${query({ since: opts.since })}`);
+      const r = await client().get<AuditVerificationAnswer>(`/v1/audit/verify${query({ since: opts.since })}`);
       if (!r.ok) io.setExitCode(1);
       if (opts.json) { io.out(toJson(r)); return; }
       const latest = r.checkpoints.latest;
@@ -42,7 +36,7 @@ export function registerAuditCommands(program: Command, client: () => ApiClient,
   audit.command('public-key').description('print the Ed25519 public key (PEM) that checks the checkpoints\' signatures')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const k = await client().get<{ algorithm: string; keyId: string; publicKey: string }>('/v1/audit/public-key');
+      const k = await client().get<AuditPublicKeyAnswer>('/v1/audit/public-key');
       io.out(opts.json ? toJson(k) : k.publicKey);
     });
 

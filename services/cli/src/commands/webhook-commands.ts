@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import type { WebhookAddedAnswer, WebhookListAnswer, WebhookStatusAnswer } from '@netfleet/api-types/webhook-answers';
 import type { ApiClient } from '../api-client';
 import { formatTable } from '../output/table';
 import { toJson, type CliIo } from './cli-io';
-
-interface WebhookStatus {
-  id: string; url: string; types: string[]; networks: string[]; hosts: string[]; createdBy: string; createdAt: string;
-  status: string; deliveredPosition: number; headPosition: number; lag: number; deliveredCount: number; attempts: number;
-  lastError: string | null; lastAttemptAt: string | null; lastSuccessAt: string | null; nextAttemptAt: string;
-}
 
 const commaList = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 const orAll = (list: string[]) => (list.length > 0 ? list.join(',') : 'all');
@@ -26,7 +21,7 @@ export function registerWebhookCommands(program: Command, client: () => ApiClien
     })
     .option('--json', 'print JSON')
     .action(async (url: string, opts: { types?: string[]; networks?: string[]; hosts?: string[]; after?: number; json?: boolean }) => {
-      const answer = await client().post<WebhookStatus & { secret: string }>('/v1/webhooks', {
+      const answer = await client().post<WebhookAddedAnswer>('/v1/webhooks', {
         url, ...(opts.types ? { types: opts.types } : {}), ...(opts.networks ? { networks: opts.networks } : {}),
         ...(opts.hosts ? { hosts: opts.hosts } : {}), ...(opts.after !== undefined ? { after: opts.after } : {}),
       });
@@ -38,7 +33,7 @@ export function registerWebhookCommands(program: Command, client: () => ApiClien
   program.command('webhook-list').description('webhooks with their delivery status and lag (never their secrets)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { webhooks } = await client().get<{ webhooks: WebhookStatus[] }>('/v1/webhooks');
+      const { webhooks } = await client().get<WebhookListAnswer>('/v1/webhooks');
       if (opts.json) { io.out(toJson(webhooks)); return; }
       io.out(formatTable(['Id', 'URL', 'Types', 'Networks', 'Hosts', 'Status', 'Delivered', 'Lag', 'Last error'],
         webhooks.map((w) => [w.id, w.url, orAll(w.types), orAll(w.networks), orAll(w.hosts), w.status, String(w.deliveredCount), String(w.lag), w.lastError ?? '-'])));
@@ -47,7 +42,7 @@ export function registerWebhookCommands(program: Command, client: () => ApiClien
   program.command('webhook-status').argument('<id>', 'webhook id (see webhook-list)').description("one webhook's delivery: position delivered vs head, attempts, last error")
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
-      const w = await client().get<WebhookStatus>(`/v1/webhooks/${encodeURIComponent(id)}`);
+      const w = await client().get<WebhookStatusAnswer>(`/v1/webhooks/${encodeURIComponent(id)}`);
       if (opts.json) { io.out(toJson(w)); return; }
       io.out(formatTable(['Field', 'Value'], [
         ['Id', w.id], ['URL', w.url], ['Types', orAll(w.types)], ['Networks', orAll(w.networks)], ['Hosts', orAll(w.hosts)],

@@ -1,12 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { WebhookListAnswer, WebhookStatusAnswer } from '@netfleet/api-types/webhook-answers';
 import { formatTime } from '../lib/format-time';
 import type { Session } from './app';
-
-interface WebhookStatus {
-  id: string; url: string; types: string[]; networks: string[]; hosts: string[];
-  status: 'active' | 'retrying' | 'failed'; deliveredPosition: number; headPosition: number; lag: number;
-  deliveredCount: number; attempts: number; lastError: string | null; lastSuccessAt: string | null; nextAttemptAt: string;
-}
 
 const orAll = (list: string[]) => (list.length > 0 ? list.join(', ') : 'all');
 
@@ -16,11 +11,11 @@ const orAll = (list: string[]) => (list.length > 0 ? list.join(', ') : 'all');
  * something to deliver) and on demand; adding and removing is the CLI's (docs/webhooks.md).
  */
 export function WebhooksPage({ session, position }: { session: Session; position: number }) {
-  const [webhooks, setWebhooks] = useState<WebhookStatus[] | undefined>();
+  const [webhooks, setWebhooks] = useState<WebhookStatusAnswer[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const load = async () => {
     try {
-      setWebhooks((await session.api.get<{ webhooks: WebhookStatus[] }>('/v1/webhooks')).webhooks);
+      setWebhooks((await session.api.get<WebhookListAnswer>('/v1/webhooks')).webhooks);
       setError(undefined);
     } catch (e) {
       setError((e as Error).message);
