@@ -113,24 +113,35 @@ export async function* auditCheckpointsAfter(db: Database, after: number, upTo: 
   }
 }
 
-/** Sealed links after `after` (up to `upTo`), in position order, in pages. */
-export async function* chainLinksAfter(db: Database, after: number, upTo: number, pageSize = 5000): AsyncGenerator<{ position: number; eventId: string; prevPosition: number; hash: Buffer }> {
-  for (let from = after; ;) {
-    const rows = await db.selectFrom('audit_chain').selectAll().where('position', '>', from).where('position', '<=', upTo).orderBy('position').limit(pageSize).execute();
-    for (const r of rows) yield { position: r.position, eventId: r.event_id, prevPosition: r.prev_position, hash: r.hash };
-    if (rows.length < pageSize) return;
-    from = rows.at(-1)!.position;
+/**
+ * Keyset pages of `read`, the next page asked for while the caller works through this one (the
+ * verifier's two readers then overlap with each other and with its hashing).
+ */
+async function* prefetchedPages<T extends { position: number }>(after: number, pageSize: number, read: (after: number) => Promise<T[]>): AsyncGenerator<T> {
+  let next = read(after);
+  try {
+    for (;;) {
+      const rows = await next;
+      if (rows.length === 0) return;
+      next = rows.length < pageSize ? Promise.resolve([]) : read(rows.at(-1)!.position);
+      yield* rows;
+    }
+  } finally {
+    next.catch(() => undefined);
   }
 }
 
+/** Sealed links after `after` (up to `upTo`), in position order, in pages. */
+export function chainLinksAfter(db: Database, after: number, upTo: number, pageSize = 5000): AsyncGenerator<{ position: number; eventId: string; prevPosition: number; hash: Buffer }> {
+  return prefetchedPages(after, pageSize, async (from) => {
+    const rows = await db.selectFrom('audit_chain').selectAll().where('position', '>', from).where('position', '<=', upTo).orderBy('position').limit(pageSize).execute();
+    return rows.map((r) => ({ position: r.position, eventId: r.event_id, prevPosition: r.prev_position, hash: r.hash }));
+  });
+}
+
 /** Events after `after` (up to `upTo`) with their digests, in position order, in pages. */
-export async function* eventDigestsAfter(db: Database, after: number, upTo: number, pageSize = 5000): AsyncGenerator<ChainedEvent> {
-  for (let from = after; ;) {
-    const rows = await digestPage(db, from, pageSize, upTo);
-    yield* rows;
-    if (rows.length < pageSize) return;
-    from = rows.at(-1)!.position;
-  }
+export function eventDigestsAfter(db: Database, after: number, upTo: number, pageSize = 5000): AsyncGenerator<ChainedEvent> {
+  return prefetchedPages(after, pageSize, (from) => digestPage(db, from, pageSize, upTo));
 }
 
 /** How many events lie after `position` (not sealed yet, when it is the head). */
