@@ -35,6 +35,8 @@ export interface ScaledFleetOptions {
   onProgress?: (ready: number, total: number) => void;
   /** Extra node arguments for the API process (e.g. `--cpu-prof`, `--cpu-prof-dir=…` to profile it). */
   apiNodeArgs?: string[];
+  /** Extra node arguments for every agent group process (e.g. `--cpu-prof`, to profile them). */
+  agentNodeArgs?: string[];
   /** Environment for the API and agents (log level, …). */
   env?: Record<string, string>;
 }
@@ -162,7 +164,7 @@ export async function startScaledFleet(options: ScaledFleetOptions): Promise<Sca
       const logFile = join(dir, 'logs', `${group}.log`);
       for (const h of members) h.log = logFile;
       const process_ = new SupervisedProcess({
-        name: group, command: process.execPath, args: [...tsx, join(options.checkout, 'services/devfleet/src/agent-group-main.ts'), specFile],
+        name: group, command: process.execPath, args: [...(options.agentNodeArgs ?? []), ...tsx, join(options.checkout, 'services/devfleet/src/agent-group-main.ts'), specFile],
         restart: true, log, logFile, env,
         onStart: (pid) => { for (const h of members) h.pid = pid; },
       });
