@@ -6,7 +6,6 @@ import { fromPgError, isUniqueViolation, pgCodeOf, pgDetailOf } from './pg-error
 import { appendCacheOf, type AppendCache } from './append-cache';
 import { assertNoNul } from './reject-nul';
 import { foldIntoDocs, readDocs, viewKeysOf, type StoredDoc } from './views';
-import { viewLocksOf } from './view-locks';
 
 export const NOTIFY_CHANNEL = 'netfleet_events';
 
@@ -43,22 +42,15 @@ const MAX_ATTEMPTS = 20;
  * One round trip when this process knows the documents (it wrote or read them last), two
  * otherwise: the view documents are read without locks and folded here, then one call of
  * netfleet_append (migrations/0002) writes everything, guarded by the stream version and by the
- * positions the documents were read at. Losing a race on a document only means folding again;
- * within this process, appends folding into the same document take turns (view-locks.ts), so
- * only another process can make one lose.
+ * positions the documents were read at. Losing a race on a document only means folding again.
  */
 export async function appendToStream(db: Database, request: AppendRequest): Promise<AppendResult> {
   if (request.events.length === 0) return { events: [], outbox: [], duplicate: false };
-  const keys = viewKeysOf(request.events);
-  const lockKeys = [...keys.networks.map((n) => `network:${n}`), ...keys.hosts.map((h) => `host:${h}`)];
-  return viewLocksOf(db).with(lockKeys, () => appendHoldingViews(db, request, keys));
-}
-
-async function appendHoldingViews(db: Database, request: AppendRequest, keys: { networks: string[]; hosts: string[] }): Promise<AppendResult> {
   // netfleet_append takes them as jsonb, which refuses \u0000: say so before SQL does (the walk
   // only when the text has the escape at all, so the hot path pays one scan).
   const eventsJson = JSON.stringify(request.events);
   if (eventsJson.includes('\\u0000')) assertNoNul(request.events, 'the events');
+  const keys = viewKeysOf(request.events);
   const cache = appendCacheOf(db);
   for (let attempt = 1; ; attempt++) {
     const [stored, current] = await Promise.all([

@@ -30,11 +30,9 @@ const MAX_PENDING = 1024;
  * Records agents' reports in the event store. API instances share one durable consumer, so each
  * report is recorded once; a redelivered report has the same event id and appends nothing.
  *
- * Hosts are recorded side by side, each host's reports in the order they arrived (its stream's
- * order): while one append of a host runs, the host's next reports gather and go as ONE append
- * (up to MAX_BATCH). So 100 hosts reporting at once cost at most 100 appends, taking turns only
- * where they fold into the same view document (the store's view locks), and a host that reports
- * a burst costs a few.
+ * One append at a time (appends on one network's view would only refold each other), but a
+ * host's reports that arrived meanwhile go as ONE append (up to MAX_BATCH), in the order they
+ * arrived (its stream's order), hosts taking turns: a host reporting a burst costs a few appends.
  *
  * A report that can never be recorded is refused once and kept as a dead letter (GET
  * /v1/admin/dead-letters) with why, then terminated so JetStream never redelivers it: one that is
@@ -50,8 +48,8 @@ export class EventRecorder {
   private readonly placed = new Set<string>();
   /** Per subject host, reports waiting for the host's running append to end. */
   private readonly waiting = new Map<string, JsMsg[]>();
-  /** Per subject host, its running drain (at most one: the host's order). */
-  private readonly draining = new Map<string, Promise<void>>();
+  /** The running drain: one at a time, so appends never race each other on a view document. */
+  private draining: Promise<void> | undefined;
   private pending = 0;
   private roomFreed: (() => void) | undefined;
 
@@ -79,7 +77,7 @@ export class EventRecorder {
   async stop(): Promise<void> {
     await this.messages?.close();
     await this.loop;
-    await Promise.all(this.draining.values());
+    await this.draining;
   }
 
   private enqueue(m: JsMsg): void {
@@ -88,21 +86,21 @@ export class EventRecorder {
     const queue = this.waiting.get(key);
     if (queue) queue.push(m);
     else this.waiting.set(key, [m]);
-    if (!this.draining.has(key)) this.draining.set(key, this.drain(key));
+    this.draining ??= this.drain().finally(() => { this.draining = undefined; });
   }
 
-  /** Records a host's waiting reports, a batch at a time, until none is left. */
-  private async drain(key: string): Promise<void> {
-    for (;;) {
-      const queue = this.waiting.get(key);
-      if (!queue || queue.length === 0) break;
+  /** Records the waiting reports, one host's batch at a time, hosts in turn, until none is left. */
+  private async drain(): Promise<void> {
+    while (this.waiting.size > 0) {
+      const [key, queue] = this.waiting.entries().next().value!;
       const batch = queue.splice(0, MAX_BATCH);
-      if (queue.length === 0) this.waiting.delete(key);
+      // Hosts take turns: one with more waiting goes to the back of the line.
+      this.waiting.delete(key);
+      if (queue.length > 0) this.waiting.set(key, queue);
       await this.recordBatch(batch).catch((e) => this.log.error({ err: e }, 'recording agent events failed; they will be redelivered'));
       this.pending -= batch.length;
       if (this.pending < MAX_PENDING && this.roomFreed) { this.roomFreed(); this.roomFreed = undefined; }
     }
-    this.draining.delete(key);
   }
 
   /** One host's reports, in arrival order: the refused ones dead-lettered, the rest in one append. */
