@@ -28,6 +28,12 @@ export interface FleetCosts {
   memory: { agentMiBPerHost: number; ovsMiBPerHost: number; apiMiB: number; ovnChassisMiB?: number };
   nats: { consumers: number; subscriptions: number; connections: number };
   fleetGet: { bytes: number; ms: number };
+  /**
+   * OVS alone on the same sandboxes: one ovs-vsctl per host at once, each adding (then deleting)
+   * a bridge with a controller and waiting for its ovs-vswitchd (medians): what creating N
+   * bridges costs this machine without netfleet, the floor under `net-start --wait`.
+   */
+  ovsAlone: { startMs: number; destroyMs: number };
 }
 
 interface Options { hosts: number[]; networks: number; runs: number }
@@ -137,6 +143,8 @@ async function measureNetfleet(n: number, opts: Options, log: (line: string) => 
     }
     log(`netfleet N=${n}: start ${median(start).toFixed(1)} ms, destroy ${median(destroy).toFixed(1)} ms (median of ${opts.runs})`);
     await call('DELETE', '/v1/networks/wide');
+    const ovsAlone = await measureOvsAlone(fleet, opts.runs);
+    log(`OVS alone N=${n}: add-br + controller on every host ${ovsAlone.startMs.toFixed(1)} ms, del-br ${ovsAlone.destroyMs.toFixed(1)} ms (median of ${opts.runs})`);
 
     // Idle: nothing changes for 10 s.
     const idle = await idleLoad(fleet, db, 10_000);
@@ -185,12 +193,28 @@ async function measureNetfleet(n: number, opts: Options, log: (line: string) => 
         },
         nats: { consumers: jsz.consumers, subscriptions: subsz.num_subscriptions, connections: varz.connections },
         fleetGet: { bytes, ms: median(fleetGet) },
+        ovsAlone,
       } satisfies FleetCosts,
     };
   } finally {
     await db.destroy();
     await fleet.stop();
   }
+}
+
+/** The same bridge work as `net-start` / `net-destroy`, by ovs-vsctl on every host at once (see FleetCosts.ovsAlone). */
+async function measureOvsAlone(fleet: ScaledFleet, runs: number): Promise<FleetCosts['ovsAlone']> {
+  const vsctl = (db: string, args: string[]) => execa('ovs-vsctl', [`--db=${db}`, '--timeout=300', ...args]);
+  const start: number[] = [];
+  const destroy: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    start.push(await timed(() => Promise.all(fleet.hosts.map((h) => vsctl(h.ovsDb, [
+      'add-br', 'dpraw', '--', 'set', 'bridge', 'dpraw', 'other-config:datapath-id=000000000000fffe', 'fail-mode=secure',
+      '--', 'set-controller', 'dpraw', `tcp:127.0.0.1:${fleet.controller.port}`,
+    ])))));
+    destroy.push(await timed(() => Promise.all(fleet.hosts.map((h) => vsctl(h.ovsDb, ['del-br', 'dpraw'])))));
+  }
+  return { startMs: median(start), destroyMs: median(destroy) };
 }
 
 /**

@@ -26,6 +26,8 @@ export interface ScaledFleetOptions {
   controllerPort: number;
   /** Agents per Node process (each keeps its own identity, NATS login, consumer and OVS session). */
   agentsPerProcess: number;
+  /** The last this many hosts run their agent in a process of its own (a test can SIGSTOP one host). */
+  soloAgents?: number;
   /** The repository checkout, to find the API's and agent group's entry points. */
   checkout: string;
   log: Logger;
@@ -35,6 +37,8 @@ export interface ScaledFleetOptions {
   onProgress?: (ready: number, total: number) => void;
   /** Extra node arguments for the API process (e.g. `--cpu-prof`, `--cpu-prof-dir=…` to profile it). */
   apiNodeArgs?: string[];
+  /** Extra node arguments for every agent group process (e.g. `--cpu-prof`, to profile them). */
+  agentNodeArgs?: string[];
   /** Environment for the API and agents (log level, …). */
   env?: Record<string, string>;
 }
@@ -147,7 +151,8 @@ export async function startScaledFleet(options: ScaledFleetOptions): Promise<Sca
 
     const hosts: ScaledFleetHost[] = hostNames.map((name, i) => ({
       name, labels: fleetLabels(i), ovsDb: sandboxes[i]!.db, sandboxDir: sandboxes[i]!.dir, pid: 0,
-      group: `agents${Math.floor(i / options.agentsPerProcess) + 1}`, log: '', ovsPids: sandboxes[i]!.pids(),
+      group: i >= options.hosts - (options.soloAgents ?? 0) ? `solo-${name}` : `agents${Math.floor(i / options.agentsPerProcess) + 1}`,
+      log: '', ovsPids: sandboxes[i]!.pids(),
     }));
     const groups = [...new Set(hosts.map((h) => h.group))];
     const agentGroups = await Promise.all(groups.map(async (group) => {
@@ -162,7 +167,7 @@ export async function startScaledFleet(options: ScaledFleetOptions): Promise<Sca
       const logFile = join(dir, 'logs', `${group}.log`);
       for (const h of members) h.log = logFile;
       const process_ = new SupervisedProcess({
-        name: group, command: process.execPath, args: [...tsx, join(options.checkout, 'services/devfleet/src/agent-group-main.ts'), specFile],
+        name: group, command: process.execPath, args: [...(options.agentNodeArgs ?? []), ...tsx, join(options.checkout, 'services/devfleet/src/agent-group-main.ts'), specFile],
         restart: true, log, logFile, env,
         onStart: (pid) => { for (const h of members) h.pid = pid; },
       });

@@ -64,15 +64,20 @@ describe('api - poison events from an agent', () => {
     const honest = stopped('hv1');
     await js.publish(subject(), encodeJson(honest), { msgID: honest.eventId });
 
-    // The recorder takes them in order: once the honest report is in, every poison one was seen.
+    // The recorder takes each host's reports in order: once hv1's honest report is in, every
+    // poison one of hv1 was seen. hv2's is recorded beside them, in its own time: waited for.
     await until(() => h.database.db.selectFrom('events').select('event_id').where('event_id', '=', honest.eventId).executeTakeFirst(), (row) => row !== undefined, 'the honest report');
+    await until(() => h.database.db.selectFrom('dead_letters').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(), (row) => Number(row.n) === poison.length, 'every poison report dead-lettered');
     expect(await h.eventCount()).toBe(before + 1);
 
     const listed = await h.as('admin', { method: 'GET', url: '/v1/admin/dead-letters' });
     expect(listed.statusCode).toBe(200);
     const body = listed.json<{ total: number; byReason: Record<string, number>; deadLetters: { reasonCode: string; subject: string; deliveries: number; payloadBytes: number; truncated: boolean; reason: string }[] }>();
     expect(body.total).toBe(poison.length);
-    expect(body.deadLetters.map((d) => [d.reasonCode, d.subject]).reverse()).toEqual(poison.map((p) => [p.reason, p.subject]));
+    const ofHost = (host: string) => (d: { subject: string }) => d.subject.startsWith(`${h.names.namespace}.evt.${host}.`);
+    for (const host of ['hv1', 'hv2']) {
+      expect(body.deadLetters.filter(ofHost(host)).map((d) => [d.reasonCode, d.subject]).reverse()).toEqual(poison.filter(ofHost(host)).map((p) => [p.reason, p.subject]));
+    }
     expect(body.byReason).toEqual({ NF_BUS_BAD_EVENT: 6, NF_BUS_EVENT_TOO_LARGE: 1, NF_BUS_HOST_MISMATCH: 1, NF_BUS_NOT_PLACED: 2 });
     for (const d of body.deadLetters) expect(d.deliveries).toBe(1);
     expect(body.deadLetters.find((d) => d.reasonCode === 'NF_BUS_EVENT_TOO_LARGE')).toMatchObject({ truncated: true });

@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusNames } from '@netfleet/bus/names';
 import type { ErrorCode } from '@netfleet/errors/error-codes';
 import { isNetfleetError, NetfleetError } from '@netfleet/errors/netfleet-error';
-import { streamIds } from '@netfleet/events/event-envelope';
+import { streamIds, type NewEvent } from '@netfleet/events/event-envelope';
 import type { AgentEventMessageV1 } from '@netfleet/events/agent-event-message';
 import { checkAgentEvent } from '@netfleet/events/agent-event-schemas';
 import { appendToStream } from '@netfleet/eventstore/append';
@@ -21,9 +21,18 @@ const RETRY_DELAY_MS = (delivery: number) => Math.min(30_000, 1000 * 2 ** (deliv
 /** Store failures that say nothing about the report: retried for as long as they last. */
 const TRANSIENT: readonly ErrorCode[] = ['NF_STORE_UNAVAILABLE', 'NF_STORE_NO_DATABASE', 'NF_STORE_CONTENDED'];
 
+/** Reports of one host recorded in one append at most (one transaction, one commit). */
+export const MAX_BATCH = 64;
+/** Reports taken from the consumer but not yet recorded, beyond which the recorder stops pulling. */
+const MAX_PENDING = 1024;
+
 /**
  * Records agents' reports in the event store. API instances share one durable consumer, so each
  * report is recorded once; a redelivered report has the same event id and appends nothing.
+ *
+ * One append at a time (appends on one network's view would only refold each other), but a
+ * host's reports that arrived meanwhile go as ONE append (up to MAX_BATCH), in the order they
+ * arrived (its stream's order), hosts taking turns: a host reporting a burst costs a few appends.
  *
  * A report that can never be recorded is refused once and kept as a dead letter (GET
  * /v1/admin/dead-letters) with why, then terminated so JetStream never redelivers it: one that is
@@ -37,6 +46,12 @@ export class EventRecorder {
   private loop: Promise<void> | undefined;
   /** `host/network` pairs known to be placed (placement, once made, is in the log for good). */
   private readonly placed = new Set<string>();
+  /** Per subject host, reports waiting for the host's running append to end. */
+  private readonly waiting = new Map<string, JsMsg[]>();
+  /** The running drain: one at a time, so appends never race each other on a view document. */
+  private draining: Promise<void> | undefined;
+  private pending = 0;
+  private roomFreed: (() => void) | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -51,56 +66,110 @@ export class EventRecorder {
     const consumer = await jetstream(this.nc).consumers.get(this.names.eventStream, this.names.apiConsumer);
     this.messages = await consumer.consume({ max_messages: 256 });
     const messages = this.messages;
-    this.loop = (async () => { for await (const m of messages) await this.record(m); })();
+    this.loop = (async () => {
+      for await (const m of messages) {
+        this.enqueue(m);
+        if (this.pending >= MAX_PENDING) await new Promise<void>((resolve) => { this.roomFreed = resolve; });
+      }
+    })();
   }
 
   async stop(): Promise<void> {
     await this.messages?.close();
     await this.loop;
+    await this.draining;
   }
 
-  private async record(m: JsMsg): Promise<void> {
-    const subjectHost = this.names.hostOfEventSubject(m.subject);
-    let message: AgentEventMessageV1;
+  private enqueue(m: JsMsg): void {
+    const key = this.names.hostOfEventSubject(m.subject) ?? '';
+    this.pending++;
+    const queue = this.waiting.get(key);
+    if (queue) queue.push(m);
+    else this.waiting.set(key, [m]);
+    this.draining ??= this.drain().finally(() => { this.draining = undefined; });
+  }
+
+  /** Records the waiting reports, one host's batch at a time, hosts in turn, until none is left. */
+  private async drain(): Promise<void> {
+    while (this.waiting.size > 0) {
+      const [key, queue] = this.waiting.entries().next().value!;
+      const batch = queue.splice(0, MAX_BATCH);
+      // Hosts take turns: one with more waiting goes to the back of the line.
+      this.waiting.delete(key);
+      if (queue.length > 0) this.waiting.set(key, queue);
+      await this.recordBatch(batch).catch((e) => this.log.error({ err: e }, 'recording agent events failed; they will be redelivered'));
+      this.pending -= batch.length;
+      if (this.pending < MAX_PENDING && this.roomFreed) { this.roomFreed(); this.roomFreed = undefined; }
+    }
+  }
+
+  /** One host's reports, in arrival order: the refused ones dead-lettered, the rest in one append. */
+  private async recordBatch(batch: JsMsg[]): Promise<void> {
+    const accepted: { m: JsMsg; message: AgentEventMessageV1 }[] = [];
+    for (const m of batch) {
+      const message = await this.check(m);
+      if (message) accepted.push({ m, message });
+    }
+    if (accepted.length === 0) return;
+    const host = accepted[0]!.message.host;
     try {
-      message = await this.accepted(m, subjectHost);
+      const result = await appendToStream(this.db, { streamId: streamIds.host(host), expectedVersion: 'any', events: accepted.map((a) => eventOf(a.message)) });
+      // A batch is "duplicate" when any of its event ids was already in the log (a redelivery):
+      // record its reports one by one then, so the new ones among them are not lost.
+      if (result.duplicate && accepted.length > 1) {
+        for (const a of accepted) await this.recordOne(a.m, a.message);
+        return;
+      }
+      for (const a of accepted) a.m.ack();
+      if (!result.duplicate) for (const a of accepted) await this.recorded(a.message);
+    } catch (e) {
+      for (const a of accepted) await this.refusedByStore(a.m, a.message, e);
+    }
+  }
+
+  private async recordOne(m: JsMsg, message: AgentEventMessageV1): Promise<void> {
+    try {
+      const result = await appendToStream(this.db, { streamId: streamIds.host(message.host), expectedVersion: 'any', events: [eventOf(message)] });
+      m.ack();
+      if (!result.duplicate) await this.recorded(message);
+    } catch (e) {
+      await this.refusedByStore(m, message, e);
+    }
+  }
+
+  private recorded(message: AgentEventMessageV1): Promise<void> {
+    return this.onRecorded(message).catch((e) => this.log.error({ err: e, eventId: message.eventId }, 'reacting to an agent event failed'));
+  }
+
+  /** The report if it can be recorded; else it was dead-lettered or nak'd here, and undefined. */
+  private async check(m: JsMsg): Promise<AgentEventMessageV1 | undefined> {
+    const subjectHost = this.names.hostOfEventSubject(m.subject);
+    try {
+      return await this.accepted(m, subjectHost);
     } catch (e) {
       if (!isNetfleetError(e) || TRANSIENT.includes(e.code)) {
         // The store could not be asked (placement), e.g. PostgreSQL down or still starting up:
         // nothing is wrong with the report yet.
         this.log.error({ err: e, subject: m.subject }, 'could not check an agent event; it will be redelivered');
         m.nak(RETRY_DELAY_MS(m.info.deliveryCount));
-        return;
+        return undefined;
       }
-      const refusal = e;
-      this.log.warn({ subject: m.subject, err: refusal }, 'dropped an agent event that is malformed or speaks for another host');
-      await this.deadLetter(m, subjectHost, refusal);
+      this.log.warn({ subject: m.subject, err: e }, 'dropped an agent event that is malformed or speaks for another host');
+      await this.deadLetter(m, subjectHost, e);
+      return undefined;
+    }
+  }
+
+  private async refusedByStore(m: JsMsg, message: AgentEventMessageV1, error: unknown): Promise<void> {
+    // The store throws NetfleetErrors only (PostgreSQL's are mapped there).
+    const deliveries = m.info.deliveryCount;
+    if ((isNetfleetError(error) && TRANSIENT.includes(error.code)) || deliveries < MAX_DELIVERIES) {
+      this.log.error({ err: error, eventId: message.eventId, deliveries }, 'could not record an agent event; it will be redelivered');
+      m.nak(RETRY_DELAY_MS(deliveries));
       return;
     }
-    try {
-      const result = await appendToStream(this.db, {
-        streamId: streamIds.host(message.host), expectedVersion: 'any',
-        events: [{
-          eventId: message.eventId, type: message.type, v: message.v, data: message.data,
-          metadata: {
-            actor: `host:${message.host}`, source: `host:${message.host}`, correlationId: message.correlationId,
-            ...(message.causationId ? { causationId: message.causationId } : {}), occurredAt: message.occurredAt,
-          },
-        }],
-      });
-      m.ack();
-      if (!result.duplicate) await this.onRecorded(message).catch((e) => this.log.error({ err: e, eventId: message.eventId }, 'reacting to an agent event failed'));
-    } catch (e) {
-      const error = e; // the store throws NetfleetErrors only (PostgreSQL's are mapped there)
-      const deliveries = m.info.deliveryCount;
-      if ((isNetfleetError(error) && TRANSIENT.includes(error.code)) || deliveries < MAX_DELIVERIES) {
-        this.log.error({ err: error, eventId: message.eventId, deliveries }, 'could not record an agent event; it will be redelivered');
-        m.nak(RETRY_DELAY_MS(deliveries));
-        return;
-      }
-      this.log.error({ err: error, eventId: message.eventId, deliveries }, 'an agent event was refused by the store on every delivery; dead-lettered');
-      await this.deadLetter(m, subjectHost, new NetfleetError('NF_BUS_UNRECORDABLE', `the store refused it ${deliveries} times: ${(error as Error).message}`));
-    }
+    this.log.error({ err: error, eventId: message.eventId, deliveries }, 'an agent event was refused by the store on every delivery; dead-lettered');
+    await this.deadLetter(m, this.names.hostOfEventSubject(m.subject), new NetfleetError('NF_BUS_UNRECORDABLE', `the store refused it ${deliveries} times: ${(error as Error).message}`));
   }
 
   /** The report, checked whole before anything is written; throws the reason it is refused. */
@@ -158,6 +227,15 @@ export class EventRecorder {
     }
   }
 }
+
+/** The report as an event of its host's stream. */
+const eventOf = (message: AgentEventMessageV1): NewEvent => ({
+  eventId: message.eventId, type: message.type, v: message.v, data: message.data,
+  metadata: {
+    actor: `host:${message.host}`, source: `host:${message.host}`, correlationId: message.correlationId,
+    ...(message.causationId ? { causationId: message.causationId } : {}), occurredAt: message.occurredAt,
+  },
+});
 
 const mismatch = (claimed: unknown, subjectHost: string | undefined) =>
   new NetfleetError('NF_BUS_HOST_MISMATCH', `event for host '${String(claimed).slice(0, 80)}' arrived on the subject of host '${subjectHost}'`);

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import type { FleetView, HostView } from '@netfleet/fleet/fleet-view';
 import { CELL_LABEL, CELL_STATES, cellOf, type CellState } from '../lib/cell-state';
 import { formatAge, formatTime } from '../lib/format-time';
-import { matchesLabels } from '../lib/label-selector';
+import { matchesLabels } from '@netfleet/fleet/label-selector';
 import type { LiveState } from '../state/live-fleet';
 import type { Session } from './app';
 import { FleetGrid } from './fleet-grid';

@@ -1,16 +1,7 @@
 import type { HostNetworkStatus, HostView, NetworkView } from '@netfleet/fleet/fleet-view';
+import { cellStateOf, type CellState } from '@netfleet/fleet/grid-cell';
 
-/** What one grid cell says about a network on a host. Each has a word as well as a colour. */
-export const CellState = {
-  Running: 'running',
-  Failed: 'failed',
-  Stopped: 'stopped',
-  Pending: 'pending',
-  Offline: 'offline',
-  Drifted: 'drifted',
-} as const;
-export type CellState = (typeof CellState)[keyof typeof CellState];
-export const CELL_STATES: readonly CellState[] = Object.values(CellState);
+export { CellState, CELL_STATES } from '@netfleet/fleet/grid-cell';
 
 export const CELL_LABEL: Record<CellState, string> = {
   running: 'running', failed: 'failed', stopped: 'stopped', pending: 'pending',
@@ -33,21 +24,12 @@ export interface Cell {
  * host has nothing left of it). Pure: a fold's view and the host's liveness in, words out.
  */
 export function cellOf(network: NetworkView, host: string, hostView: HostView | undefined): Cell | undefined {
+  const state = cellStateOf(network, host, hostView);
+  if (state === undefined) return undefined;
   const status = network.perHost[host];
-  if (!status) {
-    if (!network.hosts.includes(host)) return undefined;
-    // Placed but never asked (a defined network not started yet).
-    return { state: CellState.Stopped, controllers: 'none', driftRepaired: false, status };
-  }
+  if (!status) return { state, controllers: 'none', driftRepaired: false, status };
   const driftRepaired = !!status.lastDrift?.repaired && status.lastDrift.at >= status.updatedAt;
-  return { state: stateOf(status, hostView), controllers: controllerHealth(status), driftRepaired, status };
-}
-
-function stateOf(status: HostNetworkStatus, host: HostView | undefined): CellState {
-  if (status.observed === 'pending') return host && !host.online ? CellState.Offline : CellState.Pending;
-  // A drift the agent could not repair: OVS differs from the definition.
-  if (status.lastDrift && !status.lastDrift.repaired && status.observed === 'running') return CellState.Drifted;
-  return status.observed;
+  return { state, controllers: controllerHealth(status), driftRepaired, status };
 }
 
 export function controllerHealth(status: HostNetworkStatus): ControllerHealth {
