@@ -65,6 +65,14 @@ case "${npm_lifecycle_event:-bootstrap}" in test|bench|bootstrap) [ -x /usr/bin/
 # The unit tests check deploy/systemd with systemd-analyze (Debian's package 'systemd' has it) and
 # npm run package needs dpkg-deb (package 'dpkg', always there on Debian).
 case "${npm_lifecycle_event:-bootstrap}" in test|bootstrap|package) command -v systemd-analyze >/dev/null || need+=(systemd) ;; esac
+# libvirt and qemu, for the libvirt tests and `npm run fleet -- --libvirt` (NETFLEET_LIBVIRT=1): each
+# host runs a sandboxed libvirtd of its own (shared/libvirt-sandbox); the system-wide libvirtd is
+# never started (policy-rc.d above) and its default network never touched.
+case "${npm_lifecycle_event:-bootstrap}:${NETFLEET_LIBVIRT:-}" in test:*|bootstrap:*|bench:*|*:1)
+  command -v libvirtd >/dev/null || need+=(libvirt-daemon-system)
+  command -v virsh >/dev/null || need+=(libvirt-clients)
+  command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86) ;;
+esac
 [ ${#need[@]} = 0 ] || apt_install "${need[@]}"
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
