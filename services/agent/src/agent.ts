@@ -16,6 +16,9 @@ import { answerPlanRequests } from './plan-responder';
 import { Reconciler, type DriftFinding, type NetworkOutcome } from './reconciler';
 import { applyPlanJsonRpc } from './ovs/apply-jsonrpc';
 import { controllerHostRefusal } from './ovs/controller-host-check';
+import { LibvirtRegistrar } from './libvirt/libvirt-registrar';
+import { watchLibvirt } from './libvirt/libvirt-watcher';
+import { createVirsh } from './libvirt/virsh';
 import { observeHost } from './ovs/observe-bridges';
 import { startOvsdbSession } from './ovs/ovsdb-session';
 import type { Vsctl } from './ovs/vsctl';
@@ -53,6 +56,11 @@ export interface AgentConfig {
    * of a `unix:` database socket (Debian: /var/run/openvswitch), else not checked.
    */
   ovsRunDir?: string;
+  /**
+   * The host's libvirt (`virsh -c` URI, e.g. `qemu:///system`): every network running here is
+   * registered there too, so VMs attach by name. Unset: the host reports "libvirt: not configured".
+   */
+  libvirtUri?: string;
 }
 
 export interface Agent { stop(): Promise<void> }
@@ -90,8 +98,10 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   const session = monitorDb === false ? undefined : startOvsdbSession({ db: monitorDb, log, onChange: () => onOvsdbChange() });
   const runDir = config.ovsRunDir ?? (vsctl.db.startsWith('unix:') ? dirname(vsctl.db.slice('unix:'.length)) : undefined);
   const hostRefusal = (spec: BridgeSpec) => controllerHostRefusal(spec, { runDir });
+  const libvirt = config.libvirtUri ? new LibvirtRegistrar(createVirsh({ uri: config.libvirtUri }), log) : undefined;
   const reconciler = new Reconciler({
     vsctl, desired, observe, report, log, hostRefusal,
+    ...(libvirt ? { libvirt } : {}),
     observeFast: async () => session?.sync(),
     ...(session && config.ovsDriver !== 'vsctl' ? { applyFast: (plan: HostPlan, observed: ObservedHost) => applyPlanJsonRpc(session, plan, observed, vsctl.timeoutSeconds) } : {}),
   });
@@ -107,7 +117,7 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   const heartbeat = startHeartbeat(nc, names, host, AGENT_VERSION, config.heartbeatIntervalMs ?? 2000, log);
   const desiredState = createDesiredStateClient({ nc, names, host, desired, log });
   await desiredState.refreshUntilAnswered();
-  await publish(agentStartedEvent(host, AGENT_VERSION, randomUUID(), now())).catch((e) => log.warn({ err: e }, 'could not report AgentStarted'));
+  await publish(agentStartedEvent(host, AGENT_VERSION, randomUUID(), now(), config.libvirtUri ?? null)).catch((e) => log.warn({ err: e }, 'could not report AgentStarted'));
   const plans = answerPlanRequests({ nc, names, host, desired, observe, vsctl, log, hostRefusal });
 
   // Give the session a moment to connect, so the first pass can already read its replica.
@@ -116,6 +126,7 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   await reconciler.request(desired.all().map((c) => c.network));
   log.info({ networks: desired.all().length }, 'initial reconcile done');
   driftWatcher.start();
+  const libvirtWatcher = config.libvirtUri ? watchLibvirt({ uri: config.libvirtUri, log, onChange: () => reconciler.enqueueHostPass() }) : undefined;
 
   const commands = await startCommandConsumer({ nc, names, host, desired, reconciler, log });
   const resync = setInterval(() => {
@@ -128,6 +139,7 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
     async stop() {
       clearInterval(resync);
       heartbeat.stop();
+      libvirtWatcher?.stop();
       plans.unsubscribe();
       await commands.stop();
       await driftWatcher.stop();

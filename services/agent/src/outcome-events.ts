@@ -1,5 +1,5 @@
 import type { AgentEventMessageV1 } from '@netfleet/events/agent-event-message';
-import { HostEventType } from '@netfleet/events/host-events';
+import { HostEventType, LIBVIRT_NOT_CONFIGURED } from '@netfleet/events/host-events';
 import type { ControllerConnection } from './controller-status';
 import type { DriftFinding, NetworkOutcome } from './reconciler';
 
@@ -37,6 +37,10 @@ export function controllerEvent(host: string, c: ControllerConnection, eventId: 
   };
 }
 
-export function agentStartedEvent(host: string, agentVersion: string, eventId: string, now: string): AgentEventMessageV1 {
-  return { eventId, host, correlationId: `agent:${host}:${eventId}`, occurredAt: now, v: 1, type: HostEventType.AgentStarted, data: { host, agentVersion } };
+/** AgentStarted, with the host's libvirt: its URI, or "not configured". */
+export function agentStartedEvent(host: string, agentVersion: string, eventId: string, now: string, libvirtUri: string | null): AgentEventMessageV1 {
+  return {
+    eventId, host, correlationId: `agent:${host}:${eventId}`, occurredAt: now, v: 1, type: HostEventType.AgentStarted,
+    data: { host, agentVersion, libvirt: libvirtUri ?? LIBVIRT_NOT_CONFIGURED },
+  };
 }

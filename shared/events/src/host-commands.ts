@@ -13,6 +13,8 @@ export interface ApplyNetworkV1 {
   uuid: string;
   generation: number;
   desired: 'running' | 'stopped';
+  /** The network's autostart, for the host's libvirt (`net-autostart`); absent: off. */
+  autostart?: boolean;
   /** Canonical network XML: the agent parses it with the same package the API used. */
   xml: string;
   issuedAt: string;

@@ -32,7 +32,14 @@ export interface NetworkFailedOnHostV1 extends HostNetworkOutcome {
   /** What went wrong, with Open vSwitch's own error text where it has one. */
   error: string;
 }
-export interface AgentStartedV1 { host: string; agentVersion: string }
+export interface AgentStartedV1 {
+  host: string;
+  agentVersion: string;
+  /** The host's libvirt as its agent drives it: the `virsh -c` URI, or LIBVIRT_NOT_CONFIGURED (absent in older agents). */
+  libvirt?: string;
+}
+/** What an agent without a libvirt URI reports: a state of the host, not an error. */
+export const LIBVIRT_NOT_CONFIGURED = 'not configured';
 /** A datapath's OpenFlow controller connection changed, as OVS reports it (Controller status). */
 export interface ControllerConnectionChangedV1 extends HostNetworkOutcome {
   bridge: string;

@@ -52,6 +52,8 @@ export interface HostView {
   /** When `online` last changed (or the host was first seen). */
   since: string;
   agentVersion: string | null;
+  /** The host's libvirt as its agent last said: a URI or "not configured"; absent: not reported. */
+  libvirt?: string;
 }
 
 export interface NetworkView {

@@ -30,6 +30,6 @@ export function hostCommandsFor(event: { type: string }, before: NetworkView | u
 export function applyNetworkFor(view: NetworkView, host: string, desired: DesiredState, ids: Pick<ApplyNetworkV1, 'commandId' | 'correlationId' | 'issuedAt'>): ApplyNetworkV1 {
   return {
     type: 'ApplyNetwork', v: 1, commandId: ids.commandId, correlationId: ids.correlationId, host,
-    network: view.name, uuid: view.uuid, generation: view.generation, desired, xml: view.xml, issuedAt: ids.issuedAt,
+    network: view.name, uuid: view.uuid, generation: view.generation, desired, autostart: view.autostart, xml: view.xml, issuedAt: ids.issuedAt,
   };
 }

@@ -27,7 +27,7 @@ const definition = (hosts = ['hv1', 'hv2']) => ({ name: 'ofnet', uuid: 'u-1', ne
 const define = (hosts?: string[]): NetworkCommand => ({ type: 'DefineNetwork', ...definition(hosts) });
 const start: NetworkCommand = { type: 'StartNetwork', name: 'ofnet' };
 const apply = (host: string, desired: 'running' | 'stopped', generation: number, commandId: string) => ({
-  type: 'ApplyNetwork', v: 1, commandId, correlationId: 'corr-1', host, network: 'ofnet', uuid: 'u-1', generation, desired, xml: XML, issuedAt: metadata.occurredAt,
+  type: 'ApplyNetwork', v: 1, commandId, correlationId: 'corr-1', host, network: 'ofnet', uuid: 'u-1', generation, desired, autostart: false, xml: XML, issuedAt: metadata.occurredAt,
 });
 
 describe('runNetworkCommand', () => {
