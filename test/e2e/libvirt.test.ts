@@ -1,13 +1,28 @@
+import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect } from 'vitest';
 import { fleetTest } from '../support/fleet-test';
+import { runCli } from '../support/run-cli';
 import type { TestFleet } from '../support/test-fleet';
 import { makeTestDir } from '../support/test-names';
 import { until } from '../support/until';
 
 const test = fleetTest({ hosts: ['hv1', 'hv2'], controller: true, libvirt: true });
+const VM_MAC = '52:54:00:0f:ee:01';
+
+/** A diskless guest on the network by name; started paused, it never runs (KVM where there is one, else TCG). */
+const domainXml = (name: string, mac: string) => `<domain type='${existsSync('/dev/kvm') ? 'kvm' : 'qemu'}'>
+  <name>${name}</name>
+  <memory unit='MiB'>32</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <interface type='network'><source network='ofnet'/><mac address='${mac}'/><model type='virtio'/></interface>
+  </devices>
+</domain>
+`;
 
 /**
  * The host's own libvirt knows the network: the RFC's network started on hv1 and hv2 is
@@ -52,6 +67,48 @@ describe('libvirt: networks registered on every host, VMs attach by name', () =>
     }
     const { hosts } = (await fleet.http<{ hosts: { name: string; libvirt?: string }[] }>('GET', '/v1/hosts')).body;
     expect(hosts.find((h) => h.name === 'hv1')?.libvirt).toBe(fleet.host('hv1').libvirt!.uri);
+  }, 120_000);
+
+  test('a VM attached by network name shows as a port on the datapath, and netfleet reports it attached, then detached', async () => {
+    const hv1 = fleet.host('hv1');
+    await hv1.libvirt!.addBridgeDevice('dp0');
+    const domainFile = join(dir, 'vm.xml');
+    await writeFile(domainFile, domainXml('nf-vm1', VM_MAC));
+    const after = await fleet.lastPosition('hv1');
+    const created = await virsh('hv1', 'create', '--file', domainFile, '--paused');
+    expect(created.stderr).toBe('');
+    const vmUuid = String((await virsh('hv1', 'domuuid', '--domain', 'nf-vm1')).stdout).trim();
+    expect(vmUuid).toMatch(/^[0-9a-f-]{36}$/);
+
+    // OVS: libvirt's own ovs-vsctl put the VM's interface on dp0, with its external_ids.
+    const port = await until(async () => (await hv1.vsctl('list-ports', 'dp0')).split('\n').find((p) => p.startsWith('vnet')), 'the VM\'s port on dp0', { timeoutMs: 30_000, pollMs: 200 });
+    expect(await hv1.vsctl('get', 'Interface', port, 'external_ids:vm-id')).toBe(`"${vmUuid}"`);
+    expect(await hv1.vsctl('get', 'Interface', port, 'external_ids:attached-mac')).toBe(`"${VM_MAC}"`);
+
+    const attached = await fleet.untilEvent('hv1', (e) => e.type === 'PortAttached' && e.data['interface'] === port, 30_000, 'PortAttached from hv1', after);
+    expect(attached.data).toMatchObject({ host: 'hv1', network: 'ofnet', bridge: 'dp0', interface: port, mac: VM_MAC, vmUuid, domain: 'nf-vm1' });
+
+    const ports = await fleet.http<{ network: string; hosts: { host: string; ports: { interface: string; vmUuid: string | null; domain: string | null; mac: string | null }[] }[] }>('GET', '/v1/networks/ofnet/ports');
+    expect(ports.status).toBe(200);
+    expect(ports.body.hosts.find((h) => h.host === 'hv1')?.ports).toEqual([expect.objectContaining({ interface: port, vmUuid, domain: 'nf-vm1', mac: VM_MAC })]);
+    expect(ports.body.hosts.find((h) => h.host === 'hv2')?.ports).toEqual([]);
+    const table = await runCli(['net-ports', 'ofnet'], fleet);
+    expect(table.exitCode).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`hv1\\s+${port}\\s+nf-vm1\\s+${vmUuid}\\s+${VM_MAC}`));
+    const json = JSON.parse((await runCli(['net-ports', 'ofnet', '--json'], fleet)).stdout);
+    expect(json.hosts[0].ports[0].vmUuid).toBe(vmUuid);
+
+    // A port nobody's VM owns is listed as such.
+    await hv1.vsctl('add-port', 'dp0', 'tap-free', '--', 'set', 'Interface', 'tap-free', 'type=internal');
+    await fleet.untilEvent('hv1', (e) => e.type === 'PortAttached' && e.data['interface'] === 'tap-free', 30_000, 'PortAttached for the port of no VM', after);
+    expect((await runCli(['net-ports', 'ofnet'], fleet)).stdout).toMatch(/hv1\s+tap-free\s+\(no VM\)/);
+    await hv1.vsctl('del-port', 'dp0', 'tap-free');
+
+    expect((await virsh('hv1', 'destroy', '--domain', 'nf-vm1')).exitCode).toBe(0);
+    const detached = await fleet.untilEvent('hv1', (e) => e.type === 'PortDetached' && e.data['interface'] === port, 30_000, 'PortDetached from hv1', attached.position);
+    expect(detached.data).toMatchObject({ network: 'ofnet', mac: VM_MAC, vmUuid });
+    const history = await runCli(['net-history', 'ofnet', '--type', 'PortDetached'], fleet);
+    expect(history.stdout).toContain(`port ${port} (${VM_MAC}) of VM nf-vm1 (${vmUuid}) detached from dp0 on hv1`);
   }, 120_000);
 
   test('a libvirt network removed by hand comes back, reported as drift', async () => {

@@ -11,7 +11,8 @@ import { createDesiredStateClient } from './desired-state-client';
 import { DesiredNetworks } from './desired/desired-networks';
 import { createDriftWatcher } from './drift-watcher';
 import { startHeartbeat } from './heartbeat';
-import { agentStartedEvent, controllerEvent, driftEvent, outcomeEvent } from './outcome-events';
+import { agentStartedEvent, controllerEvent, driftEvent, outcomeEvent, portEvent } from './outcome-events';
+import { createPortWatcher } from './port-watcher';
 import { answerPlanRequests } from './plan-responder';
 import { Reconciler, type DriftFinding, type NetworkOutcome } from './reconciler';
 import { applyPlanJsonRpc } from './ovs/apply-jsonrpc';
@@ -98,7 +99,8 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   const session = monitorDb === false ? undefined : startOvsdbSession({ db: monitorDb, log, onChange: () => onOvsdbChange() });
   const runDir = config.ovsRunDir ?? (vsctl.db.startsWith('unix:') ? dirname(vsctl.db.slice('unix:'.length)) : undefined);
   const hostRefusal = (spec: BridgeSpec) => controllerHostRefusal(spec, { runDir });
-  const libvirt = config.libvirtUri ? new LibvirtRegistrar(createVirsh({ uri: config.libvirtUri }), log) : undefined;
+  const virsh = config.libvirtUri ? createVirsh({ uri: config.libvirtUri }) : undefined;
+  const libvirt = virsh ? new LibvirtRegistrar(virsh, log) : undefined;
   const reconciler = new Reconciler({
     vsctl, desired, observe, report, log, hostRefusal,
     ...(libvirt ? { libvirt } : {}),
@@ -112,7 +114,13 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
     log,
     ...(config.monitorSettleMs !== undefined ? { settleMs: config.monitorSettleMs } : {}),
   });
-  onOvsdbChange = () => driftWatcher.changed();
+  const portWatcher = createPortWatcher({
+    ports: () => session?.ports(),
+    report: (kind, port) => publish(portEvent(host, kind, port, randomUUID(), now())),
+    ...(virsh ? { domainName: (vmUuid: string) => virsh.domainName(vmUuid) } : {}),
+    log,
+  });
+  onOvsdbChange = () => { driftWatcher.changed(); portWatcher.changed(); };
 
   const heartbeat = startHeartbeat(nc, names, host, AGENT_VERSION, config.heartbeatIntervalMs ?? 2000, log);
   const desiredState = createDesiredStateClient({ nc, names, host, desired, log });
@@ -126,6 +134,7 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   await reconciler.request(desired.all().map((c) => c.network));
   log.info({ networks: desired.all().length }, 'initial reconcile done');
   driftWatcher.start();
+  portWatcher.start(desired.all().flatMap((c) => (c.portsHere ?? []).map((p) => ({ ...p, network: c.network }))));
   const libvirtWatcher = config.libvirtUri ? watchLibvirt({ uri: config.libvirtUri, log, onChange: () => reconciler.enqueueHostPass() }) : undefined;
 
   const commands = await startCommandConsumer({ nc, names, host, desired, reconciler, log });
@@ -143,6 +152,7 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
       plans.unsubscribe();
       await commands.stop();
       await driftWatcher.stop();
+      await portWatcher.stop();
       await reconciler.stop();
       session?.stop();
     },

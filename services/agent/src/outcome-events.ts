@@ -1,6 +1,7 @@
 import type { AgentEventMessageV1 } from '@netfleet/events/agent-event-message';
 import { HostEventType, LIBVIRT_NOT_CONFIGURED } from '@netfleet/events/host-events';
 import type { ControllerConnection } from './controller-status';
+import type { PortReport } from './port-watcher';
 import type { DriftFinding, NetworkOutcome } from './reconciler';
 
 /** Turns a pass's outcome into the event the agent reports (ids and time passed in). */
@@ -35,6 +36,17 @@ export function controllerEvent(host: string, c: ControllerConnection, eventId: 
       ...(c.state !== undefined ? { state: c.state } : {}), ...(c.lastError !== undefined ? { lastError: c.lastError } : {}),
     },
   };
+}
+
+/** A PortAttached / PortDetached report (correlation: the port on its bridge). */
+export function portEvent(host: string, kind: 'attached' | 'detached', port: PortReport, eventId: string, now: string): AgentEventMessageV1 {
+  const { network, bridge, interface: name, mac, vmUuid, ifaceId, domain } = port;
+  const data = {
+    host, network, bridge, interface: name,
+    ...(mac ? { mac } : {}), ...(vmUuid ? { vmUuid } : {}), ...(ifaceId ? { ifaceId } : {}), ...(domain ? { domain } : {}),
+  };
+  const common = { eventId, host, correlationId: `port:${host}:${bridge}:${name}`, occurredAt: now, v: 1 as const };
+  return kind === 'attached' ? { ...common, type: HostEventType.PortAttached, data } : { ...common, type: HostEventType.PortDetached, data };
 }
 
 /** AgentStarted, with the host's libvirt: its URI, or "not configured". */

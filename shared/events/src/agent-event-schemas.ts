@@ -33,7 +33,16 @@ export const AGENT_EVENT_DATA_SCHEMAS: Record<string, object> = {
   [HostEventType.DriftDetected]: dataSchema({
     ...outcome, bridge: nonEmpty(64), differences: { type: 'array', maxItems: 200, items: text(2000) }, repaired: { type: 'boolean' },
   }, ['network', 'generation', 'bridge', 'differences', 'repaired']),
+  [HostEventType.PortAttached]: portSchema(),
+  [HostEventType.PortDetached]: portSchema(),
 };
+
+function portSchema(): object {
+  return dataSchema({
+    network: nonEmpty(NAME_MAX_LENGTH), bridge: nonEmpty(64), interface: nonEmpty(64),
+    mac: { type: 'string', pattern: '^[0-9a-f]{2}(:[0-9a-f]{2}){5}$' }, vmUuid: uuid, ifaceId: nonEmpty(100), domain: nonEmpty(200),
+  }, ['network', 'bridge', 'interface']);
+}
 
 const envelopeSchema = (type: string, data: object) => ({
   type: 'object', additionalProperties: false,

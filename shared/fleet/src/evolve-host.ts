@@ -32,6 +32,8 @@ export function evolveHost(view: HostView | undefined, event: HostFoldable): Hos
     case HostEventType.NetworkFailedOnHost:
     case HostEventType.ControllerConnectionChanged:
     case HostEventType.DriftDetected:
+    case HostEventType.PortAttached:
+    case HostEventType.PortDetached:
       return online(base);
     default:
       return assertNever(e, 'host event');

@@ -18,5 +18,7 @@ export interface CommandAnswerJson {
 }
 export interface HostJson {
   name: string; labels: Record<string, string>; registered: boolean; online: boolean; since: string;
-  agentVersion: string | null; networks: string[];
+  agentVersion: string | null; libvirt?: string; networks: string[];
 }
+export interface PortJson { interface: string; bridge: string; mac: string | null; vmUuid: string | null; domain: string | null; since: string }
+export interface NetworkPortsJson { network: string; hosts: { host: string; ports: PortJson[] }[] }
