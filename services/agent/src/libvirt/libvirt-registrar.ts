@@ -21,8 +21,6 @@ export class LibvirtRegistrar {
 
   constructor(private readonly virsh: Virsh, private readonly log: Logger) {}
 
-  get uri(): string { return this.virsh.uri; }
-
   /** Networks the fleet says ran here before this agent started: one found missing is drift. */
   assumeRegistered(specs: Iterable<LibvirtNetworkSpec>): void {
     for (const spec of specs) this.registered.set(spec.network, spec);
