@@ -69,6 +69,13 @@ describe('libvirt: networks registered on every host, VMs attach by name', () =>
     expect(hosts.find((h) => h.name === 'hv1')?.libvirt).toBe(fleet.host('hv1').libvirt!.uri);
   }, 120_000);
 
+  test('netfleet\'s autostart is the libvirt network\'s autostart', async () => {
+    expect((await fleet.http('PUT', '/v1/networks/ofnet/autostart', { autostart: true })).status).toBeLessThan(300);
+    for (const host of ['hv1', 'hv2']) {
+      await until(async () => /Autostart:\s+yes/.test((await netInfo(host)) ?? ''), `autostart on in ${host}'s libvirt`, { timeoutMs: 30_000, pollMs: 200 });
+    }
+  }, 60_000);
+
   test('a VM attached by network name shows as a port on the datapath, and netfleet reports it attached, then detached', async () => {
     const hv1 = fleet.host('hv1');
     await hv1.libvirt!.addBridgeDevice('dp0');

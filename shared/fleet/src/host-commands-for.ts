@@ -15,7 +15,9 @@ export function hostCommandsFor(event: { type: string }, before: NetworkView | u
   const changesDesiredState =
     event.type === NetworkEventType.Started ||
     event.type === NetworkEventType.Destroyed ||
-    ((event.type === NetworkEventType.Defined || event.type === NetworkEventType.PlacementChanged) && after.active);
+    ((event.type === NetworkEventType.Defined || event.type === NetworkEventType.PlacementChanged) && after.active) ||
+    // A running network's hosts set their libvirt's autostart from it (same generation: OVS is unchanged).
+    (event.type === NetworkEventType.AutostartChanged && after.active);
   if (!changesDesiredState) return [];
   const command = (host: string, desired: DesiredState) => applyNetworkFor(after, host, desired, { commandId: ids.newId(), correlationId: ids.correlationId, issuedAt: ids.now });
   const commands = after.hosts.map((host) => command(host, after.active ? 'running' : 'stopped'));

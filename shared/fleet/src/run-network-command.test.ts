@@ -44,6 +44,11 @@ describe('runNetworkCommand', () => {
     expect(run(define(), { type: 'SetAutostart', name: 'ofnet', autostart: true }).hostCommands).toEqual([]);
   });
 
+  it('tells a running network\'s hosts its new autostart (for their libvirt), at the same generation', () => {
+    const commands = run(define(), start, { type: 'SetAutostart', name: 'ofnet', autostart: true }).hostCommands;
+    expect(commands.map((c) => [c.host, c.desired, c.generation, c.autostart])).toEqual([['hv1', 'running', 2, true], ['hv2', 'running', 2, true]]);
+  });
+
   it('re-applies a redefinition of a running network on its hosts', () => {
     expect(run(define(), start, define([])).hostCommands.map((c) => [c.host, c.desired, c.generation])).toEqual([['hv1', 'running', 3], ['hv2', 'running', 3]]);
   });
