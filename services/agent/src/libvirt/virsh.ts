@@ -35,16 +35,13 @@ export function createVirsh(options: { uri: string; timeoutSeconds?: number; pro
     }
     throw new NetfleetError('NF_LIBVIRT_COMMAND_FAILED', `virsh ${args.join(' ')} failed: ${stderr}`, { uri: options.uri, args, stderr });
   };
-  const flag = (info: string, field: string) => new RegExp(`^${field}:\\s+yes\\s*$`, 'mi').test(info);
 
   return {
     uri: options.uri,
     async networks() {
-      const names = (await run(['net-list', '--all', '--name'])).split('\n').map((l) => l.trim()).filter(Boolean);
-      return Promise.all(names.map(async (name) => {
-        const [xml, info] = await Promise.all([run(['net-dumpxml', '--network', name]), run(['net-info', '--network', name])]);
-        return observedLibvirtNetworkOf(xml, { active: flag(info, 'Active'), persistent: flag(info, 'Persistent'), autostart: flag(info, 'Autostart') });
-      }));
+      // One table for every network's flags (name, state, autostart, persistent), then each definition.
+      const rows = (await run(['net-list', '--all'])).split('\n').map(netListRow).filter((r) => r !== undefined);
+      return Promise.all(rows.map(async (row) => observedLibvirtNetworkOf(await run(['net-dumpxml', '--network', row.name]), row)));
     },
     async apply(op) {
       switch (op.kind) {
@@ -73,4 +70,12 @@ export function createVirsh(options: { uri: string; timeoutSeconds?: number; pro
       }
     },
   };
+}
+
+/** One line of `virsh -q net-list --all`: "NAME   active|inactive   yes|no   yes|no" (the name may hold spaces). */
+export function netListRow(line: string): { name: string; active: boolean; autostart: boolean; persistent: boolean } | undefined {
+  const cells = line.trim().split(/\s+/);
+  if (cells.length < 4) return undefined;
+  const [state, autostart, persistent] = cells.slice(-3);
+  return { name: cells.slice(0, -3).join(' '), active: state === 'active', autostart: autostart === 'yes', persistent: persistent === 'yes' };
 }
