@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encodeJson } from '@netfleet/bus/nats';
@@ -99,7 +100,10 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   const session = monitorDb === false ? undefined : startOvsdbSession({ db: monitorDb, log, onChange: () => onOvsdbChange() });
   const runDir = config.ovsRunDir ?? (vsctl.db.startsWith('unix:') ? dirname(vsctl.db.slice('unix:'.length)) : undefined);
   const hostRefusal = (spec: BridgeSpec) => controllerHostRefusal(spec, { runDir });
-  const virsh = config.libvirtUri ? createVirsh({ uri: config.libvirtUri }) : undefined;
+  // libvirt missing (no virsh) is a state of the host, like none configured: the networks still run.
+  const libvirtState = libvirtStateOf(config.libvirtUri);
+  if (config.libvirtUri && libvirtState !== config.libvirtUri) log.warn({ libvirtUri: config.libvirtUri }, `libvirt: ${libvirtState}; networks are not registered in libvirt`);
+  const virsh = libvirtState === config.libvirtUri && config.libvirtUri ? createVirsh({ uri: config.libvirtUri }) : undefined;
   const libvirt = virsh ? new LibvirtRegistrar(virsh, log) : undefined;
   const reconciler = new Reconciler({
     vsctl, desired, observe, report, log, hostRefusal,
@@ -125,7 +129,7 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   const heartbeat = startHeartbeat(nc, names, host, AGENT_VERSION, config.heartbeatIntervalMs ?? 2000, log);
   const desiredState = createDesiredStateClient({ nc, names, host, desired, log });
   await desiredState.refreshUntilAnswered();
-  await publish(agentStartedEvent(host, AGENT_VERSION, randomUUID(), now(), config.libvirtUri ?? null)).catch((e) => log.warn({ err: e }, 'could not report AgentStarted'));
+  await publish(agentStartedEvent(host, AGENT_VERSION, randomUUID(), now(), libvirtState)).catch((e) => log.warn({ err: e }, 'could not report AgentStarted'));
   const plans = answerPlanRequests({ nc, names, host, desired, observe, vsctl, log, hostRefusal });
 
   // Give the session a moment to connect, so the first pass can already read its replica.
@@ -135,7 +139,7 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   log.info({ networks: desired.all().length }, 'initial reconcile done');
   driftWatcher.start();
   portWatcher.start(desired.all().flatMap((c) => (c.portsHere ?? []).map((p) => ({ ...p, network: c.network }))));
-  const libvirtWatcher = config.libvirtUri ? watchLibvirt({ uri: config.libvirtUri, log, onChange: () => reconciler.enqueueHostPass() }) : undefined;
+  const libvirtWatcher = virsh ? watchLibvirt({ uri: virsh.uri, log, onChange: () => reconciler.enqueueHostPass() }) : undefined;
 
   const commands = await startCommandConsumer({ nc, names, host, desired, reconciler, log });
   const resync = setInterval(() => {
@@ -157,4 +161,11 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
       session?.stop();
     },
   };
+}
+
+/** The host's libvirt as the agent will report it: the URI, or why there is none. */
+function libvirtStateOf(uri: string | undefined): string | null {
+  if (!uri) return null;
+  const found = (process.env['PATH'] ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'virsh')));
+  return found ? uri : 'not installed (virsh not found)';
 }

@@ -49,7 +49,7 @@ export function portEvent(host: string, kind: 'attached' | 'detached', port: Por
   return kind === 'attached' ? { ...common, type: HostEventType.PortAttached, data } : { ...common, type: HostEventType.PortDetached, data };
 }
 
-/** AgentStarted, with the host's libvirt: its URI, or "not configured". */
+/** AgentStarted, with the host's libvirt: its URI, why there is none, or (null) "not configured". */
 export function agentStartedEvent(host: string, agentVersion: string, eventId: string, now: string, libvirtUri: string | null): AgentEventMessageV1 {
   return {
     eventId, host, correlationId: `agent:${host}:${eventId}`, occurredAt: now, v: 1, type: HostEventType.AgentStarted,
