@@ -52,7 +52,8 @@ describe('libvirt: networks registered on every host, VMs attach by name', () =>
   });
 
   test('a started network is an active libvirt network on both hosts, marked as netfleet\'s', async () => {
-    const answer = await fleet.defineAndStart(xml, ['hv1', 'hv2']);
+    expect((await fleet.http('POST', '/v1/networks', { xml, hosts: ['hv1', 'hv2'] })).status).toBe(201);
+    const answer = (await fleet.http<{ hosts: { host: string; outcome: string }[] }>('POST', '/v1/networks/ofnet/start?wait=true&timeout=120')).body;
     expect(answer.hosts.map((h) => [h.host, h.outcome])).toEqual([['hv1', 'running'], ['hv2', 'running']]);
     const uuid = String((await fleet.http('GET', '/v1/networks/ofnet')).body['uuid']);
     for (const host of ['hv1', 'hv2']) {
@@ -67,14 +68,14 @@ describe('libvirt: networks registered on every host, VMs attach by name', () =>
     }
     const { hosts } = (await fleet.http<{ hosts: { name: string; libvirt?: string }[] }>('GET', '/v1/hosts')).body;
     expect(hosts.find((h) => h.name === 'hv1')?.libvirt).toBe(fleet.host('hv1').libvirt!.uri);
-  }, 120_000);
+  }, 300_000);
 
   test('netfleet\'s autostart is the libvirt network\'s autostart', async () => {
     expect((await fleet.http('PUT', '/v1/networks/ofnet/autostart', { autostart: true })).status).toBeLessThan(300);
     for (const host of ['hv1', 'hv2']) {
-      await until(async () => /Autostart:\s+yes/.test((await netInfo(host)) ?? ''), `autostart on in ${host}'s libvirt`, { timeoutMs: 30_000, pollMs: 200 });
+      await until(async () => /Autostart:\s+yes/.test((await netInfo(host)) ?? ''), `autostart on in ${host}'s libvirt`, { timeoutMs: 90_000, pollMs: 200 });
     }
-  }, 60_000);
+  }, 180_000);
 
   test('a VM attached by network name shows as a port on the datapath, and netfleet reports it attached, then detached', async () => {
     const hv1 = fleet.host('hv1');
@@ -88,11 +89,11 @@ describe('libvirt: networks registered on every host, VMs attach by name', () =>
     expect(vmUuid).toMatch(/^[0-9a-f-]{36}$/);
 
     // OVS: libvirt's own ovs-vsctl put the VM's interface on dp0, with its external_ids.
-    const port = await until(async () => (await hv1.vsctl('list-ports', 'dp0')).split('\n').find((p) => p.startsWith('vnet')), 'the VM\'s port on dp0', { timeoutMs: 30_000, pollMs: 200 });
+    const port = await until(async () => (await hv1.vsctl('list-ports', 'dp0')).split('\n').find((p) => p.startsWith('vnet')), 'the VM\'s port on dp0', { timeoutMs: 90_000, pollMs: 200 });
     expect(await hv1.vsctl('get', 'Interface', port, 'external_ids:vm-id')).toBe(`"${vmUuid}"`);
     expect(await hv1.vsctl('get', 'Interface', port, 'external_ids:attached-mac')).toBe(`"${VM_MAC}"`);
 
-    const attached = await fleet.untilEvent('hv1', (e) => e.type === 'PortAttached' && e.data['interface'] === port, 30_000, 'PortAttached from hv1', after);
+    const attached = await fleet.untilEvent('hv1', (e) => e.type === 'PortAttached' && e.data['interface'] === port, 90_000, 'PortAttached from hv1', after);
     expect(attached.data).toMatchObject({ host: 'hv1', network: 'ofnet', bridge: 'dp0', interface: port, mac: VM_MAC, vmUuid, domain: 'nf-vm1' });
 
     const ports = await fleet.http<{ network: string; hosts: { host: string; ports: { interface: string; vmUuid: string | null; domain: string | null; mac: string | null }[] }[] }>('GET', '/v1/networks/ofnet/ports');
@@ -107,42 +108,42 @@ describe('libvirt: networks registered on every host, VMs attach by name', () =>
 
     // A port nobody's VM owns is listed as such.
     await hv1.vsctl('add-port', 'dp0', 'tap-free', '--', 'set', 'Interface', 'tap-free', 'type=internal');
-    await fleet.untilEvent('hv1', (e) => e.type === 'PortAttached' && e.data['interface'] === 'tap-free', 30_000, 'PortAttached for the port of no VM', after);
+    await fleet.untilEvent('hv1', (e) => e.type === 'PortAttached' && e.data['interface'] === 'tap-free', 90_000, 'PortAttached for the port of no VM', after);
     expect((await runCli(['net-ports', 'ofnet'], fleet)).stdout).toMatch(/hv1\s+tap-free\s+\(no VM\)/);
     await hv1.vsctl('del-port', 'dp0', 'tap-free');
 
     expect((await virsh('hv1', 'destroy', '--domain', 'nf-vm1')).exitCode).toBe(0);
-    const detached = await fleet.untilEvent('hv1', (e) => e.type === 'PortDetached' && e.data['interface'] === port, 30_000, 'PortDetached from hv1', attached.position);
+    const detached = await fleet.untilEvent('hv1', (e) => e.type === 'PortDetached' && e.data['interface'] === port, 90_000, 'PortDetached from hv1', attached.position);
     expect(detached.data).toMatchObject({ network: 'ofnet', mac: VM_MAC, vmUuid });
     const history = await runCli(['net-history', 'ofnet', '--type', 'PortDetached'], fleet);
     expect(history.stdout).toContain(`port ${port} (${VM_MAC}) of VM nf-vm1 (${vmUuid}) detached from dp0 on hv1`);
-  }, 120_000);
+  }, 300_000);
 
   test('a libvirt network removed by hand comes back, reported as drift', async () => {
     const after = await fleet.lastPosition('hv2');
     expect((await virsh('hv2', 'net-destroy', '--network', 'ofnet')).exitCode).toBe(0);
     expect((await virsh('hv2', 'net-undefine', '--network', 'ofnet')).exitCode).toBe(0);
-    const drift = await fleet.untilEvent('hv2', (e) => e.type === 'DriftDetected' && (e.data['differences'] as string[]).some((d) => d.includes('libvirt network ofnet missing')), 60_000, 'hv2 to report the libvirt network as drift', after);
+    const drift = await fleet.untilEvent('hv2', (e) => e.type === 'DriftDetected' && (e.data['differences'] as string[]).some((d) => d.includes('libvirt network ofnet missing')), 90_000, 'hv2 to report the libvirt network as drift', after);
     expect(drift.data).toMatchObject({ network: 'ofnet', bridge: 'dp0', repaired: true });
-    await until(async () => /Active:\s+yes/.test((await netInfo('hv2')) ?? '') && /Persistent:\s+yes/.test((await netInfo('hv2')) ?? ''), 'ofnet to be defined and active again on hv2', { timeoutMs: 30_000, pollMs: 200 });
-  }, 90_000);
+    await until(async () => /Active:\s+yes/.test((await netInfo('hv2')) ?? '') && /Persistent:\s+yes/.test((await netInfo('hv2')) ?? ''), 'ofnet to be defined and active again on hv2', { timeoutMs: 90_000, pollMs: 200 });
+  }, 180_000);
 
   test('net-destroy --wait removes the libvirt network from both hosts', async () => {
-    const stopped = await fleet.http<{ hosts: { host: string; outcome: string }[] }>('POST', '/v1/networks/ofnet/destroy?wait=true&timeout=30');
+    const stopped = await fleet.http<{ hosts: { host: string; outcome: string }[] }>('POST', '/v1/networks/ofnet/destroy?wait=true&timeout=120');
     expect(stopped.body.hosts.map((h) => h.outcome)).toEqual(['stopped', 'stopped']);
     for (const host of ['hv1', 'hv2']) expect(await netInfo(host)).toBeUndefined();
-  }, 60_000);
+  }, 180_000);
 
   test('a libvirt network of that name netfleet did not create is left alone, and the start fails on that host', async () => {
     const foreign = join(dir, 'foreign.xml');
     await writeFile(foreign, "<network><name>ofnet</name><bridge name='virbr9'/></network>\n");
     expect((await virsh('hv1', 'net-define', '--file', foreign)).exitCode).toBe(0);
-    const started = await fleet.http<{ hosts: { host: string; outcome: string; error?: string }[] }>('POST', '/v1/networks/ofnet/start?wait=true&timeout=30');
+    const started = await fleet.http<{ hosts: { host: string; outcome: string; error?: string }[] }>('POST', '/v1/networks/ofnet/start?wait=true&timeout=120');
     const hv1 = started.body.hosts.find((h) => h.host === 'hv1');
     expect(hv1?.outcome).toBe('failed');
     expect(hv1?.error).toMatch(/already has a network named ofnet that netfleet did not create/);
     expect(started.body.hosts.find((h) => h.host === 'hv2')?.outcome).toBe('running');
     expect(String((await virsh('hv1', 'net-dumpxml', '--network', 'ofnet')).stdout)).toContain("<bridge name='virbr9'");
     expect((await virsh('hv1', 'net-undefine', '--network', 'ofnet')).exitCode).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });

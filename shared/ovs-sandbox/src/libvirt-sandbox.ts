@@ -32,7 +32,7 @@ export interface StartLibvirtSandboxOptions {
   dir?: string;
   /** The host's OVS run directory (its db.sock): libvirt's own ovs-vsctl reaches it. */
   ovsRunDir: string;
-  /** Default 30 s (the first start probes qemu's capabilities). */
+  /** Default 60 s. */
   startTimeoutMs?: number;
 }
 
@@ -94,7 +94,7 @@ export async function startLibvirtSandbox(options: StartLibvirtSandboxOptions): 
     stderrFile: join(dir, 'libvirtd.stderr'),
   });
   try {
-    await waitForSocket({ path: socket }, daemon, options.startTimeoutMs ?? 30_000);
+    await waitForSocket({ path: socket }, daemon, options.startTimeoutMs ?? 60_000);
   } catch (e) {
     await daemon.stop();
     if (created) { forgetDirAtExit(dir); await rm(dir, { recursive: true, force: true }); }
