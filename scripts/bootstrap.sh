@@ -59,16 +59,26 @@ if ! port_open "$PG_HOST" "$PG_PORT" && ! command -v pg_ctlcluster >/dev/null; t
 # The bus tests run nats-server instances of their own, so the program is needed even when a
 # server already answers on 4222.
 command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
+# The outage tests stop and start a PostgreSQL of their own (initdb, pg_ctl: Debian's server
+# binaries, even when the shared server runs elsewhere) and give an agent a jumping clock
+# (libfaketime, package 'faketime').
+case "${npm_lifecycle_event:-bootstrap}" in test|bootstrap)
+  compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || need+=(postgresql)
+  [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || need+=(faketime) ;;
+esac
 # Debian's Chromium, for the dashboard's browser tests and bench (playwright-core drives it; no
 # browser is ever downloaded). Only for npm test / npm run bench / npm run bootstrap, not the fleet.
 case "${npm_lifecycle_event:-bootstrap}" in test|bench|bootstrap) [ -x /usr/bin/chromium ] || need+=(chromium) ;; esac
 # The unit tests check deploy/systemd with systemd-analyze (Debian's package 'systemd' has it) and
 # npm run package needs dpkg-deb (package 'dpkg', always there on Debian).
 case "${npm_lifecycle_event:-bootstrap}" in test|bootstrap|package) command -v systemd-analyze >/dev/null || need+=(systemd) ;; esac
+# The fault suite (test/faults) cuts agents off in network namespaces (iproute2) and jumps one
+# agent's clock (faketime).
+case "${npm_lifecycle_event:-bootstrap}" in test|test:faults|bootstrap) command -v ip >/dev/null || need+=(iproute2); command -v faketime >/dev/null || need+=(faketime) ;; esac
 # libvirt and qemu, for the libvirt tests and `npm run fleet -- --libvirt` (NETFLEET_LIBVIRT=1): each
-# host runs a sandboxed libvirtd of its own (shared/libvirt-sandbox); the system-wide libvirtd is
+# host runs a sandboxed libvirtd of its own (shared/ovs-sandbox libvirt-sandbox); the system-wide libvirtd is
 # never started (policy-rc.d above) and its default network never touched.
-case "${npm_lifecycle_event:-bootstrap}:${NETFLEET_LIBVIRT:-}" in test:*|bootstrap:*|bench:*|*:1)
+case "${npm_lifecycle_event:-bootstrap}:${NETFLEET_LIBVIRT:-}" in test:*|test:faults:*|bootstrap:*|bench:*|*:1)
   command -v libvirtd >/dev/null || need+=(libvirt-daemon-system)
   command -v virsh >/dev/null || need+=(libvirt-clients)
   command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86) ;;

@@ -20,43 +20,73 @@ export interface NatsTestServer {
   reload(): Promise<void>;
   /** Ends the server (SIGTERM, SIGKILL after 3 s) and removes its directory. */
   stop(): Promise<void>;
+  /** An outage: ends the server but keeps its port, config and JetStream store for `resume()`. */
+  halt(): Promise<void>;
+  /** Starts a halted server again, on the same port with the same streams. */
+  resume(): Promise<void>;
 }
+
+/** A server without authorization (as the shared one is): no auth include to rewrite. */
+export type OpenNatsTestServer = Omit<NatsTestServer, 'authConfigPath'>;
+
+interface RunningServer { child: ResultPromise; done: Promise<void>; log: string }
 
 /**
  * A nats-server of the test's own, laid out as deploy/nats/ is: a main config with JetStream in a
- * temp store dir that includes the auth file netfleet writes. It runs as a child of this process
- * (execa kills it if the process dies first) on a free loopback port; the port can be taken
- * between choosing and binding, so a bind failure is retried on another port.
+ * temp store dir that includes the auth file netfleet writes (without `auth`: an open server, as
+ * the shared one is). It runs as a child of this process (execa kills it if the process dies
+ * first) on a free loopback port; the port can be taken between choosing and binding, so a bind
+ * failure is retried on another port.
  */
-export async function startNatsTestServer(auth: NatsAuthConfigInput): Promise<NatsTestServer> {
+export function startNatsTestServer(auth: NatsAuthConfigInput): Promise<NatsTestServer>;
+export function startNatsTestServer(): Promise<OpenNatsTestServer>;
+export async function startNatsTestServer(auth?: NatsAuthConfigInput): Promise<NatsTestServer> {
   const dir = await makeTestDir('nats');
   try {
-    const authConfigPath = join(dir, 'netfleet-auth.conf');
-    await writeNatsAuthConfig(authConfigPath, auth);
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      const config = join(dir, 'nats-server.conf');
+    const authConfigPath = auth ? join(dir, 'netfleet-auth.conf') : undefined;
+    if (auth && authConfigPath) await writeNatsAuthConfig(authConfigPath, auth);
+    const config = join(dir, 'nats-server.conf');
+    const launch = async (port: number): Promise<RunningServer | string> => {
       await writeFile(config, [
         `listen: "127.0.0.1:${port}"`,
         `jetstream { store_dir: "${join(dir, 'jetstream')}" }`,
-        'include ./netfleet-auth.conf',
+        ...(authConfigPath ? ['include ./netfleet-auth.conf'] : []),
         '',
       ].join('\n'));
       const log = join(dir, `nats-server-${port}.log`);
       const child = execa(NATS_SERVER, ['-c', config, '-l', log], { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, cleanup: true, forceKillAfterDelay: false });
       let exited = false;
       const done = child.then(() => { exited = true; });
-      const ready = await waitForReady(log, () => exited, 10_000);
-      if (ready) {
+      if (await waitForReady(log, () => exited, 10_000)) return { child, done, log };
+      await stopServer(child, done, undefined);
+      return `${(await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n')}\n${(await child).stderr}`;
+    };
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const launched = await launch(port);
+      if (typeof launched !== 'string') {
+        let running: RunningServer | undefined = launched;
         return {
-          url: `nats://127.0.0.1:${port}`, port, dir, authConfigPath,
-          reload: () => reloadServer(child, log),
-          stop: () => stopServer(child, done, dir),
+          url: `nats://127.0.0.1:${port}`, port, dir, authConfigPath: authConfigPath ?? '',
+          reload: () => (running ? reloadServer(running.child, running.log) : Promise.reject(new Error('the server is halted'))),
+          stop: async () => {
+            if (running) await stopServer(running.child, running.done, undefined);
+            running = undefined;
+            await rm(dir, { recursive: true, force: true });
+          },
+          halt: async () => {
+            if (running) await stopServer(running.child, running.done, undefined);
+            running = undefined;
+          },
+          resume: async () => {
+            if (running) return;
+            const again = await launch(port);
+            if (typeof again === 'string') throw new Error(`nats-server did not start again on port ${port}:\n${again}`);
+            running = again;
+          },
         };
       }
-      await stopServer(child, done, undefined);
-      const why = `${(await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n')}\n${(await child).stderr}`;
-      if (attempt >= 3 || !/address already in use/i.test(why)) throw new Error(`nats-server did not start on port ${port}:\n${why}`);
+      if (attempt >= 3 || !/address already in use/i.test(launched)) throw new Error(`nats-server did not start on port ${port}:\n${launched}`);
     }
   } catch (e) {
     await rm(dir, { recursive: true, force: true });

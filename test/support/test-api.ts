@@ -12,6 +12,12 @@ export interface TestApiOptions {
   actors?: Record<string, Role>;
   log?: Logger;
   liveness?: ApiServerConfig['liveness'];
+  /** A nats-server of the test's own (one it stops and starts); default the shared one. */
+  natsUrl?: string;
+  /** The upcasters events leave through (a test-only version bump). */
+  upcasters?: ApiServerConfig['upcasters'];
+  /** Webhook delivery tuning (short retries for tests). */
+  webhooks?: ApiServerConfig['webhooks'];
 }
 
 export interface HttpAnswer<T> { status: number; body: T; headers: Record<string, string | string[] | number | undefined> }
@@ -35,9 +41,11 @@ export async function startTestApi(database: Pick<TestDatabase, 'url'>, names: B
   const actors = Object.entries(options.actors ?? { alice: 'admin' as const });
   const tokens = Object.fromEntries(actors.map(([actor]) => [actor, `test-${randomBytes(12).toString('hex')}`]));
   const server = await startApiServer({
-    databaseUrl: database.url, natsUrl: NATS_URL, namespace: names.namespace, host: '127.0.0.1', port: 0,
+    databaseUrl: database.url, natsUrl: options.natsUrl ?? NATS_URL, namespace: names.namespace, host: '127.0.0.1', port: 0,
     tokens: actors.map(([actor, role]) => ({ actor, role, token: tokens[actor]! })), log: options.log ?? silentLogger(),
     ...(options.liveness !== undefined ? { liveness: options.liveness } : {}),
+    ...(options.upcasters !== undefined ? { upcasters: options.upcasters } : {}),
+    ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
   });
   const token = actors.length > 0 ? tokens[actors[0]![0]]! : '';
   return {

@@ -55,6 +55,8 @@ export interface TestFleetOptions {
   heartbeatMs?: number;
   /** The API's liveness tuning (default: the API's own). */
   liveness?: ApiServerConfig['liveness'];
+  /** A nats-server of the test's own for the API and the agents (one it stops); default the shared one. */
+  natsUrl?: string;
   /** A sandboxed libvirtd per host (shared/ovs-sandbox libvirt-sandbox), its URI given to the host's agent. */
   libvirt?: boolean;
 }
@@ -77,6 +79,8 @@ export class TestFleet {
   private ownController: TestController | undefined;
 
   private constructor(private readonly options: TestFleetOptions) {}
+
+  get natsUrl(): string { return this.options.natsUrl ?? NATS_URL; }
 
   static async start(options: TestFleetOptions = {}): Promise<TestFleet> {
     const fleet = new TestFleet(options);
@@ -103,7 +107,9 @@ export class TestFleet {
       this.ownController = controller;
       this.cleanups.push(() => controller.stop());
     }
-    this.testApi = await startTestApi(this.database, this.names, this.options.liveness !== undefined ? { liveness: this.options.liveness } : {});
+    this.testApi = await startTestApi(this.database, this.names, {
+      ...(this.options.liveness !== undefined ? { liveness: this.options.liveness } : {}), natsUrl: this.natsUrl,
+    });
     this.cleanups.push(() => this.testApi.close());
     for (const name of hosts) {
       const registered = await this.http('POST', '/v1/hosts', { name, labels: labels[name] ?? {} });
@@ -143,7 +149,7 @@ export class TestFleet {
     const h = this.host(name);
     await this.stopAgent(name);
     if (!h.nc) {
-      const nc = await connectBus({ servers: NATS_URL, name: `test-agent-${name}`, inboxPrefix: `_INBOX_${name}` });
+      const nc = await connectBus({ servers: this.natsUrl, name: `test-agent-${name}`, inboxPrefix: `_INBOX_${name}` });
       h.nc = nc;
       this.cleanups.push(() => nc.close());
     }
@@ -160,7 +166,7 @@ export class TestFleet {
     const h = this.host(name);
     const child = spawn(process.execPath, ['--import', 'tsx', AGENT_MAIN], {
       env: {
-        ...process.env, NETFLEET_HOST: name, NETFLEET_OVS_DB: h.sandbox.db, NETFLEET_NATS_URL: NATS_URL, NETFLEET_NAMESPACE: this.names.namespace,
+        ...process.env, NETFLEET_HOST: name, NETFLEET_OVS_DB: h.sandbox.db, NETFLEET_NATS_URL: this.natsUrl, NETFLEET_NAMESPACE: this.names.namespace,
         ...(h.libvirt ? { NETFLEET_LIBVIRT_URI: h.libvirt.uri } : {}),
         NETFLEET_LOG_LEVEL: 'warn', ...(this.options.heartbeatMs !== undefined ? { NETFLEET_HEARTBEAT_MS: String(this.options.heartbeatMs) } : {}), ...extraEnv,
       },

@@ -142,14 +142,23 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   const libvirtWatcher = virsh ? watchLibvirt({ uri: virsh.uri, log, onChange: () => reconciler.enqueueHostPass() }) : undefined;
 
   const commands = await startCommandConsumer({ nc, names, host, desired, reconciler, log });
-  const resync = setInterval(() => {
-    void desiredState.refresh()
-      .then(() => reconciler.request([]))
-      .catch((e) => log.warn({ err: e }, 'periodic resync failed'));
-  }, config.resyncIntervalMs ?? 30_000);
+  const resyncNow = (why: string) => desiredState.refresh()
+    .then(() => reconciler.request([]))
+    .catch((e) => log.warn({ err: e }, `${why} failed`));
+  const resync = setInterval(() => { void resyncNow('periodic resync'); }, config.resyncIntervalMs ?? 30_000);
+  // While NATS is away OVS is left as it is (a failed desired-state read replaces nothing); once
+  // it is back, catch up at once rather than at the next resync: what changed meanwhile.
+  let stopped = false;
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (stopped) break;
+      if (status.type === 'reconnect') void resyncNow('the resync after NATS came back');
+    }
+  })();
 
   return {
     async stop() {
+      stopped = true;
       clearInterval(resync);
       heartbeat.stop();
       libvirtWatcher?.stop();

@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusNames } from '@netfleet/bus/names';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
 import type { Logger } from '@netfleet/log/logger';
+import { AnsweredCommands } from './desired/answered-commands';
 import type { DesiredNetworks } from './desired/desired-networks';
 import type { Reconciler } from './reconciler';
 
@@ -45,12 +46,15 @@ const UNPUBLISHED_REDELIVERY_MS = 2000;
  * is down (up to the consumer's max_ack_pending, stalling newer commands such as a stop behind
  * stale ones), and redeliver stale generations. Only an outcome that could not be published
  * (NATS trouble) is nak'd, so JetStream asks again. A malformed command is terminated (`term`).
+ * A command delivered again after it was answered is acked at once (AnsweredCommands): its
+ * outcome is on the bus already, and a second report would be recorded as a second event.
  */
 export async function startCommandConsumer(options: CommandConsumerOptions): Promise<CommandConsumer> {
   const { nc, names, host, desired, reconciler, log } = options;
   const consumer = await jetstream(nc).consumers.get(names.commandStream, names.agentConsumer(host));
   const messages: ConsumerMessages = await consumer.consume({ max_messages: 1000 });
   const inFlight = new Set<Promise<void>>();
+  const answered = new AnsweredCommands();
   const handle = (m: JsMsg) => {
     const command = commandOf(m, host);
     if (!command) {
@@ -58,10 +62,19 @@ export async function startCommandConsumer(options: CommandConsumerOptions): Pro
       m.term();
       return;
     }
+    if (answered.has(command.commandId)) {
+      log.debug({ commandId: command.commandId, network: command.network }, 'a command answered already was delivered again; acked without a second answer');
+      m.ack();
+      return;
+    }
     desired.offer(command);
     const settled = reconciler.request([command.network]).then((published) => {
-      if (published) m.ack();
-      else m.nak(UNPUBLISHED_REDELIVERY_MS);
+      if (published) {
+        answered.add(command.commandId);
+        m.ack();
+      } else {
+        m.nak(UNPUBLISHED_REDELIVERY_MS);
+      }
     });
     inFlight.add(settled);
     void settled.finally(() => inFlight.delete(settled));

@@ -31,8 +31,9 @@ export interface DesiredStateClientOptions {
 export function createDesiredStateClient(options: DesiredStateClientOptions): DesiredStateClient {
   const { nc, names, host, desired, log } = options;
   const refresh = async () => {
+    const since = desired.mark();
     const reply = await nc.request(names.desiredStateSubject(host), encodeJson({ v: 1, host }), { timeout: options.timeoutMs ?? 5000 });
-    desired.replaceAll(reply.json<DesiredStateV1>().networks);
+    desired.replaceAll(reply.json<DesiredStateV1>().networks, since);
   };
   return {
     refresh,

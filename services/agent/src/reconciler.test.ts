@@ -128,6 +128,27 @@ describe('Reconciler - retries', () => {
     await reconciler.stop();
   });
 
+  it('a command delivered again, or a stale one, is acked without a second answer; a new command is answered', async () => {
+    const { desired, reconciler, reported } = setUp();
+    const first = command('ofnet', ovsNet('ofnet', 'dp0'));
+    desired.offer(first);
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    desired.offer(first); // JetStream delivers it once more
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    expect(reported('ofnet')).toEqual(['started']);
+
+    desired.offer({ ...first, commandId: 'c-ofnet-again' }); // the same state asked again, by a new command
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    expect(reported('ofnet')).toEqual(['started', 'started']);
+
+    desired.offer(command('ofnet', ovsNet('ofnet', 'dp0'), 2));
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    expect(desired.offer(first)).toBe(false); // stale: generation 1 after 2
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    expect(reported('ofnet')).toEqual(['started', 'started', 'started']);
+    await reconciler.stop();
+  });
+
   it('an outcome that could not be published makes the command ask again', async () => {
     const ovs = new FakeOvs();
     const desired = new DesiredNetworks();

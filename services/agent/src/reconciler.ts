@@ -72,8 +72,9 @@ const HOST_KEY = '';
  *   as it is) until its command changes, so later passes do not send the refused change again;
  * - a RETRIABLE failure (OVS unreachable, timeout): requeued with per-network exponential backoff
  *   (5 ms doubling to 60 s), so it converges as soon as OVS is back, without waiting for a resync.
- * An outcome is reported when a command waits for it, or when it differs (generation, kind, code)
- * from what this agent last reported for that network: a retry that fails the same way again is
+ * An outcome is reported when a command waits for it (unless that command already had it: a
+ * redelivery), or when it differs (generation, kind, code) from what this agent last reported for
+ * that network: a retry that fails the same way again is
  * silent, and a network that converges on a retry — or in a pass another key caused — says so once.
  */
 export class Reconciler {
@@ -86,6 +87,8 @@ export class Reconciler {
   private readonly runningHere = new Map<string, string>();
   /** Per network, what was last reported ("generation:kind:detail"), so passes report changes only. */
   private readonly lastReported = new Map<string, string>();
+  /** Per network, the command its last report answered: a redelivered command is not answered twice. */
+  private readonly lastAnswered = new Map<string, string>();
   /** Networks OVS refused (terminal), with the command it refused: left alone until it changes. */
   private readonly held = new Map<string, { command: ApplyNetworkV1; error: NetfleetError }>();
   /** Networks the host refuses this pass (deps.hostRefusal), kept out of the plan like held ones. */
@@ -231,7 +234,11 @@ export class Reconciler {
 
     // Unasked, a network is reported only on a change from an earlier report of this agent: one
     // defined but never asked about here (not started yet) gets no "stopped" from a resync.
-    const toReport = outcomes.filter((o) => mustAnswer.has(o.network) || (this.lastReported.has(o.network) && this.lastReported.get(o.network) !== signatureOf(o)));
+    // Asked, it is reported unless this very command already got this very outcome (JetStream
+    // delivered it again, or a stale one arrived): the log would hold the same answer twice.
+    const changed = (o: NetworkOutcome) => this.lastReported.has(o.network) && this.lastReported.get(o.network) !== signatureOf(o);
+    const answered = (o: NetworkOutcome) => this.lastAnswered.get(o.network) === o.command.commandId && this.lastReported.get(o.network) === signatureOf(o);
+    const toReport = outcomes.filter((o) => (mustAnswer.has(o.network) && !answered(o)) || changed(o));
     if (toReport.length === 0 && drift.length === 0) return true;
     try {
       await this.deps.report(toReport, drift);
@@ -239,7 +246,10 @@ export class Reconciler {
       this.deps.log.error({ err: e }, 'could not publish the outcome of a pass');
       return false;
     }
-    for (const o of toReport) this.lastReported.set(o.network, signatureOf(o));
+    for (const o of toReport) {
+      this.lastReported.set(o.network, signatureOf(o));
+      this.lastAnswered.set(o.network, o.command.commandId);
+    }
     return true;
   }
 
@@ -247,7 +257,7 @@ export class Reconciler {
     const all = this.deps.desired.all();
     const names = new Set(all.map((c) => c.network));
     this.specCache.retain(names);
-    for (const n of [...this.lastReported.keys()]) if (!names.has(n)) this.lastReported.delete(n);
+    for (const n of [...this.lastReported.keys()]) if (!names.has(n)) { this.lastReported.delete(n); this.lastAnswered.delete(n); }
     return prepareSpecs(all, this.specCache);
   }
 

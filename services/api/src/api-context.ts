@@ -8,7 +8,10 @@ import type { HostConsumers } from './bus/host-consumers';
 import type { NatsAuthFile } from './bus/nats-auth-file';
 import type { OutboxRelay } from './bus/outbox-relay';
 import type { TokenRevocations } from './auth/token-revocations';
+import type { AuditKey } from './audit/audit-key';
+import type { AuditSealer } from './audit/audit-sealer';
 import type { EventStreamHub } from './stream/event-stream-hub';
+import type { CloudEventEnvelopes } from './outbound/cloud-event-envelopes';
 
 /** What the API's handlers need from the outside world; built once in api-server.ts. */
 export interface ApiContext {
@@ -22,8 +25,12 @@ export interface ApiContext {
   commits: CommitNotifier;
   /** Feeds every SSE client of this instance from one reader. */
   eventStream: EventStreamHub;
+  /** How an event leaves netfleet: upcast, in its CloudEvents envelope. */
+  envelopes: CloudEventEnvelopes;
   revocations: TokenRevocations;
   hostConsumers: HostConsumers;
+  /** The audit chain's sealer and the key that signs its checkpoints. */
+  audit: { key: AuditKey; sealer: AuditSealer };
   /** The API's own NATS user, when it logs in with one: no host may take that name. */
   busUser?: string;
   /** Set when the API maintains nats-server's per-host auth include. */

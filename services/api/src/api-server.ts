@@ -19,10 +19,19 @@ import { OutboxRelay } from './bus/outbox-relay';
 import { LivenessTracker, type LivenessOptions } from './liveness/liveness-tracker';
 import { TokenRevocations } from './auth/token-revocations';
 import { EventStreamHub, type EventStreamHubOptions } from './stream/event-stream-hub';
+import { loadAuditKey } from './audit/audit-key';
+import { AuditSealer, type AuditSealerOptions } from './audit/audit-sealer';
+import { CloudEventEnvelopes } from './outbound/cloud-event-envelopes';
+import { CloudEventPublisher } from './outbound/cloud-event-publisher';
+import type { UpcasterRegistry } from '@netfleet/events/upcasters';
+import { WebhookDeliverer, type WebhookDeliveryOptions } from './webhooks/webhook-deliverer';
 
 export interface ApiServerConfig {
   databaseUrl: string;
+  /** One NATS URL or several, comma-separated (a cluster's nodes). */
   natsUrl: string;
+  /** How many NATS servers keep each stream (default 1; 3 on a 3-node cluster). */
+  streamReplicas?: number;
   /** The API's own NATS login, when nats-server requires one (deploy/nats). */
   natsUser?: string;
   natsPassword?: string;
@@ -37,6 +46,20 @@ export interface ApiServerConfig {
   liveness?: LivenessOptions | false;
   /** Tuning of the event stream's hub (ring, per-client buffer); defaults suit production. */
   eventStream?: EventStreamHubOptions;
+  /**
+   * The audit chain: where the checkpoints' signing key lives (made there on first start; without
+   * a file, a key for this process only) and how often it seals and signs.
+   */
+  audit?: AuditSealerOptions & { keyFile?: string };
+  /**
+   * Where clients reach this API (behind a proxy: its URL there), for the `dataschema` URI of every
+   * CloudEvent sent; default: the address it listens on.
+   */
+  publicUrl?: string;
+  /** The upcasters events are read through before they leave (tests give their own). */
+  upcasters?: UpcasterRegistry;
+  /** Webhook delivery: retries, retention, leases (defaults: docs/webhooks.md). */
+  webhooks?: WebhookDeliveryOptions;
 }
 
 export interface ApiServer {
@@ -63,7 +86,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const names = busNames(config.namespace);
     const nc = await connectBus({ servers: config.natsUrl, name: 'netfleet-api', ...(config.natsUser ? { user: config.natsUser, pass: config.natsPassword ?? '' } : {}) });
     closers.push(() => nc.drain());
-    const jsm = await setUpBus(nc, names);
+    const jsm = await setUpBus(nc, names, { replicas: config.streamReplicas ?? 1 });
 
     const relay = new OutboxRelay(nc, db, log.child({ component: 'outbox' }));
     closers.push(() => relay.stop());
@@ -72,7 +95,10 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const revocations = new TokenRevocations(db, commits, log.child({ component: 'revocations' }));
     revocations.start();
     closers.push(async () => revocations.stop());
-    const eventStream = new EventStreamHub(streamDb, commits, log.child({ component: 'event-stream' }), config.eventStream);
+    const envelopes = new CloudEventEnvelopes(config.publicUrl ?? `http://${config.host}:${config.port}`, config.upcasters);
+    const eventStream = new EventStreamHub(streamDb, commits, envelopes, log.child({ component: 'event-stream' }), config.eventStream);
+    const publisher = new CloudEventPublisher(nc, names, log.child({ component: 'cloud-events' }));
+    eventStream.onPage((events) => publisher.publish(events));
     await eventStream.start();
     closers.push(() => eventStream.stop());
     const hostConsumers = new HostConsumers(jsm, names);
@@ -82,7 +108,12 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const natsAuth = config.natsAuthFile && config.natsUser
       ? natsAuthFile(config.natsAuthFile.path, { user: config.natsUser, passwordHash: config.natsAuthFile.apiPasswordHash }, names, db, log)
       : undefined;
-    const ctx: ApiContext = { ...(natsAuth ? { natsAuth } : {}), ...(config.natsUser ? { busUser: config.natsUser } : {}), db, nc, jsm, names, log, relay, commits, eventStream, revocations, hostConsumers, now: () => new Date(), newId: randomUUID };
+    const auditKey = await loadAuditKey(config.audit?.keyFile);
+    if (!auditKey.file) log.warn({ keyId: auditKey.keyId }, 'no NETFLEET_AUDIT_KEY_FILE: audit checkpoints are signed with a key for this process only, which no later run can check');
+    const sealer = new AuditSealer(db, auditKey, log.child({ component: 'audit' }), config.audit ?? {});
+    sealer.start();
+    closers.push(() => sealer.stop());
+    const ctx: ApiContext = { audit: { key: auditKey, sealer }, ...(natsAuth ? { natsAuth } : {}), ...(config.natsUser ? { busUser: config.natsUser } : {}), db, nc, jsm, names, log, relay, commits, eventStream, envelopes, revocations, hostConsumers, now: () => new Date(), newId: randomUUID };
 
     const recorder = new EventRecorder(nc, db, names, log.child({ component: 'recorder' }), (message) => autostartNetworks(ctx, message));
     await recorder.start();
@@ -90,6 +121,9 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const desired = answerDesiredState(nc, db, names, hostConsumers, log.child({ component: 'desired' }), ctx.now);
     closers.push(async () => desired.unsubscribe());
     relay.start();
+    const webhooks = new WebhookDeliverer(db, commits, envelopes, log.child({ component: 'webhooks' }), config.webhooks);
+    webhooks.start();
+    closers.push(() => webhooks.stop());
     if (config.liveness !== false) {
       const liveness = new LivenessTracker(nc, db, names, log.child({ component: 'liveness' }), config.liveness ?? {});
       liveness.start();
@@ -99,6 +133,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const app = await buildApp({ ctx, authenticate: createAuthenticator(db, config.tokens) });
     closers.push(() => app.close());
     const address = await app.listen({ host: config.host, port: config.port });
+    if (config.publicUrl === undefined) envelopes.setApiUrl(address);
     log.info({ url: address }, 'netfleet API listening');
     return { url: address, app, ctx, close };
   } catch (e) {

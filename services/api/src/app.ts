@@ -5,6 +5,7 @@ import type { ApiContext } from './api-context';
 import type { Authenticator, Principal } from './auth/authenticate';
 import './auth/request-principal';
 import { eventLogRoutes } from './admin/event-log-plugin';
+import { auditRoutes } from './audit/audit-routes';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './http/error-handler';
 import { installRequestGuards } from './http/request-guards';
 import { installIfMatchGuard } from './http/if-match';
@@ -15,6 +16,8 @@ import { dryRunRoutes } from './http/plan-routes';
 import { eventStreamRoutes } from './http/event-stream-routes';
 import { hostRoutes } from './http/host-routes';
 import { tokenRoutes } from './http/token-routes';
+import { schemaRoutes } from './http/schema-routes';
+import { webhookRoutes } from './webhooks/webhook-routes';
 import { dashboardRoutes, isDashboardPath } from './http/dashboard-routes';
 import { installObservability } from './observability/api-metrics';
 
@@ -79,7 +82,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes, { ctx: options.ctx });
   await app.register(hostRoutes, { ctx: options.ctx });
   await app.register(eventStreamRoutes, { ctx: options.ctx });
+  await app.register(schemaRoutes, { ctx: options.ctx });
+  await app.register(webhookRoutes, { ctx: options.ctx });
   await app.register(eventLogRoutes, { ctx: options.ctx });
+  await app.register(auditRoutes, { ctx: options.ctx });
   await app.register(dashboardRoutes, { ctx: options.ctx });
   return app;
 }

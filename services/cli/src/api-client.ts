@@ -36,6 +36,12 @@ export class ApiClient {
     if (result === undefined) throw new NetfleetError('NF_CLI_STREAM_CUT', 'the API closed the answer before the result; the command is recorded: check with net-status');
     return result;
   }
+  /** A GET answered as a stream of bytes (an export), read as it arrives. */
+  async download(path: string, accept: string): Promise<AsyncIterable<Uint8Array>> {
+    const response = await this.send('GET', path, undefined, accept);
+    if (!response.ok) throw await this.toError(response);
+    return response.body;
+  }
   getText(path: string): Promise<string> { return this.request<string>('GET', path, undefined, true); }
   post<T>(path: string, body?: unknown): Promise<T> { return this.request<T>('POST', path, body); }
   delete<T>(path: string): Promise<T> { return this.request<T>('DELETE', path); }
@@ -70,6 +76,6 @@ export class ApiClient {
     const raw = await response.text();
     let parsed: { code?: string; message?: string; details?: Record<string, unknown> } = {};
     try { parsed = JSON.parse(raw); } catch { /* not JSON: use the text */ }
-    return apiError(response.status, parsed.code, parsed.message ?? `${response.status} ${response.statusText}: ${raw.slice(0, 200)}`, parsed.details ?? {});
+    return apiError(response.status, parsed.code, parsed.message ?? `${response.status} ${response.statusText}: ${raw.slice(0, 200)}`, parsed.details ?? {}, response.headers.get('retry-after'));
   }
 }

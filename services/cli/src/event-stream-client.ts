@@ -1,8 +1,10 @@
 import { apiError } from './api-error';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import type { CloudEventV1 } from '@netfleet/events/cloud-event';
 import type { Connection } from './connection';
 
-export interface StreamedEvent { position: number; type: string; data: unknown; metadata: { occurredAt: string; actor: string }; streamId: string }
+/** Each SSE message's data is the event's CloudEvents envelope (structured JSON). */
+export type StreamedEvent = CloudEventV1;
 
 /**
  * Reads the API's server-sent event stream, calling `onEvent` per event until it returns false or
@@ -28,7 +30,7 @@ export async function followEvents(connection: Connection, query: URLSearchParam
       const body = await response.text();
       let parsed: { code?: string; message?: string } = {};
       try { parsed = JSON.parse(body) as typeof parsed; } catch { /* plain text */ }
-      throw apiError(response.status, parsed.code, parsed.message ?? body);
+      throw apiError(response.status, parsed.code, parsed.message ?? body, {}, response.headers.get('retry-after'));
     }
     const decoder = new TextDecoder();
     let buffered = '';

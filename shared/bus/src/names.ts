@@ -7,6 +7,8 @@
  *   <ns>.api.desired.<host>        agent → API request/reply: the host's whole desired state
  *   <ns>.hb.<host>                 agent → API core publish: heartbeat every few seconds (liveness)
  *   <ns>.agent.plan.<host>         API → agent request/reply: the plan for would-be commands (--dry-run)
+ *   <ns>.events.<kind>.<name>      API → subscribers core publish: every recorded event as a CloudEvent
+ *                                  (kind `network` or `host`; the name as a subject token, see below)
  */
 export interface BusNames {
   namespace: string;
@@ -29,6 +31,21 @@ export interface BusNames {
   planRequestSubject(host: string): string;
   /** The host named by an event subject, if it is one. */
   hostOfEventSubject(subject: string): string | undefined;
+  /** Where subscribers get the CloudEvent of each recorded event about a network or host. */
+  cloudEventSubject(kind: string, name: string): string;
+  allCloudEvents: string;
+}
+
+/**
+ * A name as one subject token: letters, digits, `-` and `_` as they are; every other character
+ * (a network name may hold `.`, `*`, `>` or spaces, which subjects cannot) as `%` and its UTF-8
+ * bytes in upper-case hex, as in a URL (`web.1` → `web%2E1`).
+ */
+export function subjectToken(name: string): string {
+  return Array.from(new TextEncoder().encode(name), (byte) => {
+    const c = String.fromCharCode(byte);
+    return /[A-Za-z0-9_-]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }).join('');
 }
 
 const HOST_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -63,6 +80,8 @@ export function busNames(namespace = 'netfleet'): BusNames {
       return HOST_TOKEN.test(host) ? host : undefined;
     },
     planRequestSubject: (host) => `${namespace}.agent.plan.${host}`,
+    cloudEventSubject: (kind, name) => `${namespace}.events.${subjectToken(kind)}.${subjectToken(name)}`,
+    allCloudEvents: `${namespace}.events.>`,
     hostOfEventSubject: (subject) => subject.startsWith(eventPrefix) ? subject.slice(eventPrefix.length).split('.')[0] : undefined,
   };
 }

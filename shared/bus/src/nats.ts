@@ -8,6 +8,7 @@ export type { NatsConnection };
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
 export interface BusConnectOptions {
+  /** One URL, or several comma-separated (a cluster's nodes): the client fails over between them. */
   servers: string;
   name: string;
   user?: string;
@@ -19,12 +20,34 @@ export interface BusConnectOptions {
 export async function connectBus(options: BusConnectOptions): Promise<NatsConnection> {
   try {
     return await connect({
-      servers: options.servers, name: options.name, user: options.user, pass: options.pass,
+      servers: serverList(options.servers), name: options.name, user: options.user, pass: options.pass,
       inboxPrefix: options.inboxPrefix, maxReconnectAttempts: -1, reconnectTimeWait: 250,
     });
   } catch (e) {
     throw new NetfleetError('NF_BUS_UNAVAILABLE', `cannot connect to NATS at ${options.servers}: ${(e as Error).message}; check that nats-server runs with JetStream (-js) and NETFLEET_NATS_URL is right`, { servers: options.servers }, e);
   }
+}
+
+/** `nats://a:4222, nats://b:4222` → each URL; the client tries them all and follows the cluster. */
+export function serverList(servers: string): string[] {
+  const list = servers.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (list.length === 0) throw new NetfleetError('NF_BUS_UNAVAILABLE', `no NATS server in '${servers}': set NETFLEET_NATS_URL to one URL or several separated by commas`, { servers });
+  return list;
+}
+
+export interface StreamOptions {
+  /** How many servers keep each stream (1 on a single server, 3 on a 3-node cluster). */
+  replicas?: number;
+}
+
+/** `NETFLEET_STREAM_REPLICAS`: a whole number 1..5, default 1. */
+export function streamReplicasFrom(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 1;
+  const replicas = Number(value);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
+    throw new NetfleetError('NF_BUS_STREAM_REPLICAS', `NETFLEET_STREAM_REPLICAS '${value}' is not a replica count: give a whole number from 1 to 5 (3 on a 3-node NATS cluster)`, { value });
+  }
+  return replicas;
 }
 
 const DUPLICATE_WINDOW_MS = 2 * 60_000;
@@ -33,11 +56,11 @@ const DUPLICATE_WINDOW_MS = 2 * 60_000;
  * Creates (or keeps) the command and event streams. Both are work queues: a command is gone once
  * its host acked it, an event once the API recorded it in PostgreSQL (the source of truth).
  */
-export async function ensureStreams(jsm: JetStreamManager, names: BusNames): Promise<void> {
+export async function ensureStreams(jsm: JetStreamManager, names: BusNames, options: StreamOptions = {}): Promise<void> {
   for (const [name, subjects] of [[names.commandStream, [names.allCommands]], [names.eventStream, [names.allEvents]]] as const) {
     try {
       // Idempotent when the stream exists with this configuration.
-      await jsm.streams.add({ name, subjects: [...subjects], retention: RetentionPolicy.Workqueue, duplicate_window: nanos(DUPLICATE_WINDOW_MS) });
+      await jsm.streams.add({ name, subjects: [...subjects], retention: RetentionPolicy.Workqueue, duplicate_window: nanos(DUPLICATE_WINDOW_MS), num_replicas: options.replicas ?? 1 });
     } catch (e) {
       // An existing stream with other settings (an operator tuned it): keep it as it is.
       if (!(e instanceof JetStreamApiError) || !/already in use/i.test(e.message)) throw e;
@@ -61,10 +84,10 @@ export async function ensureApiConsumer(jsm: JetStreamManager, names: BusNames):
   });
 }
 
-export async function setUpBus(nc: NatsConnection, names: BusNames): Promise<JetStreamManager> {
+export async function setUpBus(nc: NatsConnection, names: BusNames, options: StreamOptions = {}): Promise<JetStreamManager> {
   try {
     const jsm = await jetstreamManager(nc);
-    await ensureStreams(jsm, names);
+    await ensureStreams(jsm, names, options);
     await ensureApiConsumer(jsm, names);
     return jsm;
   } catch (e) {

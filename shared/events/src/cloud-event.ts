@@ -18,7 +18,7 @@ export interface CloudEventV1<Data = unknown> {
   /** When it happened, as seen by the process that decided it (RFC 3339). */
   time: string;
   datacontenttype: 'application/json';
-  /** Where the JSON Schema of `data` is published (GET /v1/schemas/…). */
+  /** Where the JSON Schema of `data` is published: an absolute URI (GET /v1/schemas/…). */
   dataschema: string;
   data: Data;
   /** The event's place in the whole log (what `after` / Last-Event-ID resume from). */
@@ -62,7 +62,11 @@ export function dataSchemaOf(eventType: string, v: number): string {
   return `/v1/schemas/${encodeURIComponent(eventType)}/v${v}`;
 }
 
-export function toCloudEvent<Data>(event: RecordedEvent<string, Data>): CloudEventV1<Data> {
+/**
+ * The envelope of a recorded event. `apiUrl` is where the API is reached (its public URL): the
+ * spec wants `dataschema` absolute, so consumers can fetch the schema from it.
+ */
+export function toCloudEvent<Data>(event: RecordedEvent<string, Data>, apiUrl: string): CloudEventV1<Data> {
   const stream = streamOf(event.streamId);
   const source = event.metadata.source === 'api' ? '/netfleet/api' : `/netfleet/hosts/${event.metadata.source.slice('host:'.length)}`;
   return {
@@ -73,7 +77,7 @@ export function toCloudEvent<Data>(event: RecordedEvent<string, Data>): CloudEve
     subject: `${stream.kind}s/${stream.name}`,
     time: event.metadata.occurredAt,
     datacontenttype: 'application/json',
-    dataschema: dataSchemaOf(event.type, event.v),
+    dataschema: new URL(dataSchemaOf(event.type, event.v), apiUrl).href,
     data: event.data,
     position: event.position,
     streamid: event.streamId,
@@ -84,5 +88,22 @@ export function toCloudEvent<Data>(event: RecordedEvent<string, Data>): CloudEve
     correlationid: event.metadata.correlationId,
     ...(event.metadata.causationId !== undefined ? { causationid: event.metadata.causationId } : {}),
     recordedtime: event.recordedAt,
+  };
+}
+
+/**
+ * The recorded event a CloudEvent carries, for netfleet's own consumers (the dashboard folds
+ * recorded events). What the envelope leaves out (comment, command id) is not needed there.
+ */
+export function fromCloudEvent<Data>(ce: CloudEventV1<Data>): RecordedEvent<string, Data> {
+  const hostSource = '/netfleet/hosts/';
+  return {
+    eventId: ce.id, type: ce.netfleettype, v: ce.dataversion, data: ce.data,
+    metadata: {
+      actor: ce.actor, correlationId: ce.correlationid, occurredAt: ce.time,
+      source: ce.source.startsWith(hostSource) ? `host:${ce.source.slice(hostSource.length)}` : 'api',
+      ...(ce.causationid !== undefined ? { causationId: ce.causationid } : {}),
+    },
+    position: ce.position, streamId: ce.streamid, streamVersion: ce.streamversion, recordedAt: ce.recordedtime,
   };
 }

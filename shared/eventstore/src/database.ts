@@ -74,6 +74,39 @@ export interface DeadLettersTable {
   deliveries: number;
   received_at: ColumnType<Date, never, never>;
 }
+export interface AuditChainTable {
+  position: number;
+  event_id: string;
+  prev_position: number;
+  hash: Buffer;
+}
+export interface AuditCheckpointsTable {
+  position: number;
+  hash: Buffer;
+  signed_at: ColumnType<Date, Date, never>;
+  key_id: string;
+  signature: Buffer;
+}
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  secret: string;
+  types: string[];
+  networks: string[];
+  hosts: string[];
+  created_by: string;
+  created_at: ColumnType<Date, never, never>;
+  delivered_position: number;
+  delivered_count: ColumnType<number, never, number>;
+  status: ColumnType<'active' | 'retrying' | 'failed', never, 'active' | 'retrying' | 'failed'>;
+  attempts: ColumnType<number, never, number>;
+  last_error: ColumnType<string | null, never, string | null>;
+  last_attempt_at: ColumnType<Date | null, never, Date | null>;
+  last_success_at: ColumnType<Date | null, never, Date | null>;
+  next_attempt_at: ColumnType<Date, never, Date>;
+  lease_owner: ColumnType<string | null, never, string | null>;
+  lease_until: ColumnType<Date | null, never, Date | null>;
+}
 export interface Tables {
   events: EventsTable;
   outbox: OutboxTable;
@@ -84,6 +117,9 @@ export interface Tables {
   host_credentials: HostCredentialsTable;
   idempotency_keys: IdempotencyKeysTable;
   dead_letters: DeadLettersTable;
+  audit_chain: AuditChainTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  webhooks: WebhooksTable;
 }
 
 export type Database = Kysely<Tables>;

@@ -15,6 +15,8 @@ export interface HistoryFilter {
   /** Inclusive bounds on the time the events were recorded (`until` covers its whole millisecond). */
   since?: Date;
   until?: Date;
+  /** Inclusive upper bound on position. */
+  untilPosition?: number;
   /** Exclusive lower bound on position, for paging. */
   after?: number;
   limit?: number;
@@ -41,6 +43,7 @@ export async function readHistory(db: Database, filter: HistoryFilter): Promise<
   if (filter.correlationId !== undefined) query = query.where(sql<boolean>`metadata->>'correlationId' = ${filter.correlationId}`);
   if (filter.types !== undefined && filter.types.length > 0) query = query.where('type', 'in', filter.types);
   if (filter.since !== undefined) query = query.where('recorded_at', '>=', filter.since as never);
+  if (filter.untilPosition !== undefined) query = query.where('position', '<=', filter.untilPosition);
   if (filter.until !== undefined) query = query.where('recorded_at', '<', endOfMillisecond(filter.until) as never);
   const rows = await query.orderBy('position').limit(filter.limit ?? 1000).execute();
   return rows.map(toRecorded);

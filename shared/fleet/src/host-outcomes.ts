@@ -37,9 +37,14 @@ const OUTCOME_OF: Record<HostReport['type'], HostOutcome['outcome']> = {
 export function hostOutcomesOf(commands: readonly ApplyNetworkV1[], reports: readonly HostReport[], offlineSince: ReadonlyMap<string, string>): HostOutcome[] {
   return commands.map((c): HostOutcome => {
     const report = reports.filter((r) => r.host === c.host && r.generation >= c.generation).at(-1);
-    if (report) return { host: c.host, outcome: OUTCOME_OF[report.type], generation: report.generation, warnings: report.warnings, ...(report.error ? { error: report.error } : {}) };
+    if (report) return outcomeOfReport(report);
     const since = offlineSince.get(c.host);
     if (since !== undefined) return { host: c.host, outcome: 'offline', generation: c.generation, warnings: [], offlineSince: since, error: `host ${c.host} is offline since ${since}; it applies the command when it returns` };
     return { host: c.host, outcome: 'pending', generation: c.generation, warnings: [] };
   });
+}
+
+/** What one report says the host did (the audit export shows it beside the report). Pure. */
+export function outcomeOfReport(report: HostReport): HostOutcome {
+  return { host: report.host, outcome: OUTCOME_OF[report.type], generation: report.generation, warnings: report.warnings, ...(report.error ? { error: report.error } : {}) };
 }

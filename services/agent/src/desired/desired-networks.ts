@@ -6,23 +6,37 @@ import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
  */
 export class DesiredNetworks {
   private readonly byNetwork = new Map<string, ApplyNetworkV1>();
+  /** Per network, the count of offers when its entry was last offered (see `mark`). */
+  private readonly offeredAt = new Map<string, number>();
+  private offers = 0;
 
   /** Takes a command; true when it is newer than what was known (or the same generation). */
   offer(command: ApplyNetworkV1): boolean {
     const known = this.byNetwork.get(command.network);
     if (known && known.generation > command.generation) return false;
     this.byNetwork.set(command.network, command);
+    this.offeredAt.set(command.network, ++this.offers);
     return true;
   }
 
-  /** Replaces everything with the API's full answer (newer local entries win). */
-  replaceAll(commands: ApplyNetworkV1[]): void {
+  /** A point to pass to `replaceAll`: taken when the desired state is asked for. */
+  mark(): number { return this.offers; }
+
+  /**
+   * Replaces everything with the API's full answer (newer local entries win). With `since` (a
+   * `mark()` taken when the answer was asked for), an entry offered after it and missing from the
+   * answer is kept too: the answer was made before its command, and dropping it would remove a
+   * bridge just made.
+   */
+  replaceAll(commands: ApplyNetworkV1[], since?: number): void {
     const next = new Map(commands.map((c) => [c.network, c]));
     for (const [name, known] of this.byNetwork) {
       const fresh = next.get(name);
-      if (fresh && known.generation > fresh.generation) next.set(name, known);
+      const newerThanAnswer = since !== undefined && (this.offeredAt.get(name) ?? 0) > since;
+      if ((fresh && known.generation > fresh.generation) || (!fresh && newerThanAnswer)) next.set(name, known);
     }
     this.byNetwork.clear();
+    for (const name of [...this.offeredAt.keys()]) if (!next.has(name)) this.offeredAt.delete(name);
     for (const [name, c] of next) this.byNetwork.set(name, c);
   }
 

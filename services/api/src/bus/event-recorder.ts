@@ -65,8 +65,9 @@ export class EventRecorder {
     try {
       message = await this.accepted(m, subjectHost);
     } catch (e) {
-      if (!isNetfleetError(e)) {
-        // The store could not be asked (placement): nothing is wrong with the report yet.
+      if (!isNetfleetError(e) || TRANSIENT.includes(e.code)) {
+        // The store could not be asked (placement), e.g. PostgreSQL down or still starting up:
+        // nothing is wrong with the report yet.
         this.log.error({ err: e, subject: m.subject }, 'could not check an agent event; it will be redelivered');
         m.nak(RETRY_DELAY_MS(m.info.deliveryCount));
         return;

@@ -1,20 +1,10 @@
 import { errors as natsErrors } from '@nats-io/transport-node';
 import { encodeJson } from '@netfleet/bus/nats';
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { PlanReplyV1, PlanRequestV1 } from '@netfleet/bus/names';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
+import type { HostPlanAnswer } from '@netfleet/api-types/plan-answers';
 import type { ApiContext } from '../api-context';
-
-/** One host's answer to "what would you run?", as `--dry-run` prints it. */
-export interface HostPlanAnswer {
-  host: string;
-  /** planned: the agent answered; offline: no agent answered in time; error: it could not plan. */
-  status: 'planned' | 'offline' | 'error';
-  argv: string[];
-  refusals: PlanReplyV1['refusals'];
-  drift: PlanReplyV1['drift'];
-  warnings: PlanReplyV1['warnings'];
-  error?: string;
-}
 
 /**
  * Asks each host's agent (NATS request/reply on `<ns>.agent.plan.<host>`) for the exact
@@ -22,6 +12,7 @@ export interface HostPlanAnswer {
  * A host with no agent listening answers at once as offline (NATS says "no responders").
  */
 export async function requestHostPlans(ctx: Pick<ApiContext, 'nc' | 'names'>, commands: ApplyNetworkV1[], timeoutMs = 3000): Promise<HostPlanAnswer[]> {
+  await assertBusReachable(ctx.nc, timeoutMs);
   const byHost = new Map<string, ApplyNetworkV1[]>();
   for (const c of commands) byHost.set(c.host, [...(byHost.get(c.host) ?? []), c]);
   return Promise.all([...byHost].map(async ([host, hostCommands]): Promise<HostPlanAnswer> => {
@@ -38,4 +29,19 @@ export async function requestHostPlans(ctx: Pick<ApiContext, 'nc' | 'names'>, co
       return { ...empty, status: 'error', error: (e as Error).message };
     }
   }));
+}
+
+/**
+ * A round trip to NATS first: without a connection every request would fail or time out, and
+ * every host would be shown offline when it is the API that is cut off.
+ */
+async function assertBusReachable(nc: ApiContext['nc'], timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([nc.rtt(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); })]);
+  } catch (e) {
+    throw new NetfleetError('NF_BUS_UNAVAILABLE', `the API cannot reach NATS (${(e as Error).message}), so it cannot ask the agents what they would run; retry once NATS is back`, {}, e);
+  } finally {
+    clearTimeout(timer);
+  }
 }

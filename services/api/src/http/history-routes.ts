@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { historyPageSchema, type HistoryPageAnswer } from '@netfleet/api-types/history-answers';
 import { readHistory, type HistoryFilter } from '@netfleet/eventstore/history';
 import { toHistoryEntry } from '@netfleet/fleet/history-entry';
 import { parseHistoryPoint } from '@netfleet/fleet/history-point';
@@ -6,6 +7,7 @@ import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApiContext } from '../api-context';
 import { Role, requireRole } from '../auth/authenticate';
 import { hostName, networkName, position, text } from './schema-bounds';
+import { errorResponses, typed } from './typed-routes';
 
 const filterProperties = {
   host: { ...hostName, description: 'a host\'s own events and network events placing a network on it' },
@@ -26,24 +28,27 @@ interface HistoryQuery { network?: string; host?: string; actor?: string; correl
  */
 export async function historyRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { ctx } = opts;
-  const answer = async (query: HistoryQuery) => {
+  const routes = typed(app);
+  const response = { 200: historyPageSchema, ...errorResponses } as const;
+  const answer = async (query: HistoryQuery): Promise<HistoryPageAnswer> => {
     const events = await readHistory(ctx.db, filterOf(query));
     return { entries: events.map(toHistoryEntry), next: events.length === query.limit ? events.at(-1)!.position : null };
   };
 
-  app.get('/v1/history', {
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { network: networkName, ...filterProperties } } },
-  }, async (request: FastifyRequest<{ Querystring: HistoryQuery }>) => {
+  routes.get('/v1/history', {
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { network: networkName, ...filterProperties } }, response },
+  }, async (request) => {
     requireRole(request.principal, Role.Viewer);
     return answer(request.query);
   });
 
-  app.get('/v1/networks/:name/history', {
+  routes.get('/v1/networks/:name/history', {
     schema: {
       params: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: networkName } },
       querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
+      response,
     },
-  }, async (request: FastifyRequest<{ Params: { name: string }; Querystring: HistoryQuery }>) => {
+  }, async (request) => {
     requireRole(request.principal, Role.Viewer);
     return answer({ ...request.query, network: request.params.name });
   });

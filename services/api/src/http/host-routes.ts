@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { hostAddedSchema, hostListSchema } from '@netfleet/api-types/host-answers';
 import { isValidHostName } from '@netfleet/bus/names';
 import { issueHostCredentials, type HostCredentials } from '@netfleet/bus/credentials/host-password';
 import { reservedHostNameReason } from '@netfleet/bus/credentials/reserved-host-names';
@@ -12,6 +13,7 @@ import { deleteHostCredentials, getHostCredentials, saveHostCredentials } from '
 import { listHostViews, listNetworkViews } from '@netfleet/eventstore/views';
 import type { ApiContext } from '../api-context';
 import { requireRole, Role } from '../auth/authenticate';
+import { errorResponses, typed } from './typed-routes';
 
 const labelsSchema = {
   type: 'object', maxProperties: 64,
@@ -21,21 +23,22 @@ const labelsSchema = {
 /** Hosts: registration with labels (admin), and the host list with liveness and networks. */
 export async function hostRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { ctx } = opts;
+  const routes = typed(app);
 
-  app.get('/v1/hosts', async () => {
+  routes.get('/v1/hosts', { schema: { response: { 200: hostListSchema, ...errorResponses } } }, async () => {
     const [hosts, networks] = await Promise.all([listHostViews(ctx.db), listNetworkViews(ctx.db)]);
     return {
       hosts: hosts.map((h) => ({ ...h, networks: networks.filter((n) => n.hosts.includes(h.name)).map((n) => n.name) })),
     };
   });
 
-  app.post('/v1/hosts', {
+  routes.post('/v1/hosts', {
     schema: { body: { type: 'object', required: ['name'], additionalProperties: false, properties: {
       // Checked in the handler, so a bad name gets NF_HOST_INVALID (the schema only bounds it).
       name: { type: 'string', maxLength: 1024 }, labels: labelsSchema,
       rotateCredentials: { type: 'boolean', default: false, description: 'issue new NATS credentials even if the host has some' },
-    } } },
-  }, async (request: FastifyRequest<{ Body: { name: string; labels?: Record<string, string>; rotateCredentials: boolean } }>, reply) => {
+    } }, response: { 201: hostAddedSchema, ...errorResponses } },
+  }, async (request, reply) => {
     requireRole(request.principal, Role.Admin);
     const { name, labels = {}, rotateCredentials } = request.body;
     if (!isValidHostName(name)) throw new NetfleetError('NF_HOST_INVALID', `host name '${name.slice(0, 80)}' is not valid: use 1-${NAME_MAX_LENGTH} letters, digits, '-' or '_'`, { host: name.slice(0, 80) });

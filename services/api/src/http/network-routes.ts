@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { commandAnswerSchema, networkDetailSchema, networkListSchema, type CommandAnswer } from '@netfleet/api-types/network-answers';
 import { isNetfleetError, NetfleetError } from '@netfleet/errors/netfleet-error';
 import { getNetworkView, listHostViews, listNetworkViews } from '@netfleet/eventstore/views';
 import type { NetworkCommand } from '@netfleet/fleet/decide';
@@ -14,6 +15,7 @@ import { NAME_MAX_LENGTH } from '@netfleet/events/name-limits';
 import { expectedVersionOf } from './if-match';
 import { recordIdempotentAnswer } from './idempotency';
 import { comment, hostName, networkName, NO_NUL, position, selector, waitTimeout } from './schema-bounds';
+import { errorResponses, typed } from './typed-routes';
 
 const nameParams = {
   type: 'object', required: ['name'], additionalProperties: false,
@@ -57,31 +59,33 @@ const commandConfig = { idempotent: true, ifMatch: true } as const;
 
 interface DefinitionBody { xml: string; hosts?: string[]; selectors?: string[]; comment?: string; expectedVersion?: number }
 interface WaitQuery { wait: boolean; timeout: number }
-type NameRequest<Body = unknown, Query = WaitQuery> = FastifyRequest<{ Params: { name: string }; Querystring: Query; Body: Body }>;
+
+const commandResponses = { 200: commandAnswerSchema, 201: commandAnswerSchema, ...errorResponses } as const;
 
 /** The networks resource: virsh's net-* verbs over HTTP, for the whole fleet. */
 export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { ctx } = opts;
+  const routes = typed(app);
 
-  app.get('/v1/networks', {
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { host: hostName } } },
-  }, async (request: FastifyRequest<{ Querystring: { host?: string } }>) => {
+  routes.get('/v1/networks', {
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { host: hostName } }, response: { 200: networkListSchema, ...errorResponses } },
+  }, async (request) => {
     const networks = await listNetworkViews(ctx.db);
     const host = request.query.host;
     return { networks: host ? networks.filter((n) => n.hosts.includes(host) || n.perHost[host]) : networks };
   });
 
-  app.get('/v1/networks/:name', { schema: { params: nameParams } }, async (request: NameRequest) => {
+  routes.get('/v1/networks/:name', { schema: { params: nameParams, response: { 200: networkDetailSchema, ...errorResponses } } }, async (request) => {
     const view = await requireView(ctx, request.params.name);
     return { ...view, bridge: ovsBridgeOf(parseNetworkXml(view.xml))?.bridge ?? null };
   });
 
-  app.get('/v1/networks/:name/xml', { schema: { params: nameParams } }, async (request: NameRequest, reply) => {
+  routes.get('/v1/networks/:name/xml', { schema: { params: nameParams, response: { 200: { type: 'string', description: 'the definition (application/xml); ETag is its version' }, ...errorResponses } } }, async (request, reply) => {
     const view = await requireView(ctx, request.params.name);
     return reply.type('application/xml').header('etag', `"${view.version}"`).send(view.xml);
   });
 
-  app.post('/v1/networks', { config: commandConfig, schema: { body: definitionBody, querystring: definitionQuery } }, async (request: FastifyRequest<{ Body: DefinitionBody; Querystring: WaitQuery }>, reply) => {
+  routes.post('/v1/networks', { config: commandConfig, schema: { body: definitionBody, querystring: definitionQuery, response: commandResponses } }, async (request, reply) => {
     requireRole(request.principal, Role.Operator);
     // The version a redefinition is based on: the body's expectedVersion, or If-Match with the
     // ETag GET …/xml answered (optimistic concurrency either way).
@@ -93,7 +97,7 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
     return respond(ctx, request, reply, result, result.duplicate ? 200 : 201);
   });
 
-  app.post('/v1/networks/create', { config: commandConfig, schema: { body: definitionBody, querystring: definitionQuery } }, async (request: FastifyRequest<{ Body: DefinitionBody; Querystring: WaitQuery }>, reply) => {
+  routes.post('/v1/networks/create', { config: commandConfig, schema: { body: definitionBody, querystring: definitionQuery, response: commandResponses } }, async (request, reply) => {
     requireRole(request.principal, Role.Operator);
     const command = await definitionCommand(ctx, 'CreateNetwork', request.body);
     const result = await executeNetworkCommand(ctx, { ...commonOf(request, request.body.comment, request.body.expectedVersion), command });
@@ -101,7 +105,7 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   });
 
   const lifecycle = (path: string, type: 'StartNetwork' | 'DestroyNetwork') =>
-    app.post(path, { config: commandConfig, schema: { params: nameParams, querystring: waitQuery, body: commentBody } }, async (request: NameRequest<{ comment?: string } | undefined>, reply) => {
+    routes.post(path, { config: commandConfig, schema: { params: nameParams, querystring: waitQuery, body: commentBody, response: commandResponses } }, async (request, reply) => {
       requireRole(request.principal, Role.Operator);
       const result = await executeNetworkCommand(ctx, { ...commonOf(request, request.body?.comment), command: { type, name: request.params.name } });
       return respond(ctx, request, reply, result);
@@ -109,32 +113,32 @@ export async function networkRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   lifecycle('/v1/networks/:name/start', 'StartNetwork');
   lifecycle('/v1/networks/:name/destroy', 'DestroyNetwork');
 
-  app.put('/v1/networks/:name/autostart', {
+  routes.put('/v1/networks/:name/autostart', {
     config: commandConfig,
-    schema: { params: nameParams, body: { type: 'object', required: ['autostart'], additionalProperties: false, properties: { autostart: { type: 'boolean' } } } },
-  }, async (request: NameRequest<{ autostart: boolean }>) => {
+    schema: { params: nameParams, body: { type: 'object', required: ['autostart'], additionalProperties: false, properties: { autostart: { type: 'boolean' } } }, response: commandResponses },
+  }, async (request) => {
     requireRole(request.principal, Role.Operator);
     return answer(ctx, await executeNetworkCommand(ctx, { ...commonOf(request), command: { type: 'SetAutostart', name: request.params.name, autostart: request.body.autostart } }));
   });
 
-  app.put('/v1/networks/:name/placement', {
+  routes.put('/v1/networks/:name/placement', {
     config: commandConfig,
-    schema: { params: nameParams, querystring: waitQuery, body: { type: 'object', additionalProperties: false, properties: { ...placementProperties, comment } } },
-  }, async (request: NameRequest<{ hosts?: string[]; selectors?: string[]; comment?: string }>, reply) => {
+    schema: { params: nameParams, querystring: waitQuery, body: { type: 'object', additionalProperties: false, properties: { ...placementProperties, comment } }, response: commandResponses },
+  }, async (request, reply) => {
     requireRole(request.principal, Role.Operator);
     const hosts = resolvePlacement(request.body.hosts ?? [], request.body.selectors ?? [], await listHostViews(ctx.db));
     const result = await executeNetworkCommand(ctx, { ...commonOf(request, request.body.comment), command: { type: 'ChangePlacement', name: request.params.name, hosts } });
     return respond(ctx, request, reply, result);
   });
 
-  app.delete('/v1/networks/:name', {
+  routes.delete('/v1/networks/:name', {
     config: commandConfig,
     schema: { params: nameParams, querystring: { type: 'object', additionalProperties: false, properties: {
       ...waitQuery.properties,
       destroy: { type: 'boolean', default: false, description: 'stop it first where it runs' },
       comment,
-    } } },
-  }, async (request: NameRequest<unknown, WaitQuery & { destroy: boolean; comment?: string }>, reply) => {
+    } }, response: commandResponses },
+  }, async (request, reply) => {
     requireRole(request.principal, Role.Operator);
     const command: NetworkCommand = { type: 'UndefineNetwork', name: request.params.name, destroyFirst: request.query.destroy };
     return respond(ctx, request, reply, await executeNetworkCommand(ctx, { ...commonOf(request, request.query.comment), command }));
@@ -175,7 +179,7 @@ function commonOf(request: FastifyRequest, comment?: string, bodyVersion?: numbe
  * at the timeout; a client that accepts `application/x-ndjson` gets a progress line whenever a
  * host answers, then the result.
  */
-async function respond(ctx: ApiContext, request: FastifyRequest<{ Querystring: WaitQuery }>, reply: FastifyReply, result: CommandResult, status = 200) {
+async function respond(ctx: ApiContext, request: FastifyRequest & { query: WaitQuery }, reply: FastifyReply, result: CommandResult, status = 200) {
   const { wait, timeout } = request.query;
   if (!wait || result.hostCommands.length === 0) return reply.status(status).send(await answer(ctx, result));
   if (!String(request.headers.accept ?? '').includes('application/x-ndjson')) {
@@ -205,7 +209,7 @@ function progressOf(wait: WaitResult) {
   return { done: wait.hosts.filter((h) => h.outcome !== 'pending').length, total: wait.hosts.length, waitingFor: wait.hosts.filter((h) => h.outcome === 'pending').map((h) => h.host) };
 }
 
-async function answer(_ctx: ApiContext, result: CommandResult, waited?: WaitResult) {
+async function answer(_ctx: ApiContext, result: CommandResult, waited?: WaitResult): Promise<CommandAnswer> {
   return {
     network: result.network,
     correlationId: result.correlationId,

@@ -25,10 +25,21 @@ export interface LivenessOptions {
  * expected version and an event id derived from (host, transition, version), so the same
  * transition is recorded once — the others get a duplicate or a conflict, re-read and find
  * nothing left to do.
+ *
+ * Time is this instance's monotonic clock, never the agent's (a heartbeat's `sentAt` is not
+ * read, so an agent whose clock jumps stays online), nor the wall clock (an NTP step on the API
+ * does not silence every host at once). An instance cut off from NATS hears nothing, which says
+ * nothing about the hosts: it stops judging silence until it has listened again for a full
+ * `offlineAfterMs` after reconnecting — otherwise, beside an instance that still hears them, it
+ * would record every host offline and the other online again, over and over.
  */
 export class LivenessTracker {
+  /** Monotonic ms (see `now`) of each host's last heartbeat heard here. */
   private readonly lastSeen = new Map<string, number>();
-  private readonly listeningSince = Date.now();
+  private listeningSince: number;
+  /** False while the NATS connection is down: nothing heard then means nothing. */
+  private connected = true;
+  private stopped = false;
   private subscription: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<string>();
@@ -40,9 +51,11 @@ export class LivenessTracker {
     private readonly names: BusNames,
     private readonly log: Logger,
     private readonly options: LivenessOptions = {},
-    private readonly now: () => number = Date.now,
+    /** Monotonic milliseconds: only differences are used. */
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.offlineAfterMs = options.offlineAfterMs ?? 6000;
+    this.listeningSince = this.now();
   }
 
   start(): void {
@@ -59,19 +72,30 @@ export class LivenessTracker {
       },
     });
     this.timer = setInterval(() => void this.tick(), this.options.checkIntervalMs ?? 1000);
+    void this.followConnection();
+  }
+
+  private async followConnection(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (this.stopped) break;
+      if (status.type === 'disconnect') {
+        this.connected = false;
+        this.log.warn('lost NATS: heartbeats are not heard, so no host is judged offline until they are again');
+      } else if (status.type === 'reconnect') {
+        this.connected = true;
+        this.listeningSince = this.now();
+      }
+    }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     this.subscription?.unsubscribe();
   }
 
-  /** When this instance last heard the host (ms), if it has. */
-  lastSeenMs(host: string): number | undefined {
-    return this.lastSeen.get(host);
-  }
-
   private async tick(): Promise<void> {
+    if (!this.connected) return;
     try {
       const known = (await listHostViews(this.db)).map((h) => h.name);
       await this.evaluate([...new Set([...known, ...this.lastSeen.keys()])]);
@@ -112,7 +136,7 @@ export class LivenessTracker {
     const transition = this.transitionOf(view, host);
     if (!transition) return;
     const lastSeenMs = this.lastSeen.get(host);
-    const lastSeen = lastSeenMs !== undefined ? new Date(lastSeenMs).toISOString() : view?.since ?? new Date(this.listeningSince).toISOString();
+    const lastSeen = lastSeenMs !== undefined ? this.wallClockOf(lastSeenMs) : view?.since ?? this.wallClockOf(this.listeningSince);
     const type = transition === 'online' ? HostEventType.HostCameOnline : HostEventType.HostWentOffline;
     const data = transition === 'online' ? { host } : { host, lastSeen };
     try {
@@ -120,7 +144,7 @@ export class LivenessTracker {
         streamId, expectedVersion: version,
         events: [{
           eventId: transitionId(host, type, version), type, v: 1, data,
-          metadata: { actor: 'netfleet-api', source: 'api', correlationId: `liveness:${host}`, occurredAt: new Date(this.now()).toISOString() },
+          metadata: { actor: 'netfleet-api', source: 'api', correlationId: `liveness:${host}`, occurredAt: new Date().toISOString() },
         }],
       });
       if (!result.duplicate) this.log.info({ host, transition, lastSeen }, `host ${host} is ${transition}`);
@@ -129,6 +153,11 @@ export class LivenessTracker {
       if (isNetfleetError(e) && e.code === 'NF_STORE_CONFLICT') return;
       throw e;
     }
+  }
+
+  /** The wall-clock time (ISO) of a moment of the monotonic clock, for the record. */
+  private wallClockOf(monotonicMs: number): string {
+    return new Date(Date.now() - (this.now() - monotonicMs)).toISOString();
   }
 }
 

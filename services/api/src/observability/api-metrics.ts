@@ -1,11 +1,13 @@
 import { connectionsByState, countHostsByLiveness, logHeadPosition, outboxBacklog } from '@netfleet/eventstore/store-gauges';
 import { listHostViews } from '@netfleet/eventstore/views';
+import { headPosition, listWebhooks } from '@netfleet/eventstore/webhooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../api-context';
 import { commandOutcome, commandVerb } from './command-verb';
 import { checkReadiness } from './readiness';
 import { watchApplyLatency } from './apply-latency';
+import { RETRY_AFTER_SECONDS } from '../http/http-status';
 
 /**
  * /metrics (Prometheus text), /readyz and the hooks that feed them, on the API's root instance.
@@ -38,6 +40,15 @@ export function installObservability(app: FastifyInstance, ctx: ApiContext): voi
       if (!hosts) return;
       this.set({ state: 'online' }, hosts.online);
       this.set({ state: 'offline' }, hosts.offline);
+    },
+  });
+  new Gauge({
+    name: 'netfleet_webhook_lag', help: 'Log positions between the log\'s head and what each webhook delivered (0: caught up), with its status', labelNames: ['webhook', 'status'], registers: [registry],
+    async collect() {
+      const read = await scrapeQuery(async () => ({ webhooks: await listWebhooks(ctx.db), head: await headPosition(ctx.db) }));
+      if (!read) return;
+      this.reset();
+      for (const w of read.webhooks) this.set({ webhook: w.id, status: w.status }, Math.max(0, read.head - w.deliveredPosition));
     },
   });
   const outboxAge = new Gauge({ name: 'netfleet_outbox_oldest_seconds', help: 'Age of the oldest host command not yet relayed to JetStream (0: none waiting)', registers: [registry] });
@@ -92,6 +103,7 @@ export function installObservability(app: FastifyInstance, ctx: ApiContext): voi
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const readiness = await checkReadiness(ctx);
     reply.code(readiness.ready ? 200 : 503);
+    if (!readiness.ready) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return readiness;
   });
 }

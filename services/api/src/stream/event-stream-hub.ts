@@ -1,10 +1,12 @@
 import type { ServerResponse } from 'node:http';
+import type { CloudEventV1 } from '@netfleet/events/cloud-event';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import type { CommitNotifier } from '@netfleet/eventstore/commit-notifier';
 import type { Database } from '@netfleet/eventstore/database';
 import { readAll, settledPosition } from '@netfleet/eventstore/read';
 import { subscribeToAll, type Subscription } from '@netfleet/eventstore/subscribe';
 import type { Logger } from '@netfleet/log/logger';
+import type { CloudEventEnvelopes } from '../outbound/cloud-event-envelopes';
 import { Semaphore } from './semaphore';
 import { StreamClient, type StreamCloseReason } from './stream-client';
 
@@ -23,11 +25,12 @@ export interface EventStreamHubOptions {
   keepaliveMs?: number;
 }
 
-/** An event as written to every client: serialized once, shared by all. */
+/**
+ * An event as written to every client: serialized once, shared by all. The SSE id is the log
+ * position (what Last-Event-ID resumes from), the SSE event its CloudEvents type, the data its
+ * CloudEvents envelope (structured JSON; the envelope's own `id` is the event id).
+ */
 interface Frame { position: number; event: RecordedEvent; text: string }
-
-const frameOf = (event: RecordedEvent): Frame =>
-  ({ position: event.position, event, text: `id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n` });
 
 /**
  * Every SSE client of this API instance fed from ONE reader following the log (subscribeToAll on
@@ -55,13 +58,18 @@ export class EventStreamHub {
   private keepalive: NodeJS.Timeout | undefined;
   private readonly catchUp: Semaphore;
   private readonly options: Required<EventStreamHubOptions>;
+  private readonly pageListeners: ((events: readonly CloudEventV1[]) => void)[] = [];
 
-  constructor(private readonly db: Database, private readonly notifier: CommitNotifier, private readonly log: Logger, options: EventStreamHubOptions = {}) {
+  constructor(private readonly db: Database, private readonly notifier: CommitNotifier, private readonly envelopes: CloudEventEnvelopes, private readonly log: Logger, options: EventStreamHubOptions = {}) {
     this.options = {
       ringEvents: 10_000, ringBytes: 32 * 2 ** 20, maxClientBufferBytes: 2 ** 20, stallTimeoutMs: 60_000,
       pageSize: 500, catchUpReads: 2, keepaliveMs: 15_000, ...options,
     };
     this.catchUp = new Semaphore(this.options.catchUpReads);
+  }
+
+  private frameOf(event: RecordedEvent, ce: CloudEventV1 = this.envelopes.of(event)): Frame {
+    return { position: event.position, event, text: `id: ${event.position}\nevent: ${ce.type}\ndata: ${JSON.stringify(ce)}\n\n` };
   }
 
   /** The position every client without a resume position starts after ("now"). */
@@ -104,9 +112,16 @@ export class EventStreamHub {
     this.clients.delete(client);
   }
 
+  /** Hands every page the live reader reads, as CloudEvents, to `listener` too (NATS subscribers). */
+  onPage(listener: (events: readonly CloudEventV1[]) => void): void {
+    this.pageListeners.push(listener);
+  }
+
   /** A page from the live reader: into the ring, then to every live client. */
   private publish(page: RecordedEvent[]): void {
-    const frames = page.map(frameOf);
+    const envelopes = page.map((e) => this.envelopes.of(e));
+    const frames = page.map((e, i) => this.frameOf(e, envelopes[i]));
+    for (const listener of this.pageListeners) listener(envelopes);
     for (const f of frames) { this.ring.push(f); this.ringBytes += f.text.length; }
     while (this.ring.length > 0 && (this.ring.length > this.options.ringEvents || this.ringBytes > this.options.ringBytes)) {
       const evicted = this.ring.shift()!;
@@ -152,7 +167,7 @@ export class EventStreamHub {
       const through = this.headPosition;
       const page = await this.catchUp.run(() => readAll(this.db, { after: client.position, untilPosition: through, inFlightGuard: false, limit: this.options.pageSize }));
       if (client.closed) return;
-      client.deliver(page.map(frameOf));
+      client.deliver(page.map((e) => this.frameOf(e)));
       if (page.length < this.options.pageSize) client.skipTo(through);
     }
   }

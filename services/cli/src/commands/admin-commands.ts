@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
+import type { RebuildAnswer } from '@netfleet/api-types/admin-answers';
 import type { ApiClient } from '../api-client';
 
 interface Io { out: (text: string) => void }
-
-interface RebuildJson { events: number; networks: number; hosts: number; position: number; ms: number }
 
 /** admin rebuild: the fleet view's tables rebuilt from the event log (admin token). */
 export function registerAdminCommands(program: Command, client: () => ApiClient, io: Io): void {
@@ -11,7 +10,7 @@ export function registerAdminCommands(program: Command, client: () => ApiClient,
   admin.command('rebuild').description('rebuild the fleet view (networks, per-host state, hosts) from the event log')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const r = await client().post<RebuildJson>('/v1/admin/rebuild');
+      const r = await client().post<RebuildAnswer>('/v1/admin/rebuild');
       if (opts.json) { io.out(`${JSON.stringify(r, null, 2)}\n`); return; }
       const seconds = r.ms / 1000;
       io.out(`Rebuilt the fleet view from ${r.events} events (up to position ${r.position}) in ${seconds.toFixed(2)} s`

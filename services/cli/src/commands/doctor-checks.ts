@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { hostname } from 'node:os';
 import type { Connection } from '../connection';
 import { httpRequest, type HttpAnswer } from '../http-request';
-import type { NetworkJson } from './network-types';
+import type { WhoamiAnswer } from '@netfleet/api-types/access-answers';
+import type { NetworkListAnswer } from '@netfleet/api-types/network-answers';
 
 /** One line of `netfleet doctor`: what was checked, what was found, and the fix when it failed. */
 export interface DoctorLine { check: string; ok: boolean; found: string; fix?: string }
@@ -39,7 +40,7 @@ export async function runDoctor(connection: Connection, options: DoctorOptions):
     } else if (!whoami.ok) {
       lines.push({ check: 'API token', ok: false, found: `the API at ${api.origin} answered ${whoami.status} to /v1/whoami`, fix: 'check the API\'s log: journalctl -u netfleet-api' });
     } else {
-      const me = JSON.parse(body) as { actor: string; role: string };
+      const me = JSON.parse(body) as WhoamiAnswer;
       lines.push({ check: 'API token', ok: true, found: `the API at ${api.origin} answers; the token is ${me.actor}'s (${me.role})` });
     }
   } catch (e) {
@@ -82,7 +83,7 @@ export async function runDoctor(connection: Connection, options: DoctorOptions):
     lines.push({ check: 'Open vSwitch', ok: true, found: `${options.ovsDb} answers (Open vSwitch ${ovs.version}); ${ovs.owned.size} bridge(s) owned by netfleet` });
     if (whoami?.ok) {
       try {
-        const { networks } = await (await get(new URL(`/v1/networks?host=${encodeURIComponent(options.host)}`, api), connection.token)).json() as { networks: NetworkJson[] };
+        const { networks } = await (await get(new URL(`/v1/networks?host=${encodeURIComponent(options.host)}`, api), connection.token)).json() as NetworkListAnswer;
         const desired = new Map(networks.filter((n) => n.perHost[options.host]?.desired === 'running').map((n) => [n.name, n.generation]));
         const missing = [...desired.keys()].filter((n) => !ovs.owned.has(n));
         const extra = [...ovs.owned.keys()].filter((n) => !desired.has(n));

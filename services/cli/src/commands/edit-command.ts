@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApiClient } from '../api-client';
 import type { CliIo } from './cli-io';
-import type { NetworkJson } from './network-types';
+import type { NetworkDetailAnswer } from '@netfleet/api-types/network-answers';
 
 /**
  * net-edit: opens the definition in $VISUAL/$EDITOR and records the change (with its XML diff)
@@ -17,7 +17,7 @@ export function registerEditCommand(program: Command, client: () => ApiClient, i
     .option('--comment <text>', 'why (recorded in the history)')
     .action(async (name: string, opts: { comment?: string }) => {
       const api = client();
-      const view = await api.get<NetworkJson & { xml: string }>(`/v1/networks/${encodeURIComponent(name)}`);
+      const view = await api.get<NetworkDetailAnswer>(`/v1/networks/${encodeURIComponent(name)}`);
       const dir = await mkdtemp(join(tmpdir(), 'netfleet-edit-'));
       const file = join(dir, `${name}.xml`);
       try {

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { toCloudEvent } from '@netfleet/events/cloud-event';
 import { virshTime } from '../output/virsh-time';
 import { describeEvent } from './event-command';
 
-const event = (type: string, data: unknown) => ({ position: 1, type, data, streamId: 's', metadata: { occurredAt: '2026-11-28T06:00:00.123Z', actor: 'a' } });
+// What the stream carries: the event's CloudEvents envelope.
+const event = (type: string, data: unknown) => toCloudEvent({
+  eventId: 'e', type, v: 1, data, position: 1, streamId: type.startsWith('Network') && !type.endsWith('OnHost') ? 'network:n' : 'host:h', streamVersion: 1,
+  recordedAt: '2026-11-28T06:00:00.124Z', metadata: { occurredAt: '2026-11-28T06:00:00.123Z', actor: 'a', source: 'api', correlationId: 'c' },
+}, 'http://127.0.0.1:8080');
 
 describe('net-event output', () => {
   it('names network lifecycle events as virsh does', () => {

@@ -17,9 +17,10 @@ const HOST_LIFECYCLE: Record<string, string> = {
 /** One event as virsh net-event prints it, or undefined when it is not a lifecycle event. */
 export function describeEvent(event: StreamedEvent, all: boolean): string | undefined {
   const data = event.data as { name?: string; network?: string; host?: string };
-  if (LIFECYCLE[event.type]) return `event 'lifecycle' for network ${data.name}: ${LIFECYCLE[event.type]}`;
-  if (HOST_LIFECYCLE[event.type]) return `event 'host-lifecycle' for network ${data.network} on ${data.host}: ${HOST_LIFECYCLE[event.type]}`;
-  if (all) return `event '${event.type}'${data.network ?? data.name ? ` for network ${data.network ?? data.name}` : ''}${data.host ? ` on ${data.host}` : ''}`;
+  const type = event.netfleettype;
+  if (LIFECYCLE[type]) return `event 'lifecycle' for network ${data.name}: ${LIFECYCLE[type]}`;
+  if (HOST_LIFECYCLE[type]) return `event 'host-lifecycle' for network ${data.network} on ${data.host}: ${HOST_LIFECYCLE[type]}`;
+  if (all) return `event '${type}'${data.network ?? data.name ? ` for network ${data.network ?? data.name}` : ''}${data.host ? ` on ${data.host}` : ''}`;
   return undefined;
 }
 
@@ -37,7 +38,7 @@ export function registerEventCommand(program: Command, connection: () => Connect
     .option('--timestamp', 'prefix each event with its time')
     .option('--all', 'every event type, not only lifecycle events')
     .option('--after <position>', 'replay from after this log position instead of from now')
-    .option('--json', 'one JSON object per line')
+    .option('--json', 'one CloudEvent (JSON) per line')
     .action(async (opts: { network?: string; host?: string; loop?: boolean; timeout?: number; timestamp?: boolean; all?: boolean; after?: string; json?: boolean }) => {
       const query = new URLSearchParams();
       if (opts.network) query.set('network', opts.network);
@@ -51,7 +52,7 @@ export function registerEventCommand(program: Command, connection: () => Connect
         const text = describeEvent(event, Boolean(opts.all || opts.json));
         if (text === undefined) return true;
         count += 1;
-        io.out(opts.json ? `${JSON.stringify(event)}\n` : `${opts.timestamp ? `${virshTime(event.metadata.occurredAt)}: ` : ''}${text}\n`);
+        io.out(opts.json ? `${JSON.stringify(event)}\n` : `${opts.timestamp ? `${virshTime(event.time)}: ` : ''}${text}\n`);
         return Boolean(opts.loop);
       }, abort.signal);
       clearTimeout(timer);

@@ -1,15 +1,9 @@
 import type { Command } from 'commander';
+import type { HistoryEntryAnswer, HistoryPageAnswer } from '@netfleet/api-types/history-answers';
 import type { ApiClient } from '../api-client';
 import { virshTime } from '../output/virsh-time';
 
 interface Io { out: (text: string) => void }
-
-/** The API's history entry (see @netfleet/fleet/history-entry). */
-export interface HistoryEntryJson {
-  position: number; at: string; recordedAt: string; actor: string; source: string; stream: string; type: string;
-  network: string | null; host: string | null; correlationId: string; causationId: string | null;
-  comment: string | null; summary: string; diff: string | null;
-}
 
 interface HistoryOptions { host?: string; actor?: string; correlation?: string; type: string[]; since?: string; until?: string; limit?: string; json?: boolean }
 
@@ -31,7 +25,7 @@ export function registerHistoryCommands(program: Command, client: () => ApiClien
         if (value !== undefined) query.set(key, value);
       }
       for (const type of opts.type) query.append('type', type);
-      const { entries } = await client().get<{ entries: HistoryEntryJson[] }>(`/v1/networks/${encodeURIComponent(name)}/history?${query}`);
+      const { entries } = await client().get<HistoryPageAnswer>(`/v1/networks/${encodeURIComponent(name)}/history?${query}`);
       if (opts.json) { io.out(`${JSON.stringify(entries, null, 2)}\n`); return; }
       io.out(formatHistory(entries));
     });
@@ -41,7 +35,7 @@ export function registerHistoryCommands(program: Command, client: () => ApiClien
  * One line per event, virsh net-event's time format first; a redefinition's unified diff follows
  * its line, indented, so `-`/`+` lines stay greppable.
  */
-export function formatHistory(entries: HistoryEntryJson[]): string {
+export function formatHistory(entries: HistoryEntryAnswer[]): string {
   if (entries.length === 0) return 'no events\n';
   const actorWidth = Math.max(5, ...entries.map((e) => e.actor.length));
   const typeWidth = Math.max(5, ...entries.map((e) => e.type.length));

@@ -3,14 +3,14 @@ import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApiClient } from '../api-client';
 import { formatTable } from '../output/table';
 import { collect, toJson, type CliIo } from './cli-io';
-import type { HostJson } from './network-types';
+import type { HostAddedAnswer, HostListAnswer } from '@netfleet/api-types/host-answers';
 
 /** host-list, host-add. */
 export function registerHostCommands(program: Command, client: () => ApiClient, io: CliIo): void {
   program.command('host-list').description('hosts with their labels, online/offline since when, networks, and libvirt (its URI, or not configured)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { hosts } = await client().get<{ hosts: HostJson[] }>('/v1/hosts');
+      const { hosts } = await client().get<HostListAnswer>('/v1/hosts');
       if (opts.json) { io.out(toJson(hosts)); return; }
       io.out(formatTable(['Host', 'Labels', 'State', 'Since', 'Networks', 'Libvirt'], hosts.map((h) => [
         h.name, Object.entries(h.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-',
@@ -28,7 +28,7 @@ export function registerHostCommands(program: Command, client: () => ApiClient, 
         if (eq <= 0) throw new NetfleetError('NF_CLI_USAGE', `--label must be key=value, not '${label}'`);
         labels[label.slice(0, eq)] = label.slice(eq + 1);
       }
-      const answer = await client().post<{ name: string; labels: Record<string, string>; nats?: { user: string; password: string } }>('/v1/hosts', { name, labels });
+      const answer = await client().post<HostAddedAnswer>('/v1/hosts', { name, labels });
       if (opts.json) { io.out(toJson(answer)); return; }
       io.out(`Host ${answer.name} registered${Object.keys(labels).length ? ` with labels ${opts.label.join(',')}` : ''}\n`);
       if (answer.nats) io.out(`Agent NATS credentials (shown once): user ${answer.nats.user} password ${answer.nats.password}\n`);

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApiClient } from '../api-client';
 import { collect, type CliIo } from './cli-io';
-import type { CommandAnswerJson } from './network-types';
+import type { CommandAnswer } from '@netfleet/api-types/network-answers';
+import type { DryRunAnswer } from '@netfleet/api-types/plan-answers';
 import { parseSeconds, printAnswer, sendAndWait, type WaitOptions } from './wait-output';
 
 interface PlacementOptions { host: string[]; hosts: string[] }
@@ -38,7 +39,7 @@ export function registerLifecycleCommands(program: Command, client: () => ApiCli
       .option('--dry-run', 'show the exact ovs-vsctl commands each host would run, without running or recording anything')
       .action(async (name: string, opts: WaitOptions & { dryRun?: boolean; comment?: string }) => {
         if (opts.dryRun) {
-          const plan = await client().post<DryRunJson>(path(name, '/plan'), { action });
+          const plan = await client().post<DryRunAnswer>(path(name, '/plan'), { action });
           io.out(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : dryRunText(plan));
           if (plan.hosts.some((h) => h.status !== 'planned')) io.setExitCode(1);
           return;
@@ -60,7 +61,7 @@ export function registerLifecycleCommands(program: Command, client: () => ApiCli
     .option('--disable', 'stop autostarting it')
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { disable?: boolean; json?: boolean }) => {
-      const answer = await client().put<CommandAnswerJson>(path(name, '/autostart'), { autostart: !opts.disable });
+      const answer = await client().put<CommandAnswer>(path(name, '/autostart'), { autostart: !opts.disable });
       io.out(opts.json ? `${JSON.stringify(answer, null, 2)}\n` : `Network ${answer.network} ${opts.disable ? 'unmarked' : 'marked'} as autostarted\n`);
     });
 
@@ -71,14 +72,9 @@ export function registerLifecycleCommands(program: Command, client: () => ApiCli
     });
 }
 
-interface DryRunJson {
-  network: string;
-  action: string;
-  hosts: { host: string; status: 'planned' | 'offline' | 'error'; argv: string[]; refusals: { network: string; code: string; message: string }[]; drift: { bridge: string; what: string[] }[]; warnings: { warnings: string[] }[]; error?: string }[];
-}
 
 /** --dry-run: per host, the argv it would run (quoted for a shell, for reading only), or why there is none. */
-function dryRunText(plan: DryRunJson): string {
+function dryRunText(plan: DryRunAnswer): string {
   const lines = [`Dry run: net-${plan.action} ${plan.network} (nothing was run or recorded)`];
   for (const h of plan.hosts) {
     if (h.status === 'offline') { lines.push(`${h.host}: offline (no agent answered)`); continue; }

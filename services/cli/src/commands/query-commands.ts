@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import type { ApiClient } from '../api-client';
 import { formatTable } from '../output/table';
 import { toJson, type CliIo } from './cli-io';
-import type { HostStatusJson, NetworkJson } from './network-types';
+import type { FleetAnswer } from '@netfleet/api-types/fleet-answers';
+import type { HostNetworkStatusAnswer, NetworkDetailAnswer, NetworkListAnswer } from '@netfleet/api-types/network-answers';
 
 const path = (name: string, rest = '') => `/v1/networks/${encodeURIComponent(name)}${rest}`;
 
 /** What one host runs of a network, in one word: running / failed / stopped / pending / offline… */
-export function hostState(status: HostStatusJson | undefined): string {
+export function hostState(status: HostNetworkStatusAnswer | undefined): string {
   if (!status) return 'stopped';
   if (status.observed === 'pending') return `pending (${status.desired === 'running' ? 'starting' : 'stopping'})`;
   return status.observed;
@@ -23,8 +24,8 @@ export function registerQueryCommands(program: Command, client: () => ApiClient,
     .option('--at <when>', 'the fleet as it was at a log position or an ISO-8601 time')
     .action(async (opts: { all?: boolean; inactive?: boolean; host?: string; json?: boolean; at?: string }) => {
       const { networks } = opts.at === undefined
-        ? await client().get<{ networks: NetworkJson[] }>(`/v1/networks${opts.host ? `?host=${encodeURIComponent(opts.host)}` : ''}`)
-        : await client().get<{ networks: NetworkJson[] }>(`/v1/fleet?at=${encodeURIComponent(opts.at)}`);
+        ? await client().get<NetworkListAnswer>(`/v1/networks${opts.host ? `?host=${encodeURIComponent(opts.host)}` : ''}`)
+        : await client().get<FleetAnswer>(`/v1/fleet?at=${encodeURIComponent(opts.at)}`);
       const shown = networks.filter((n) => (opts.inactive ? !n.active : opts.all || n.active))
         .filter((n) => opts.at === undefined || !opts.host || n.hosts.includes(opts.host) || n.perHost[opts.host] !== undefined);
       if (opts.json) { io.out(toJson(shown)); return; }
@@ -37,7 +38,7 @@ export function registerQueryCommands(program: Command, client: () => ApiClient,
   program.command('net-info').argument('<network>', 'network name').description('show a network\'s summary')
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
-      const n = await client().get<NetworkJson>(path(name));
+      const n = await client().get<NetworkDetailAnswer>(path(name));
       if (opts.json) { io.out(toJson(n)); return; }
       const running = n.hosts.filter((h) => n.perHost[h]?.observed === 'running');
       const rows: [string, string][] = [
@@ -52,7 +53,7 @@ export function registerQueryCommands(program: Command, client: () => ApiClient,
   program.command('net-status').argument('<network>', 'network name').description('each placed host: desired, observed, generation, controller connection, last error')
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
-      const n = await client().get<NetworkJson>(path(name));
+      const n = await client().get<NetworkDetailAnswer>(path(name));
       const statuses = Object.values(n.perHost).sort((a, b) => a.host.localeCompare(b.host));
       if (opts.json) { io.out(toJson({ network: n.name, generation: n.generation, hosts: statuses })); return; }
       io.out(formatTable(['Host', 'Desired', 'Observed', 'Generation', 'Controller', 'Last error'], statuses.map((s) => [

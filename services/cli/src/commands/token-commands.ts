@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { TokenCreatedAnswer, TokenListAnswer } from '@netfleet/api-types/access-answers';
 import type { ApiClient } from '../api-client';
 import { formatTable } from '../output/table';
 import { toJson, type CliIo } from './cli-io';
@@ -10,7 +11,7 @@ export function registerTokenCommands(program: Command, client: () => ApiClient,
     .requiredOption('--role <role>', 'viewer (read), operator (lifecycle) or admin (tokens, hosts)')
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { role: string; json?: boolean }) => {
-      const answer = await client().post<{ name: string; role: string; token: string }>('/v1/tokens', { name, role: opts.role });
+      const answer = await client().post<TokenCreatedAnswer>('/v1/tokens', { name, role: opts.role });
       io.out(opts.json ? toJson(answer) : `${answer.token}\n`);
       if (!opts.json) io.err(`Token for ${answer.name} (${answer.role}) created; it is shown only this once.\n`);
     });
@@ -24,7 +25,7 @@ export function registerTokenCommands(program: Command, client: () => ApiClient,
   program.command('token-list').description('list API tokens (never their secrets)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { tokens } = await client().get<{ tokens: { name: string; role: string; createdBy: string; createdAt: string; revokedAt: string | null }[] }>('/v1/tokens');
+      const { tokens } = await client().get<TokenListAnswer>('/v1/tokens');
       if (opts.json) { io.out(toJson(tokens)); return; }
       io.out(formatTable(['Name', 'Role', 'Created by', 'Created', 'Revoked'], tokens.map((t) => [t.name, t.role, t.createdBy, t.createdAt, t.revokedAt ?? '-'])));
     });

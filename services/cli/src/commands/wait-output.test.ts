@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { reportIncomplete } from './wait-output';
-import type { CommandAnswerJson } from './network-types';
+import type { CommandAnswer } from '@netfleet/api-types/network-answers';
 
-const answer = (hosts: CommandAnswerJson['hosts']): CommandAnswerJson => ({ network: 'n', correlationId: 'c', version: 2, generation: 2, hosts, complete: false });
+const answer = (hosts: CommandAnswer['hosts']): CommandAnswer => ({ network: 'n', correlationId: 'c', version: 2, generation: 2, duplicate: false, events: [], hosts, complete: false });
 const capture = () => {
   const io = { lines: [] as string[], code: 0, out: () => {}, err: (t: string) => { io.lines.push(t); }, setExitCode: (c: number) => { io.code = c; } };
   return io;

@@ -2,7 +2,7 @@ import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApiClient } from '../api-client';
 import { formatTable } from '../output/table';
 import type { CliIo } from './cli-io';
-import type { CommandAnswerJson } from './network-types';
+import type { CommandAnswer, WaitProgressAnswer } from '@netfleet/api-types/network-answers';
 
 export interface WaitOptions { wait?: boolean; timeout: number; json?: boolean }
 
@@ -16,24 +16,24 @@ export function parseSeconds(value: string): number {
  * Sends a state-changing request; with --wait, shows progress on stderr as hosts answer
  * (done / total, who is still awaited) and returns once all did or the timeout passed.
  */
-export async function sendAndWait(client: ApiClient, io: CliIo, method: string, path: string, body: unknown, opts: WaitOptions): Promise<CommandAnswerJson> {
+export async function sendAndWait(client: ApiClient, io: CliIo, method: string, path: string, body: unknown, opts: WaitOptions): Promise<CommandAnswer> {
   if (!opts.wait) return method === 'DELETE' ? client.delete(path) : method === 'PUT' ? client.put(path, body) : client.post(path, body);
   const query = `${path.includes('?') ? '&' : '?'}wait=true&timeout=${opts.timeout}`;
-  return client.stream<CommandAnswerJson>(method, `${path}${query}`, body, (progress) => {
-    const p = progress as { done: number; total: number; waitingFor: string[] };
+  return client.stream<CommandAnswer>(method, `${path}${query}`, body, (progress) => {
+    const p = progress as WaitProgressAnswer;
     if (!opts.json) io.err(`waiting: ${p.done}/${p.total} hosts answered${p.waitingFor.length ? `; waiting for ${p.waitingFor.join(', ')}` : ''}\n`);
   });
 }
 
 /** Each host's outcome, as a table. */
-export function outcomesTable(answer: CommandAnswerJson): string {
+export function outcomesTable(answer: CommandAnswer): string {
   return formatTable(['Host', 'Outcome', 'Generation', 'Detail'], answer.hosts.map((h) => [
     h.host, h.outcome === 'pending' ? 'pending (no answer)' : h.outcome === 'offline' ? 'pending: host offline' : h.outcome, String(h.generation), h.error ?? h.warnings.join('; '),
   ]));
 }
 
 /** Names every host that failed, is offline or did not answer, and makes the exit status say so. */
-export function reportIncomplete(answer: CommandAnswerJson, timeout: number, io: CliIo): void {
+export function reportIncomplete(answer: CommandAnswer, timeout: number, io: CliIo): void {
   const failed = answer.hosts.filter((h) => h.outcome === 'failed');
   const offline = answer.hosts.filter((h) => h.outcome === 'offline');
   const silent = answer.hosts.filter((h) => h.outcome === 'pending');
@@ -44,7 +44,7 @@ export function reportIncomplete(answer: CommandAnswerJson, timeout: number, io:
 }
 
 /** The usual ending of a state-changing verb: a sentence, the per-host table with --wait, JSON with --json. */
-export function printAnswer(io: CliIo, answer: CommandAnswerJson, sentence: string, opts: WaitOptions): void {
+export function printAnswer(io: CliIo, answer: CommandAnswer, sentence: string, opts: WaitOptions): void {
   if (opts.json) io.out(`${JSON.stringify(answer, null, 2)}\n`);
   else io.out(`${sentence}\n${opts.wait && answer.hosts.length > 0 ? outcomesTable(answer) : ''}`);
   if (opts.wait) reportIncomplete(answer, opts.timeout, io);

@@ -1,3 +1,5 @@
+import type { WhoamiAnswer } from '@netfleet/api-types/access-answers';
+
 /** An error the API answered with: `{ code, message, details }` and the HTTP status. */
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details: unknown = {}) {
@@ -5,8 +7,6 @@ export class ApiError extends Error {
   }
 }
 
-export type Role = 'viewer' | 'operator' | 'admin';
-export interface Whoami { actor: string; role: Role }
 
 /**
  * The API on this page's own origin, with the user's bearer token (the same tokens the CLI
@@ -34,8 +34,8 @@ export class ApiClient {
     return response;
   }
 
-  whoami(): Promise<Whoami> {
-    return this.get<Whoami>('/v1/whoami');
+  whoami(): Promise<WhoamiAnswer> {
+    return this.get<WhoamiAnswer>('/v1/whoami');
   }
 
   private async json<T>(response: Response): Promise<T> {

@@ -1,3 +1,4 @@
+import { fromCloudEvent, type CloudEventV1 } from '@netfleet/events/cloud-event';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import type { ApiClient } from './api-client';
 import { createSseParser } from './sse-parser';
@@ -35,7 +36,8 @@ export function followEvents(api: ApiClient, options: EventStreamOptions): () =>
             // Only log events have an id; the API's last message when it ends a stream
             // (netfleet-stream-closed) has none: the stream ends and this reconnects.
             if (message.id === undefined) continue;
-            const event = JSON.parse(message.data) as RecordedEvent;
+            // Each message's data is a CloudEvent; the dashboard folds the recorded event it carries.
+            const event = fromCloudEvent(JSON.parse(message.data) as CloudEventV1);
             if (event.position <= last) continue;
             last = event.position;
             batch.push(event);

@@ -1,16 +1,18 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiClient, type Whoami } from '../api/api-client';
+import type { WhoamiAnswer } from '@netfleet/api-types/access-answers';
+import { ApiClient } from '../api/api-client';
 import { LiveFleet } from '../state/live-fleet';
-import { historyHref, useRoute } from '../state/route';
+import { historyHref, useRoute, webhooksHref } from '../state/route';
 import { useLive } from '../state/use-live';
 import { FleetPage } from './fleet-page';
 import { HistoryPage } from './history-page';
 import { LoginForm } from './login-form';
 import { NetworkPage } from './network-page';
+import { WebhooksPage } from './webhooks-page';
 
 const TOKEN_KEY = 'netfleet.token';
 
-export interface Session { api: ApiClient; who: Whoami; live: LiveFleet }
+export interface Session { api: ApiClient; who: WhoamiAnswer; live: LiveFleet }
 
 /** Log-in gate, then the pages. The token lives in this tab's session storage only. */
 export function App() {
@@ -43,7 +45,7 @@ export function App() {
 function Shell({ session, onLogOut }: { session: Session; onLogOut: () => void }) {
   const route = useRoute();
   const live = useLive(session.live);
-  const title = useMemo(() => route.page === 'network' ? `${route.name} · netfleet` : route.page === 'history' ? 'History · netfleet' : 'Fleet · netfleet', [route]);
+  const title = useMemo(() => route.page === 'network' ? `${route.name} · netfleet` : route.page === 'history' ? 'History · netfleet' : route.page === 'webhooks' ? 'Webhooks · netfleet' : 'Fleet · netfleet', [route]);
   useEffect(() => { document.title = title; }, [title]);
   return (
     <div class="shell">
@@ -53,6 +55,7 @@ function Shell({ session, onLogOut }: { session: Session; onLogOut: () => void }
         <nav aria-label="Pages">
           <a href="#/" aria-current={route.page === 'fleet' ? 'page' : undefined}>Fleet</a>
           <a href={historyHref()} aria-current={route.page === 'history' ? 'page' : undefined}>History</a>
+          <a href={webhooksHref()} aria-current={route.page === 'webhooks' ? 'page' : undefined}>Webhooks</a>
         </nav>
         <span class={`stream stream-${live.status}`} role="status" data-testid="stream-status" title={live.statusDetail}>
           {live.status === 'live' ? '● live' : live.status === 'connecting' ? '○ connecting' : '○ reconnecting'}
@@ -66,6 +69,7 @@ function Shell({ session, onLogOut }: { session: Session; onLogOut: () => void }
         {route.page === 'fleet' && <FleetPage session={session} live={live} />}
         {route.page === 'network' && <NetworkPage session={session} live={live} name={route.name} />}
         {route.page === 'history' && <HistoryPage session={session} query={route.query} />}
+        {route.page === 'webhooks' && <WebhooksPage session={session} position={live.fleet.position} />}
       </main>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { HostEventType } from '@netfleet/events/host-events';
 import { NetworkEventType } from '@netfleet/events/network-events';
-import type { HistoryEntry } from '@netfleet/fleet/history-entry';
+import type { HistoryEntryAnswer, HistoryPageAnswer } from '@netfleet/api-types/history-answers';
 import { formatTime } from '../lib/format-time';
 import { historyHref, networkHref } from '../state/route';
 import type { Session } from './app';
@@ -11,8 +11,6 @@ const FIELDS = ['network', 'host', 'actor', 'type', 'since', 'until', 'correlati
 type Filter = Partial<Record<(typeof FIELDS)[number], string>>;
 const EVENT_TYPES = [...Object.values(NetworkEventType), ...Object.values(HostEventType)];
 const PAGE = 500;
-
-interface HistoryAnswer { entries: HistoryEntry[]; next: number | null }
 
 /** ISO time ⇄ the value of a datetime-local input (the viewer's zone). */
 const toLocalInput = (iso: string | undefined) => {
@@ -30,7 +28,7 @@ const fromLocalInput = (value: string) => (value ? new Date(value).toISOString()
 export function HistoryPage({ session, query }: { session: Session; query: URLSearchParams }) {
   const filter: Filter = Object.fromEntries(FIELDS.map((f) => [f, query.get(f) ?? undefined]).filter(([, v]) => v));
   const key = JSON.stringify(filter);
-  const [entries, setEntries] = useState<HistoryEntry[]>([]);
+  const [entries, setEntries] = useState<HistoryEntryAnswer[]>([]);
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<string | undefined>();
   const [loading, setLoading] = useState(true);
@@ -42,7 +40,7 @@ export function HistoryPage({ session, query }: { session: Session; query: URLSe
       const params = new URLSearchParams({ after: String(after), limit: String(PAGE) });
       for (const f of ['host', 'actor', 'type', 'since', 'until', 'correlation'] as const) if (filter[f]) params.set(f, filter[f]!);
       const path = filter.network ? `/v1/networks/${encodeURIComponent(filter.network)}/history` : '/v1/history';
-      const answer = await session.api.get<HistoryAnswer>(`${path}?${params}`);
+      const answer = await session.api.get<HistoryPageAnswer>(`${path}?${params}`);
       setEntries((prev) => (append ? [...prev, ...answer.entries] : answer.entries));
       setNext(answer.next);
       setError(undefined);

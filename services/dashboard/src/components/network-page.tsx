@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import type { CommandAnswer, WaitProgressAnswer as Progress } from '@netfleet/api-types/network-answers';
 import { readLines } from '../api/api-client';
 import { CELL_LABEL, cellOf } from '../lib/cell-state';
 import { formatTime } from '../lib/format-time';
@@ -7,11 +8,6 @@ import { historyHref } from '../state/route';
 import type { Session } from './app';
 import { PortsTable } from './ports-table';
 import { XmlView } from './xml-view';
-
-/** One host's answer, as `net-start --wait` prints it. */
-interface HostOutcome { host: string; outcome: 'running' | 'stopped' | 'failed' | 'offline' | 'pending'; generation: number; error?: string; warnings: string[]; offlineSince?: string }
-interface CommandAnswer { network: string; correlationId: string; generation: number | null; hosts: HostOutcome[]; complete: boolean }
-interface Progress { done: number; total: number; waitingFor: string[] }
 
 interface Action { verb: 'start' | 'destroy'; progress?: Progress; answer?: CommandAnswer; error?: string }
 

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FleetView } from '@netfleet/fleet/fleet-view';
-import type { HistoryEntry } from '@netfleet/fleet/history-entry';
+import type { FleetAnswer } from '@netfleet/api-types/fleet-answers';
+import type { HistoryPageAnswer } from '@netfleet/api-types/history-answers';
 import type { ApiClient } from '../api/api-client';
 import { formatTime } from '../lib/format-time';
-import { fleetOf, type FleetAnswer } from '../state/live-fleet';
+import { fleetOf } from '../state/live-fleet';
 
 /** The fleet as it was at a past moment (GET /v1/fleet?at=…). */
 export interface PastFleet { fleet: FleetView; label: string; position: number }
@@ -27,7 +28,7 @@ export function TimeSlider({ api, livePosition, past, onPast }: { api: ApiClient
 
   useEffect(() => {
     if (start !== undefined || livePosition === 0) return;
-    api.get<{ entries: HistoryEntry[] }>('/v1/history?limit=1')
+    api.get<HistoryPageAnswer>('/v1/history?limit=1')
       .then((r) => { if (r.entries[0]) setStart(Date.parse(r.entries[0].at)); })
       .catch((e: Error) => setError(e.message));
   }, [api, livePosition > 0]);

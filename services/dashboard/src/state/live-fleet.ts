@@ -1,11 +1,10 @@
+import type { FleetAnswer } from '@netfleet/api-types/fleet-answers';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import { foldFleet } from '@netfleet/fleet/evolve';
-import type { FleetView, HostView, NetworkView } from '@netfleet/fleet/fleet-view';
+import type { FleetView } from '@netfleet/fleet/fleet-view';
 import type { ApiClient } from '../api/api-client';
 import { followEvents, type StreamStatus } from '../api/event-stream';
 
-/** GET /v1/fleet's answer: lists, and the log position they stand at. */
-export interface FleetAnswer { at: { position: number } | { time: string } | null; position: number; networks: NetworkView[]; hosts: HostView[] }
 
 export const fleetOf = (answer: FleetAnswer): FleetView => ({
   networks: Object.fromEntries(answer.networks.map((n) => [n.name, n])),

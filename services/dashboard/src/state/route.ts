@@ -4,16 +4,19 @@ import { useEffect, useState } from 'preact/hooks';
 export type Route =
   | { page: 'fleet' }
   | { page: 'network'; name: string }
-  | { page: 'history'; query: URLSearchParams };
+  | { page: 'history'; query: URLSearchParams }
+  | { page: 'webhooks' };
 
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?', 2);
   const network = /^\/networks\/([^/]+)$/.exec(path);
   if (network) return { page: 'network', name: decodeURIComponent(network[1]!) };
   if (path === '/history') return { page: 'history', query: new URLSearchParams(search) };
+  if (path === '/webhooks') return { page: 'webhooks' };
   return { page: 'fleet' };
 }
 
+export const webhooksHref = () => '#/webhooks';
 export const networkHref = (name: string) => `#/networks/${encodeURIComponent(name)}`;
 export const historyHref = (query: Record<string, string | undefined> = {}) => {
   const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => !!e[1]));

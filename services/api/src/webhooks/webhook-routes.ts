@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { EVENT_DATA_SCHEMAS, isEventType } from '@netfleet/events/event-schemas';
+import { cloudEventTypeOf } from '@netfleet/events/cloud-event';
+import { isNetworkEventType } from '@netfleet/events/network-events';
+import { NetfleetError } from '@netfleet/errors/netfleet-error';
+import { settledPosition } from '@netfleet/eventstore/read';
+import { createWebhook, getWebhook, headPosition, listWebhooks, removeWebhook, type WebhookInfo } from '@netfleet/eventstore/webhooks';
+import type { ApiContext } from '../api-context';
+import { requireRole, Role } from '../auth/authenticate';
+import { hostName, networkName, NO_NUL, position } from '../http/schema-bounds';
+import { checkWebhookUrl } from './webhook-url';
+import { newWebhookSecret } from './webhook-signature';
+import { errorResponses } from '../http/typed-routes';
+
+interface AddBody { url: string; types?: string[]; networks?: string[]; hosts?: string[]; after?: number }
+
+const list = (items: object) => ({ type: 'array', maxItems: 100, items }) as const;
+const eventTypeName = { type: 'string', minLength: 1, maxLength: 128, pattern: NO_NUL } as const;
+const time = { type: ['string', 'null'], description: 'RFC 3339' } as const;
+const webhookId = { type: 'string', pattern: '^wh_[a-f0-9]{16}$' } as const;
+
+const statusSchema = {
+  type: 'object', additionalProperties: false,
+  required: ['id', 'url', 'types', 'networks', 'hosts', 'createdBy', 'createdAt', 'status', 'deliveredPosition', 'headPosition', 'lag', 'deliveredCount', 'attempts', 'lastError', 'lastAttemptAt', 'lastSuccessAt', 'nextAttemptAt'],
+  properties: {
+    id: { type: 'string' }, url: { type: 'string' },
+    types: { type: 'array', items: { type: 'string' } }, networks: { type: 'array', items: { type: 'string' } }, hosts: { type: 'array', items: { type: 'string' } },
+    createdBy: { type: 'string' }, createdAt: time,
+    status: { enum: ['active', 'retrying', 'failed'], description: 'active: delivering; retrying: the last attempt failed, retried with backoff; failed: further behind than the retention, given up' },
+    deliveredPosition: { type: 'integer', description: 'every event up to this log position was delivered (or did not match)' },
+    headPosition: { type: 'integer', description: 'the newest position in the log' },
+    lag: { type: 'integer', description: 'headPosition − deliveredPosition' },
+    deliveredCount: { type: 'integer' }, attempts: { type: 'integer', description: 'failed attempts at the next event' },
+    lastError: { type: ['string', 'null'] }, lastAttemptAt: time, lastSuccessAt: time, nextAttemptAt: time,
+  },
+} as const;
+
+const CLOUD_EVENT_TYPES = new Set(Object.keys(EVENT_DATA_SCHEMAS).map((t) => cloudEventTypeOf(t, isNetworkEventType(t) ? 'network:' : 'host:')));
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+const withLag = (w: WebhookInfo, head: number) => ({
+  ...w, createdAt: iso(w.createdAt), lastAttemptAt: iso(w.lastAttemptAt), lastSuccessAt: iso(w.lastSuccessAt), nextAttemptAt: iso(w.nextAttemptAt),
+  headPosition: head, lag: Math.max(0, head - w.deliveredPosition),
+});
+
+/**
+ * Webhooks: add (the signing secret is in this answer only), list, status, remove. Adding and
+ * removing take an operator; reading any role. See docs/webhooks.md.
+ */
+export async function webhookRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
+  const { db } = opts.ctx;
+  const params = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: webhookId } } as const;
+  const notFound = (id: string) => new NetfleetError('NF_WEBHOOK_NOT_FOUND', `no webhook '${id}'; see webhook-list`, { id });
+
+  app.post('/v1/webhooks', {
+    schema: {
+      description: 'Adds a webhook: every matching event from now on (or after `after`) is POSTed to `url` as a signed CloudEvent. The secret is returned only here.',
+      body: {
+        type: 'object', additionalProperties: false, required: ['url'],
+        properties: {
+          url: { type: 'string', minLength: 1, maxLength: 2000, pattern: NO_NUL },
+          types: list(eventTypeName), networks: list(networkName), hosts: list(hostName),
+          after: position('deliver the events after this log position (default: from now)'),
+        },
+      },
+      response: { ...errorResponses, 201: { ...statusSchema, required: [...statusSchema.required, 'secret'], properties: { ...statusSchema.properties, secret: { type: 'string', description: 'shown once: verify webhook-signature with it' } } } },
+    },
+  }, async (request: FastifyRequest<{ Body: AddBody }>, reply) => {
+    requireRole(request.principal, Role.Operator);
+    const url = checkWebhookUrl(request.body.url);
+    const types = [...new Set(request.body.types ?? [])];
+    const unknown = types.filter((t) => !isEventType(t) && !CLOUD_EVENT_TYPES.has(t));
+    if (unknown.length > 0) throw new NetfleetError('NF_WEBHOOK_UNKNOWN_TYPE', `no event type ${unknown.map((t) => `'${t.slice(0, 128)}'`).join(', ')}; use netfleet types (NetworkStarted) or CloudEvents types (io.netfleet.network.started), see GET /v1/schemas`, { types: unknown });
+    const secret = newWebhookSecret();
+    const created = await createWebhook(db, {
+      id: `wh_${randomBytes(8).toString('hex')}`, url, secret, types, networks: [...new Set(request.body.networks ?? [])], hosts: [...new Set(request.body.hosts ?? [])],
+      createdBy: request.principal.actor, after: request.body.after ?? await settledPosition(db),
+    });
+    request.log.info({ webhook: created.id, url, by: request.principal.actor }, 'webhook added');
+    return reply.status(201).send({ ...withLag(created, await headPosition(db)), secret });
+  });
+
+  app.get('/v1/webhooks', {
+    schema: { description: 'Every webhook with its delivery status and lag (never its secret).', response: { ...errorResponses, 200: { type: 'object', additionalProperties: false, required: ['webhooks'], properties: { webhooks: { type: 'array', items: statusSchema } } } } },
+  }, async () => {
+    const [webhooks, head] = await Promise.all([listWebhooks(db), headPosition(db)]);
+    return { webhooks: webhooks.map((w) => withLag(w, head)) };
+  });
+
+  app.get('/v1/webhooks/:id', { schema: { description: 'One webhook\'s delivery status and lag.', params, response: { ...errorResponses, 200: statusSchema } } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const [webhook, head] = await Promise.all([getWebhook(db, request.params.id), headPosition(db)]);
+    if (!webhook) throw notFound(request.params.id);
+    return withLag(webhook, head);
+  });
+
+  app.delete('/v1/webhooks/:id', {
+    schema: { description: 'Removes a webhook; nothing more is delivered to it.', params, response: { ...errorResponses, 200: { type: 'object', additionalProperties: false, required: ['id', 'removed'], properties: { id: { type: 'string' }, removed: { type: 'boolean' } } } } },
+  }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    requireRole(request.principal, Role.Operator);
+    if (!(await removeWebhook(db, request.params.id))) throw notFound(request.params.id);
+    request.log.info({ webhook: request.params.id, by: request.principal.actor }, 'webhook removed');
+    return { id: request.params.id, removed: true };
+  });
+}
