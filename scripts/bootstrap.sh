@@ -75,6 +75,14 @@ case "${npm_lifecycle_event:-bootstrap}" in test|bootstrap|package) command -v s
 # The fault suite (test/faults) cuts agents off in network namespaces (iproute2) and jumps one
 # agent's clock (faketime).
 case "${npm_lifecycle_event:-bootstrap}" in test|test:faults|bootstrap) command -v ip >/dev/null || need+=(iproute2); command -v faketime >/dev/null || need+=(faketime) ;; esac
+# libvirt and qemu, for the libvirt tests and `npm run fleet -- --libvirt` (NETFLEET_LIBVIRT=1): each
+# host runs a sandboxed libvirtd of its own (shared/ovs-sandbox libvirt-sandbox); the system-wide libvirtd is
+# never started (policy-rc.d above) and its default network never touched.
+case "${npm_lifecycle_event:-bootstrap}:${NETFLEET_LIBVIRT:-}" in test:*|test:faults:*|bootstrap:*|bench:*|*:1)
+  command -v libvirtd >/dev/null || need+=(libvirt-daemon-system)
+  command -v virsh >/dev/null || need+=(libvirt-clients)
+  command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86) ;;
+esac
 [ ${#need[@]} = 0 ] || apt_install "${need[@]}"
 
 # --- PostgreSQL ----------------------------------------------------------------------------------

@@ -8,11 +8,12 @@ import { silentLogger } from '@netfleet/log/logger';
 import { startAgent, type Agent, type AgentConfig } from '@netfleet/agent/agent';
 import { createVsctl } from '@netfleet/agent/ovs/vsctl';
 import type { OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
+import type { LibvirtSandbox } from '@netfleet/ovs-sandbox/libvirt-sandbox';
 import type { TestController } from '@netfleet/ovs-sandbox/test-controller';
 import { startTestApi, type HttpAnswer, type HttpOptions, type TestApi } from './test-api';
 import { listenForCommits, type CommitListener } from './commit-listener';
 import { createTestNamespace } from './test-namespace';
-import { startControllerOnFreePort, startTestSandbox } from './test-ovs';
+import { startControllerOnFreePort, startTestLibvirt, startTestSandbox } from './test-ovs';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { NATS_URL } from './test-servers';
 import { until } from './until';
@@ -29,6 +30,8 @@ export interface TestHost {
   sandbox: OvsSandbox;
   /** `ovs-vsctl --timeout=10 --db=<this host> ...args` → trimmed stdout */
   vsctl(...args: string[]): Promise<string>;
+  /** The host's sandboxed libvirtd (fleets started with `libvirt: true`); its agent drives it. */
+  libvirt: LibvirtSandbox | undefined;
   /** The agent in this process, if started with startAgent. */
   agent: Agent | undefined;
   /** The agent as its own process, if started with spawnAgent. */
@@ -54,6 +57,8 @@ export interface TestFleetOptions {
   liveness?: ApiServerConfig['liveness'];
   /** A nats-server of the test's own for the API and the agents (one it stops); default the shared one. */
   natsUrl?: string;
+  /** A sandboxed libvirtd per host (shared/ovs-sandbox libvirt-sandbox), its URI given to the host's agent. */
+  libvirt?: boolean;
 }
 
 export type ApplyAnswer = { hosts: { host: string; outcome: string; error?: string; warnings: string[] }[] };
@@ -113,8 +118,10 @@ export class TestFleet {
     for (const name of hosts) {
       const sandbox = await startTestSandbox(name);
       this.cleanups.push(() => sandbox.stop());
+      const libvirt = this.options.libvirt ? await startTestLibvirt(name, sandbox) : undefined;
+      if (libvirt) this.cleanups.push(() => libvirt.stop());
       this.hosts.push({
-        name, sandbox, agent: undefined, process: undefined, nc: undefined,
+        name, sandbox, libvirt, agent: undefined, process: undefined, nc: undefined,
         vsctl: async (...args) => (await execa('ovs-vsctl', ['--timeout=10', `--db=${sandbox.db}`, ...args])).stdout.trim(),
       });
     }
@@ -138,7 +145,7 @@ export class TestFleet {
   }
 
   /** Starts (or restarts) the host's agent in this process; `options` tune its resync and OVS session. */
-  async startAgent(name: string, options: Pick<AgentConfig, 'resyncIntervalMs' | 'monitorDb' | 'ovsDriver'> = {}): Promise<void> {
+  async startAgent(name: string, options: Pick<AgentConfig, 'resyncIntervalMs' | 'monitorDb' | 'ovsDriver' | 'libvirtUri'> = {}): Promise<void> {
     const h = this.host(name);
     await this.stopAgent(name);
     if (!h.nc) {
@@ -148,6 +155,7 @@ export class TestFleet {
     }
     h.agent = await startAgent({
       host: name, nc: h.nc, names: this.names, vsctl: createVsctl({ db: h.sandbox.db }), log: silentLogger(),
+      ...(h.libvirt ? { libvirtUri: h.libvirt.uri } : {}),
       ...(this.options.heartbeatMs !== undefined ? { heartbeatIntervalMs: this.options.heartbeatMs } : {}),
       ...options,
     });
@@ -159,6 +167,7 @@ export class TestFleet {
     const child = spawn(process.execPath, ['--import', 'tsx', AGENT_MAIN], {
       env: {
         ...process.env, NETFLEET_HOST: name, NETFLEET_OVS_DB: h.sandbox.db, NETFLEET_NATS_URL: this.natsUrl, NETFLEET_NAMESPACE: this.names.namespace,
+        ...(h.libvirt ? { NETFLEET_LIBVIRT_URI: h.libvirt.uri } : {}),
         NETFLEET_LOG_LEVEL: 'warn', ...(this.options.heartbeatMs !== undefined ? { NETFLEET_HEARTBEAT_MS: String(this.options.heartbeatMs) } : {}), ...extraEnv,
       },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,8 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { freePort } from '@netfleet/ovs-sandbox/free-port';
+import { startLibvirtSandbox, type LibvirtSandbox } from '@netfleet/ovs-sandbox/libvirt-sandbox';
 import { startOvsSandbox, type OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
 import { startTestController, type TestController } from '@netfleet/ovs-sandbox/test-controller';
 import { makeTestDir, testDirPath } from './test-names';
+
+/** A sandboxed libvirtd for a test host, driving its OVS sandbox, in a test directory (removed by its stop()). */
+export const startTestLibvirt = (name: string, ovs: OvsSandbox): Promise<LibvirtSandbox> =>
+  startLibvirtSandbox({ dir: testDirPath(`lv-${name}`.slice(0, 16)), ovsRunDir: ovs.env['OVS_RUNDIR'] ?? ovs.dir });
 
 /** An OVS sandbox in a test directory (`<tmp>/nft_…_ovs`), removed by its stop(). */
 export const startTestSandbox = (name?: string): Promise<OvsSandbox> =>

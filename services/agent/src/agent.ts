@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encodeJson } from '@netfleet/bus/nats';
@@ -11,11 +12,15 @@ import { createDesiredStateClient } from './desired-state-client';
 import { DesiredNetworks } from './desired/desired-networks';
 import { createDriftWatcher } from './drift-watcher';
 import { startHeartbeat } from './heartbeat';
-import { agentStartedEvent, controllerEvent, driftEvent, outcomeEvent } from './outcome-events';
+import { agentStartedEvent, controllerEvent, driftEvent, outcomeEvent, portEvent } from './outcome-events';
+import { createPortWatcher } from './port-watcher';
 import { answerPlanRequests } from './plan-responder';
 import { Reconciler, type DriftFinding, type NetworkOutcome } from './reconciler';
 import { applyPlanJsonRpc } from './ovs/apply-jsonrpc';
 import { controllerHostRefusal } from './ovs/controller-host-check';
+import { LibvirtRegistrar } from './libvirt/libvirt-registrar';
+import { watchLibvirt } from './libvirt/libvirt-watcher';
+import { createVirsh } from './libvirt/virsh';
 import { observeHost } from './ovs/observe-bridges';
 import { startOvsdbSession } from './ovs/ovsdb-session';
 import type { Vsctl } from './ovs/vsctl';
@@ -53,6 +58,11 @@ export interface AgentConfig {
    * of a `unix:` database socket (Debian: /var/run/openvswitch), else not checked.
    */
   ovsRunDir?: string;
+  /**
+   * The host's libvirt (`virsh -c` URI, e.g. `qemu:///system`): every network running here is
+   * registered there too, so VMs attach by name. Unset: the host reports "libvirt: not configured".
+   */
+  libvirtUri?: string;
 }
 
 export interface Agent { stop(): Promise<void> }
@@ -90,8 +100,14 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   const session = monitorDb === false ? undefined : startOvsdbSession({ db: monitorDb, log, onChange: () => onOvsdbChange() });
   const runDir = config.ovsRunDir ?? (vsctl.db.startsWith('unix:') ? dirname(vsctl.db.slice('unix:'.length)) : undefined);
   const hostRefusal = (spec: BridgeSpec) => controllerHostRefusal(spec, { runDir });
+  // libvirt missing (no virsh) is a state of the host, like none configured: the networks still run.
+  const libvirtState = libvirtStateOf(config.libvirtUri);
+  if (config.libvirtUri && libvirtState !== config.libvirtUri) log.warn({ libvirtUri: config.libvirtUri }, `libvirt: ${libvirtState}; networks are not registered in libvirt`);
+  const virsh = libvirtState === config.libvirtUri && config.libvirtUri ? createVirsh({ uri: config.libvirtUri }) : undefined;
+  const libvirt = virsh ? new LibvirtRegistrar(virsh, log) : undefined;
   const reconciler = new Reconciler({
     vsctl, desired, observe, report, log, hostRefusal,
+    ...(libvirt ? { libvirt } : {}),
     observeFast: async () => session?.sync(),
     ...(session && config.ovsDriver !== 'vsctl' ? { applyFast: (plan: HostPlan, observed: ObservedHost) => applyPlanJsonRpc(session, plan, observed, vsctl.timeoutSeconds) } : {}),
   });
@@ -102,12 +118,18 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
     log,
     ...(config.monitorSettleMs !== undefined ? { settleMs: config.monitorSettleMs } : {}),
   });
-  onOvsdbChange = () => driftWatcher.changed();
+  const portWatcher = createPortWatcher({
+    ports: () => session?.ports(),
+    report: (kind, port) => publish(portEvent(host, kind, port, randomUUID(), now())),
+    ...(virsh ? { domainName: (vmUuid: string) => virsh.domainName(vmUuid) } : {}),
+    log,
+  });
+  onOvsdbChange = () => { driftWatcher.changed(); portWatcher.changed(); };
 
   const heartbeat = startHeartbeat(nc, names, host, AGENT_VERSION, config.heartbeatIntervalMs ?? 2000, log);
   const desiredState = createDesiredStateClient({ nc, names, host, desired, log });
   await desiredState.refreshUntilAnswered();
-  await publish(agentStartedEvent(host, AGENT_VERSION, randomUUID(), now())).catch((e) => log.warn({ err: e }, 'could not report AgentStarted'));
+  await publish(agentStartedEvent(host, AGENT_VERSION, randomUUID(), now(), libvirtState)).catch((e) => log.warn({ err: e }, 'could not report AgentStarted'));
   const plans = answerPlanRequests({ nc, names, host, desired, observe, vsctl, log, hostRefusal });
 
   // Give the session a moment to connect, so the first pass can already read its replica.
@@ -116,6 +138,8 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   await reconciler.request(desired.all().map((c) => c.network));
   log.info({ networks: desired.all().length }, 'initial reconcile done');
   driftWatcher.start();
+  portWatcher.start(desired.all().flatMap((c) => (c.portsHere ?? []).map((p) => ({ ...p, network: c.network }))));
+  const libvirtWatcher = virsh ? watchLibvirt({ uri: virsh.uri, log, onChange: () => reconciler.enqueueHostPass() }) : undefined;
 
   const commands = await startCommandConsumer({ nc, names, host, desired, reconciler, log });
   const resyncNow = (why: string) => desiredState.refresh()
@@ -137,11 +161,20 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
       stopped = true;
       clearInterval(resync);
       heartbeat.stop();
+      libvirtWatcher?.stop();
       plans.unsubscribe();
       await commands.stop();
       await driftWatcher.stop();
+      await portWatcher.stop();
       await reconciler.stop();
       session?.stop();
     },
   };
+}
+
+/** The host's libvirt as the agent will report it: the URI, or why there is none. */
+function libvirtStateOf(uri: string | undefined): string | null {
+  if (!uri) return null;
+  const found = (process.env['PATH'] ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'virsh')));
+  return found ? uri : 'not installed (virsh not found)';
 }

@@ -32,12 +32,13 @@ try {
     ...(resyncIntervalMs ? { resyncIntervalMs } : {}),
     ...(env['NETFLEET_OVS_DRIVER'] === 'vsctl' ? { ovsDriver: 'vsctl' as const } : {}),
     ...(env['NETFLEET_OVS_RUNDIR'] ? { ovsRunDir: env['NETFLEET_OVS_RUNDIR'] } : {}),
+    ...(env['NETFLEET_LIBVIRT_URI'] ? { libvirtUri: env['NETFLEET_LIBVIRT_URI'] } : {}),
   });
   // /metrics, /healthz, /readyz on their own port, only when NETFLEET_METRICS_PORT is set.
   const metrics = env['NETFLEET_METRICS_PORT']
     ? await startAgentObservability({ host, natsUser: env['NETFLEET_NATS_USER'] || null, nc, names, vsctl, log, listenHost: env['NETFLEET_METRICS_HOST'] ?? '127.0.0.1', port: Number(env['NETFLEET_METRICS_PORT']) })
     : undefined;
-  log.info({ ovsDb: vsctl.db }, 'agent running');
+  log.info({ ovsDb: vsctl.db, libvirt: env['NETFLEET_LIBVIRT_URI'] || 'not configured' }, 'agent running');
   const shutdown = () => { void agent.stop().then(() => metrics?.close()).then(() => nc.drain()).then(() => process.exit(0)); };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

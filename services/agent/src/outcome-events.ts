@@ -1,6 +1,7 @@
 import type { AgentEventMessageV1 } from '@netfleet/events/agent-event-message';
-import { HostEventType } from '@netfleet/events/host-events';
+import { HostEventType, LIBVIRT_NOT_CONFIGURED } from '@netfleet/events/host-events';
 import type { ControllerConnection } from './controller-status';
+import type { PortReport } from './port-watcher';
 import type { DriftFinding, NetworkOutcome } from './reconciler';
 
 /** Turns a pass's outcome into the event the agent reports (ids and time passed in). */
@@ -37,6 +38,21 @@ export function controllerEvent(host: string, c: ControllerConnection, eventId: 
   };
 }
 
-export function agentStartedEvent(host: string, agentVersion: string, eventId: string, now: string): AgentEventMessageV1 {
-  return { eventId, host, correlationId: `agent:${host}:${eventId}`, occurredAt: now, v: 1, type: HostEventType.AgentStarted, data: { host, agentVersion } };
+/** A PortAttached / PortDetached report (correlation: the port on its bridge). */
+export function portEvent(host: string, kind: 'attached' | 'detached', port: PortReport, eventId: string, now: string): AgentEventMessageV1 {
+  const { network, bridge, interface: name, mac, vmUuid, ifaceId, domain } = port;
+  const data = {
+    host, network, bridge, interface: name,
+    ...(mac ? { mac } : {}), ...(vmUuid ? { vmUuid } : {}), ...(ifaceId ? { ifaceId } : {}), ...(domain ? { domain } : {}),
+  };
+  const common = { eventId, host, correlationId: `port:${host}:${bridge}:${name}`, occurredAt: now, v: 1 as const };
+  return kind === 'attached' ? { ...common, type: HostEventType.PortAttached, data } : { ...common, type: HostEventType.PortDetached, data };
+}
+
+/** AgentStarted, with the host's libvirt: its URI, why there is none, or (null) "not configured". */
+export function agentStartedEvent(host: string, agentVersion: string, eventId: string, now: string, libvirtUri: string | null): AgentEventMessageV1 {
+  return {
+    eventId, host, correlationId: `agent:${host}:${eventId}`, occurredAt: now, v: 1, type: HostEventType.AgentStarted,
+    data: { host, agentVersion, libvirt: libvirtUri ?? LIBVIRT_NOT_CONFIGURED },
+  };
 }

@@ -8,6 +8,8 @@ import { OwnershipMark, type BridgeSpec } from './plan/bridge-spec';
 import { planHost, type HostPlan } from './plan/plan-host';
 import type { ObservedHost } from './plan/observed-bridge';
 import { applyPlan, type Vsctl } from './ovs/vsctl';
+import type { LibvirtRegistrar } from './libvirt/libvirt-registrar';
+import type { LibvirtNetworkSpec } from './plan/libvirt-network';
 import type { PerKeyBackoff } from './queue/per-key-backoff';
 import { WorkQueue, type QueueClock } from './queue/work-queue';
 
@@ -48,6 +50,8 @@ export interface ReconcilerDeps {
    * socket path vswitchd will not use): a terminal failure for that network, its bridge left as is.
    */
   hostRefusal?: (spec: BridgeSpec) => NetfleetError | undefined;
+  /** The host's libvirt, when the agent has one: every network running here is registered there too. */
+  libvirt?: LibvirtRegistrar;
   /** The retry queue's clock and backoff (tests); default: real time, 5 ms doubling to 60 s. */
   clock?: QueueClock;
   backoff?: PerKeyBackoff<string>;
@@ -130,6 +134,7 @@ export class Reconciler {
   assumeRunning(networks: Iterable<string>): void {
     const wanted = new Set(networks);
     for (const spec of this.prepare().specs) if (wanted.has(spec.network)) this.runningHere.set(spec.network, spec.bridge);
+    this.deps.libvirt?.assumeRegistered(this.libvirtSpecs());
   }
 
   /** How many retries of `key` failed in a row (0: none pending). */
@@ -320,8 +325,31 @@ export class Reconciler {
       for (const spec of prepared.specs) if (!refused.has(spec.network) && !this.held.has(spec.network) && !this.refusedHere.has(spec.network)) this.runningHere.set(spec.network, spec.bridge);
     }
     const findings = drift.map((d) => ({ ...d, repaired: applyError === undefined }));
+    if (!applyError && this.deps.libvirt) outcomes = await this.registerInLibvirt(this.deps.libvirt, outcomes, findings);
     if (findings.length > 0) this.deps.log.info({ drift: findings }, applyError ? 'found drift; could not repair it' : 'repaired drift');
     return { outcomes, drift: findings };
+  }
+
+  /** The networks running here as libvirt should know them. */
+  private libvirtSpecs(): LibvirtNetworkSpec[] {
+    return [...this.runningHere].flatMap(([network, bridge]) => {
+      const command = this.deps.desired.get(network);
+      return command ? [{ network, uuid: command.uuid, bridge, autostart: command.autostart ?? false }] : [];
+    });
+  }
+
+  /**
+   * After OVS has the networks, the host's libvirt gets them too: a network libvirt cannot take
+   * fails on this host (its bridge stays), and what was changed there by hand is drift.
+   */
+  private async registerInLibvirt(libvirt: LibvirtRegistrar, outcomes: NetworkOutcome[], findings: DriftFinding[]): Promise<NetworkOutcome[]> {
+    const { failures, drift } = await libvirt.sync(this.libvirtSpecs());
+    for (const d of drift) findings.push({ ...d, generation: this.deps.desired.get(d.network)?.generation ?? 0 });
+    if (failures.size > 0) this.deps.log.warn({ failures: Object.fromEntries([...failures].map(([n, e]) => [n, e.message])) }, 'libvirt could not take every network');
+    return outcomes.map((o): NetworkOutcome => {
+      const error = failures.get(o.network);
+      return error ? { network: o.network, command: o.command, kind: 'failed', code: error.code, error: error.message } : o;
+    });
   }
 
   /** The desired networks whose bridge a plan changes. */

@@ -11,6 +11,7 @@ import { installRequestGuards } from './http/request-guards';
 import { installIfMatchGuard } from './http/if-match';
 import { installIdempotency } from './http/idempotency';
 import { networkRoutes } from './http/network-routes';
+import { portRoutes } from './http/port-routes';
 import { dryRunRoutes } from './http/plan-routes';
 import { eventStreamRoutes } from './http/event-stream-routes';
 import { hostRoutes } from './http/host-routes';
@@ -76,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => { await options.ctx.eventStream.stop(); });
   installIdempotency(app, options.ctx.db);
   await app.register(networkRoutes, { ctx: options.ctx });
+  await app.register(portRoutes, { ctx: options.ctx });
   await app.register(dryRunRoutes, { ctx: options.ctx });
   await app.register(tokenRoutes, { ctx: options.ctx });
   await app.register(hostRoutes, { ctx: options.ctx });

@@ -17,6 +17,7 @@ export const VERB_GROUPS: readonly VerbGroup[] = [
   { verbs: ['net-edit'], load: async () => { const m = await import('./commands/edit-command'); return (p, d) => m.registerEditCommand(p, d.client, d.io); } },
   { verbs: ['net-list', 'net-info', 'net-status', 'net-dumpxml'],
     load: async () => { const m = await import('./commands/query-commands'); return (p, d) => m.registerQueryCommands(p, d.client, d.io); } },
+  { verbs: ['net-ports'], load: async () => { const m = await import('./commands/ports-command'); return (p, d) => m.registerPortsCommand(p, d.client, d.io); } },
   { verbs: ['net-history'], load: async () => { const m = await import('./commands/history-commands'); return (p, d) => m.registerHistoryCommands(p, d.client, d.io); } },
   { verbs: ['net-event'], load: async () => { const m = await import('./commands/event-command'); return (p, d) => m.registerEventCommand(p, d.connection, d.io); } },
   { verbs: ['host-list', 'host-add'], load: async () => { const m = await import('./commands/host-commands'); return (p, d) => m.registerHostCommands(p, d.client, d.io); } },

@@ -9,8 +9,10 @@ import { busNames } from '@netfleet/bus/names';
 import { isNetfleetError, NetfleetError } from '@netfleet/errors/netfleet-error';
 import { createDatabaseIfMissing, dropDatabase, withDatabase } from '@netfleet/eventstore/database-admin';
 import { createLogger } from '@netfleet/log/logger';
+import { startLibvirtSandbox, type LibvirtSandbox } from '@netfleet/ovs-sandbox/libvirt-sandbox';
 import { startOvsSandbox, type OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
 import { startTestController, type TestController } from '@netfleet/ovs-sandbox/test-controller';
+import { execa } from 'execa';
 import { SupervisedProcess } from './supervised-process';
 
 const CHECKOUT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -24,6 +26,7 @@ const HOSTS = [
 const CONTROLLER_PORT = 6633; // the RFC's default OpenFlow port
 const env = process.env;
 const fresh = process.argv.includes('--fresh');
+const withLibvirt = process.argv.includes('--libvirt');
 const apiPort = Number(env['NETFLEET_API_PORT'] ?? 8080);
 const pgServer = env['NETFLEET_PG_URL'] ? withDatabase(env['NETFLEET_PG_URL'], 'postgres') : 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = env['NETFLEET_DEV_DATABASE'] ?? 'netfleet_dev';
@@ -71,6 +74,15 @@ try {
     sandboxes.push(sandbox);
     stops.push(() => sandbox.stop({ keepDir: true }));
   }
+  // --libvirt: each host's own sandboxed libvirtd, driving that host's OVS sandbox.
+  const libvirts: (LibvirtSandbox | undefined)[] = [];
+  for (const [i, host] of HOSTS.entries()) {
+    if (!withLibvirt) { libvirts.push(undefined); continue; }
+    const libvirt = await startLibvirtSandbox({ dir: join(STATE_DIR, `${host.name}-libvirt`), ovsRunDir: sandboxes[i]!.dir });
+    libvirts.push(libvirt);
+    stops.push(() => libvirt.stop({ keepDir: true }));
+  }
+  if (withLibvirt) stops.push(mirrorBridgeDevices(sandboxes, libvirts));
 
   const tsx = ['--import', 'tsx'];
   const common = { NETFLEET_NATS_URL: natsUrl, NETFLEET_NAMESPACE: namespace, NETFLEET_LOG_LEVEL: env['NETFLEET_LOG_LEVEL'] ?? 'info' };
@@ -89,13 +101,16 @@ try {
   const fleet = {
     apiUrl, token, database, namespace, natsUrl, devfleetPid: process.pid,
     controller: { target: controller.target, pid: controller.pid },
-    hosts: HOSTS.map((h, i) => ({ name: h.name, labels: h.labels, ovsDb: sandboxes[i]!.db, sandboxDir: sandboxes[i]!.dir, pid: 0, log: join(STATE_DIR, 'logs', `agent-${h.name}.log`) })),
+    hosts: HOSTS.map((h, i) => ({
+      name: h.name, labels: h.labels, ovsDb: sandboxes[i]!.db, sandboxDir: sandboxes[i]!.dir, pid: 0, log: join(STATE_DIR, 'logs', `agent-${h.name}.log`),
+      ...(libvirts[i] ? { libvirtUri: libvirts[i]!.uri } : {}),
+    })),
   };
   const writeFleet = () => writeFile(FLEET_FILE, `${JSON.stringify(fleet, null, 2)}\n`);
   const agents = HOSTS.map((h, i) => new SupervisedProcess({
     name: `agent-${h.name}`, command: process.execPath, args: [...tsx, join(CHECKOUT, 'services/agent/src/main.ts')], restart: true, log,
     logFile: fleet.hosts[i]!.log,
-    env: { ...common, NETFLEET_HOST: h.name, NETFLEET_OVS_DB: sandboxes[i]!.db },
+    env: { ...common, NETFLEET_HOST: h.name, NETFLEET_OVS_DB: sandboxes[i]!.db, ...(libvirts[i] ? { NETFLEET_LIBVIRT_URI: libvirts[i]!.uri } : {}) },
     onStart: (pid) => {
       fleet.hosts[i]!.pid = pid;
       if (started) void writeFleet().then(() => log.info({ host: h.name, pid }, 'agent (re)started; fleet.json updated'));
@@ -109,6 +124,28 @@ try {
 } catch (e) {
   log.fatal({ err: e }, isNetfleetError(e) ? e.message : 'the dev fleet failed to start');
   await stopAll(1);
+}
+
+/**
+ * libvirt 9 reads a bridge's MTU from the kernel when it plugs a VM in; the OVS sandboxes have no
+ * kernel devices, so each bridge gets a stand-in device in its host's libvirtd namespace, checked
+ * every 2 s (a dev tool's convenience; the tests add theirs directly). Returns its stop.
+ */
+function mirrorBridgeDevices(sandboxes: OvsSandbox[], libvirts: (LibvirtSandbox | undefined)[]): () => Promise<void> {
+  const made = sandboxes.map(() => new Set<string>());
+  const tick = async () => {
+    for (const [i, sandbox] of sandboxes.entries()) {
+      const libvirt = libvirts[i];
+      if (!libvirt) continue;
+      const listed = await execa('ovs-vsctl', ['--timeout=5', `--db=${sandbox.db}`, 'list-br'], { reject: false });
+      for (const bridge of String(listed.stdout).split('\n').filter(Boolean)) {
+        if (made[i]!.has(bridge)) continue;
+        await libvirt.addBridgeDevice(bridge).then(() => made[i]!.add(bridge), (e) => log.warn({ err: e, bridge }, 'could not mirror a bridge into libvirt\'s namespace'));
+      }
+    }
+  };
+  const timer = setInterval(() => { void tick(); }, 2000);
+  return async () => clearInterval(timer);
 }
 
 function refuseIfAlreadyRunning(): void {
@@ -157,14 +194,14 @@ async function registerHosts(apiUrl: string, token: string): Promise<void> {
   }
 }
 
-function printUsage(fleet: { apiUrl: string; hosts: { name: string; ovsDb: string }[]; controller: { target: string } }): void {
+function printUsage(fleet: { apiUrl: string; hosts: { name: string; ovsDb: string; libvirtUri?: string }[]; controller: { target: string } }): void {
   process.stdout.write(`
 netfleet dev fleet is up (Ctrl-C stops everything it started)
 
   API          ${fleet.apiUrl}   (token and coordinates in ${FLEET_FILE})
   dashboard    ${fleet.apiUrl}/   (log in with the token from fleet.json)
   controller   ovs-testcontroller at ${fleet.controller.target}
-${fleet.hosts.map((h) => `  ${h.name.padEnd(12)} agent on OVS ${h.ovsDb}`).join('\n')}
+${fleet.hosts.map((h) => `  ${h.name.padEnd(12)} agent on OVS ${h.ovsDb}${h.libvirtUri ? `, libvirt ${h.libvirtUri}` : ''}`).join('\n')}
   logs         ${join(STATE_DIR, 'logs')}
 
 Try:

@@ -7,6 +7,7 @@ const hostProperties = {
   online: { type: 'boolean' },
   since: { type: 'string', description: 'when `online` last changed' },
   agentVersion: { type: ['string', 'null'] },
+  libvirt: { type: 'string', description: 'the host\'s libvirt as its agent said: its URI, or "not configured" (absent: not reported)' },
 } as const;
 const hostRequired = ['name', 'labels', 'registered', 'online', 'since', 'agentVersion'] as const;
 

@@ -1,4 +1,5 @@
 import type { Json } from './json-schema';
+import { portStatusSchema } from './port-answers';
 
 const controllerStatusSchema = {
   type: 'object', required: ['target', 'connected', 'state', 'lastError', 'since'], additionalProperties: false,
@@ -31,6 +32,7 @@ export const hostNetworkStatusSchema = {
         properties: { differences: { type: 'array', items: { type: 'string' } }, repaired: { type: 'boolean' }, at: { type: 'string' } },
       }],
     },
+    ports: { type: 'array', items: portStatusSchema, description: 'the interfaces on the network\'s bridge there (absent in views older than ports)' },
     updatedAt: { type: 'string' },
   },
 } as const;

@@ -26,14 +26,23 @@ export const AGENT_EVENT_DATA_SCHEMAS: Record<string, object> = {
   [HostEventType.NetworkStartedOnHost]: dataSchema({ ...outcome, bridge: nonEmpty(64), warnings: { type: 'array', maxItems: 100, items: text(2000) } }, ['network', 'generation', 'bridge', 'warnings']),
   [HostEventType.NetworkStoppedOnHost]: dataSchema(outcome, ['network', 'generation']),
   [HostEventType.NetworkFailedOnHost]: dataSchema({ ...outcome, code: { type: 'string', pattern: '^NF_[A-Z0-9_]{1,96}$' }, error: text(8000) }, ['network', 'generation', 'code', 'error']),
-  [HostEventType.AgentStarted]: dataSchema({ agentVersion: nonEmpty(100) }, ['agentVersion']),
+  [HostEventType.AgentStarted]: dataSchema({ agentVersion: nonEmpty(100), libvirt: nonEmpty(1000) }, ['agentVersion']),
   [HostEventType.ControllerConnectionChanged]: dataSchema({
     ...outcome, bridge: nonEmpty(64), target: nonEmpty(600), connected: { type: 'boolean' }, state: text(64), lastError: text(2000),
   }, ['network', 'generation', 'bridge', 'target', 'connected']),
   [HostEventType.DriftDetected]: dataSchema({
     ...outcome, bridge: nonEmpty(64), differences: { type: 'array', maxItems: 200, items: text(2000) }, repaired: { type: 'boolean' },
   }, ['network', 'generation', 'bridge', 'differences', 'repaired']),
+  [HostEventType.PortAttached]: portSchema(),
+  [HostEventType.PortDetached]: portSchema(),
 };
+
+function portSchema(): object {
+  return dataSchema({
+    network: nonEmpty(NAME_MAX_LENGTH), bridge: nonEmpty(64), interface: nonEmpty(64),
+    mac: { type: 'string', pattern: '^[0-9a-f]{2}(:[0-9a-f]{2}){5}$' }, vmUuid: uuid, ifaceId: nonEmpty(100), domain: nonEmpty(200),
+  }, ['network', 'bridge', 'interface']);
+}
 
 const envelopeSchema = (type: string, data: object) => ({
   type: 'object', additionalProperties: false,

@@ -13,6 +13,8 @@ export interface ApplyNetworkV1 {
   uuid: string;
   generation: number;
   desired: 'running' | 'stopped';
+  /** The network's autostart, for the host's libvirt (`net-autostart`); absent: off. */
+  autostart?: boolean;
   /** Canonical network XML: the agent parses it with the same package the API used. */
   xml: string;
   issuedAt: string;
@@ -22,6 +24,11 @@ export interface ApplyNetworkV1 {
    * gone knows it was removed behind its back (drift), not that it was never made.
    */
   observedHere?: 'running' | 'stopped' | 'failed' | 'pending';
+  /**
+   * In desired-state answers only: the ports the fleet view has on this network's bridge here, so
+   * a starting agent reports the ones that went away while it was down as detached.
+   */
+  portsHere?: { bridge: string; interface: string; mac?: string; vmUuid?: string }[];
 }
 
 /** The answer to an agent's "what should run on my host?" request. */

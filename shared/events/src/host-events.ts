@@ -9,6 +9,8 @@ export const HostEventType = {
   AgentStarted: 'AgentStarted',
   ControllerConnectionChanged: 'ControllerConnectionChanged',
   DriftDetected: 'DriftDetected',
+  PortAttached: 'PortAttached',
+  PortDetached: 'PortDetached',
   HostRegistered: 'HostRegistered',
   HostWentOffline: 'HostWentOffline',
   HostCameOnline: 'HostCameOnline',
@@ -32,7 +34,14 @@ export interface NetworkFailedOnHostV1 extends HostNetworkOutcome {
   /** What went wrong, with Open vSwitch's own error text where it has one. */
   error: string;
 }
-export interface AgentStartedV1 { host: string; agentVersion: string }
+export interface AgentStartedV1 {
+  host: string;
+  agentVersion: string;
+  /** The host's libvirt as its agent drives it: the `virsh -c` URI, or LIBVIRT_NOT_CONFIGURED (absent in older agents). */
+  libvirt?: string;
+}
+/** What an agent without a libvirt URI reports: a state of the host, not an error. */
+export const LIBVIRT_NOT_CONFIGURED = 'not configured';
 /** A datapath's OpenFlow controller connection changed, as OVS reports it (Controller status). */
 export interface ControllerConnectionChangedV1 extends HostNetworkOutcome {
   bridge: string;
@@ -50,6 +59,27 @@ export interface DriftDetectedV1 extends HostNetworkOutcome {
   differences: string[];
   repaired: boolean;
 }
+/**
+ * An interface on a network's bridge, as OVS's Interface row shows it. libvirt stamps the ones it
+ * plugs in for a VM (`external_ids` attached-mac, iface-id, vm-id); a port without them is no VM's.
+ */
+export interface PortOnHostV1 {
+  host: string;
+  network: string;
+  bridge: string;
+  /** The interface (and port) name, e.g. vnet0. */
+  interface: string;
+  /** external_ids:attached-mac, lowercase. */
+  mac?: string;
+  /** external_ids:vm-id: the domain's uuid. */
+  vmUuid?: string;
+  /** external_ids:iface-id: libvirt's interface uuid. */
+  ifaceId?: string;
+  /** The domain's name, where the host's libvirt could tell it. */
+  domain?: string;
+}
+export interface PortAttachedV1 extends PortOnHostV1 {}
+export interface PortDetachedV1 extends PortOnHostV1 {}
 /** An admin registered a host (or changed its labels). Recorded by the API. */
 export interface HostRegisteredV1 { host: string; labels: Record<string, string> }
 /** The API stopped hearing the host's heartbeats. */
@@ -63,6 +93,8 @@ export type HostEventData =
   | { type: typeof HostEventType.AgentStarted; v: 1; data: AgentStartedV1 }
   | { type: typeof HostEventType.ControllerConnectionChanged; v: 1; data: ControllerConnectionChangedV1 }
   | { type: typeof HostEventType.DriftDetected; v: 1; data: DriftDetectedV1 }
+  | { type: typeof HostEventType.PortAttached; v: 1; data: PortAttachedV1 }
+  | { type: typeof HostEventType.PortDetached; v: 1; data: PortDetachedV1 }
   | { type: typeof HostEventType.HostRegistered; v: 1; data: HostRegisteredV1 }
   | { type: typeof HostEventType.HostWentOffline; v: 1; data: HostWentOfflineV1 }
   | { type: typeof HostEventType.HostCameOnline; v: 1; data: HostCameOnlineV1 };
@@ -75,4 +107,5 @@ export function isHostEventType(type: string): type is HostEventType {
 export const AGENT_REPORTED_TYPES: readonly HostEventType[] = [
   HostEventType.NetworkStartedOnHost, HostEventType.NetworkStoppedOnHost, HostEventType.NetworkFailedOnHost,
   HostEventType.AgentStarted, HostEventType.ControllerConnectionChanged, HostEventType.DriftDetected,
+  HostEventType.PortAttached, HostEventType.PortDetached,
 ];

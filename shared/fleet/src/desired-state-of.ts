@@ -16,7 +16,9 @@ export function desiredStateOf(host: string, views: readonly NetworkView[], now:
       const command = applyNetworkFor(v, host, v.active ? 'running' : 'stopped', {
         commandId: `desired:${v.name}:${v.generation}:${host}`, correlationId: here?.correlationId ?? `desired:${v.name}`, issuedAt: now,
       });
-      return here?.appliedGeneration === v.generation ? { ...command, observedHere: here.observed } : command;
+      const ports = (here?.ports ?? []).map((p) => ({ bridge: p.bridge, interface: p.interface, ...(p.mac ? { mac: p.mac } : {}), ...(p.vmUuid ? { vmUuid: p.vmUuid } : {}) }));
+      const withPorts = ports.length > 0 ? { ...command, portsHere: ports } : command;
+      return here?.appliedGeneration === v.generation ? { ...withPorts, observedHere: here.observed } : withPorts;
     }),
   };
 }

@@ -26,12 +26,14 @@ export function evolveHost(view: HostView | undefined, event: HostFoldable): Hos
     case HostEventType.HostCameOnline:
       return online(base);
     case HostEventType.AgentStarted:
-      return { ...online(base), agentVersion: e.data.agentVersion };
+      return { ...online(base), agentVersion: e.data.agentVersion, ...(e.data.libvirt !== undefined ? { libvirt: e.data.libvirt } : {}) };
     case HostEventType.NetworkStartedOnHost:
     case HostEventType.NetworkStoppedOnHost:
     case HostEventType.NetworkFailedOnHost:
     case HostEventType.ControllerConnectionChanged:
     case HostEventType.DriftDetected:
+    case HostEventType.PortAttached:
+    case HostEventType.PortDetached:
       return online(base);
     default:
       return assertNever(e, 'host event');

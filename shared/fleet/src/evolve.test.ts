@@ -43,4 +43,20 @@ describe('evolveFleet', () => {
     expect(fleet.networks).toEqual({});
     expect(fleet.position).toBe(stray.position);
   });
+
+  it('keeps per host the ports reported on the network\'s bridge, and the host\'s libvirt', () => {
+    const vm = { host: 'hv1', network: 'ofnet', bridge: 'dp0', interface: 'vnet0', mac: '52:54:00:0f:ee:01', vmUuid: '5a972ef6-310e-41ef-94df-4a3f372b3b76', domain: 'nf-vm1' };
+    const attached = fold([defined, started,
+      event('host:hv1', 1, 'AgentStarted', { host: 'hv1', agentVersion: '0.1.0', libvirt: 'not configured' }),
+      event('host:hv1', 2, 'PortAttached', vm),
+      event('host:hv1', 3, 'PortAttached', { host: 'hv1', network: 'ofnet', bridge: 'dp0', interface: 'tap-free' }),
+    ]);
+    expect(attached.hosts['hv1']?.libvirt).toBe('not configured');
+    expect(attached.networks['ofnet']!.perHost['hv1']!.ports).toEqual([
+      { interface: 'tap-free', bridge: 'dp0', mac: null, vmUuid: null, domain: null, since: expect.any(String) },
+      { interface: 'vnet0', bridge: 'dp0', mac: vm.mac, vmUuid: vm.vmUuid, domain: 'nf-vm1', since: expect.any(String) },
+    ]);
+    const detached = evolveFleet(attached, event('host:hv1', 4, 'PortDetached', vm));
+    expect(detached.networks['ofnet']!.perHost['hv1']!.ports?.map((p) => p.interface)).toEqual(['tap-free']);
+  });
 });

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import { HostEventType, type HostEventData } from '@netfleet/events/host-events';
 import { NetworkEventType, isNetworkEventType, type NetworkEventData } from '@netfleet/events/network-events';
-import { ObservedState, type ControllerStatus, type FleetView, type HostNetworkStatus, type NetworkView } from './fleet-view';
+import { ObservedState, type ControllerStatus, type PortStatus, type FleetView, type HostNetworkStatus, type NetworkView } from './fleet-view';
 import { evolveHost, hostKeyOf } from './evolve-host';
 import { assertNever } from './assert-never';
 
@@ -13,7 +13,7 @@ export type FoldableEvent = Pick<RecordedEvent, 'position' | 'streamVersion' | '
  */
 const IS_ABOUT_A_NETWORK: Record<HostEventType, boolean> = {
   NetworkStartedOnHost: true, NetworkStoppedOnHost: true, NetworkFailedOnHost: true,
-  ControllerConnectionChanged: true, DriftDetected: true,
+  ControllerConnectionChanged: true, DriftDetected: true, PortAttached: true, PortDetached: true,
   AgentStarted: false, HostRegistered: false, HostWentOffline: false, HostCameOnline: false,
 };
 const NETWORK_ON_HOST_TYPES: ReadonlySet<string> = new Set(Object.keys(IS_ABOUT_A_NETWORK).filter((t) => IS_ABOUT_A_NETWORK[t as HostEventType]));
@@ -84,7 +84,7 @@ function withDesired(view: NetworkView, desired: 'running' | 'stopped', event: F
       host, desired: wanted, generation: view.generation, observed: ObservedState.Pending,
       appliedGeneration: before?.appliedGeneration ?? null, lastError: before?.lastError ?? null,
       warnings: before?.warnings ?? [], correlationId: event.metadata.correlationId,
-      controllers: before?.controllers ?? [], lastDrift: before?.lastDrift ?? null, updatedAt: at,
+      controllers: before?.controllers ?? [], lastDrift: before?.lastDrift ?? null, ports: before?.ports ?? [], updatedAt: at,
     };
   };
   for (const host of view.hosts) ask(host, desired);
@@ -108,6 +108,14 @@ function withHostReport(view: NetworkView, event: FoldableEvent & HostEventData,
       const c = event.data;
       const entry: ControllerStatus = { target: c.target, connected: c.connected, state: c.state ?? null, lastError: c.lastError ?? null, since: at };
       status = { ...before, controllers: [...before.controllers.filter((x) => x.target !== c.target), entry].sort((a, b) => a.target.localeCompare(b.target)) };
+      break;
+    }
+    case HostEventType.PortAttached:
+    case HostEventType.PortDetached: {
+      const p = event.data;
+      const others = (before.ports ?? []).filter((x) => x.interface !== p.interface);
+      const port: PortStatus = { interface: p.interface, bridge: p.bridge, mac: p.mac ?? null, vmUuid: p.vmUuid ?? null, domain: p.domain ?? null, since: at };
+      status = { ...before, ports: event.type === HostEventType.PortAttached ? [...others, port].sort((a, b) => a.interface.localeCompare(b.interface)) : others };
       break;
     }
     case HostEventType.DriftDetected:

@@ -31,7 +31,20 @@ export interface HostNetworkStatus {
   controllers: ControllerStatus[];
   /** The last drift the host found (and repaired) on this network's bridge. */
   lastDrift: { differences: string[]; repaired: boolean; at: string } | null;
+  /** The interfaces on the network's bridge here, VMs' and others (absent in views older than ports). */
+  ports?: PortStatus[];
   updatedAt: string;
+}
+
+/** An interface on a network's bridge on one host; `vmUuid` null: no VM owns it. */
+export interface PortStatus {
+  interface: string;
+  bridge: string;
+  mac: string | null;
+  vmUuid: string | null;
+  /** The VM's name, where the host's libvirt could tell it. */
+  domain: string | null;
+  since: string;
 }
 
 export interface ControllerStatus {
@@ -52,6 +65,8 @@ export interface HostView {
   /** When `online` last changed (or the host was first seen). */
   since: string;
   agentVersion: string | null;
+  /** The host's libvirt as its agent last said: a URI or "not configured"; absent: not reported. */
+  libvirt?: string;
 }
 
 export interface NetworkView {

@@ -47,6 +47,12 @@ function summarize(type: string, data: Data): string {
       return `controller ${String(data['target'])} ${data['connected'] ? 'connected' : 'disconnected'} on ${String(data['host'])}${data['lastError'] ? ` (${String(data['lastError'])})` : ''}`;
     case HostEventType.DriftDetected:
       return `drift on ${String(data['host'])}${data['repaired'] ? ' (repaired)' : ''}: ${((data['differences'] as string[] | undefined) ?? []).join('; ')}`;
+    case HostEventType.PortAttached:
+    case HostEventType.PortDetached: {
+      const who = data['vmUuid'] ? `VM ${data['domain'] ? `${String(data['domain'])} (${String(data['vmUuid'])})` : String(data['vmUuid'])}` : 'no VM';
+      const verb = type === HostEventType.PortAttached ? 'attached to' : 'detached from';
+      return `port ${String(data['interface'])}${data['mac'] ? ` (${String(data['mac'])})` : ''} of ${who} ${verb} ${String(data['bridge'])} on ${String(data['host'])}`;
+    }
     case HostEventType.AgentStarted: return `agent ${String(data['agentVersion'])} started on ${String(data['host'])}`;
     case HostEventType.HostRegistered: return `host ${String(data['host'])} registered`;
     case HostEventType.HostWentOffline: return `host ${String(data['host'])} went offline`;

@@ -15,7 +15,9 @@ export function hostCommandsFor(event: { type: string }, before: NetworkView | u
   const changesDesiredState =
     event.type === NetworkEventType.Started ||
     event.type === NetworkEventType.Destroyed ||
-    ((event.type === NetworkEventType.Defined || event.type === NetworkEventType.PlacementChanged) && after.active);
+    ((event.type === NetworkEventType.Defined || event.type === NetworkEventType.PlacementChanged) && after.active) ||
+    // A running network's hosts set their libvirt's autostart from it (same generation: OVS is unchanged).
+    (event.type === NetworkEventType.AutostartChanged && after.active);
   if (!changesDesiredState) return [];
   const command = (host: string, desired: DesiredState) => applyNetworkFor(after, host, desired, { commandId: ids.newId(), correlationId: ids.correlationId, issuedAt: ids.now });
   const commands = after.hosts.map((host) => command(host, after.active ? 'running' : 'stopped'));
@@ -30,6 +32,6 @@ export function hostCommandsFor(event: { type: string }, before: NetworkView | u
 export function applyNetworkFor(view: NetworkView, host: string, desired: DesiredState, ids: Pick<ApplyNetworkV1, 'commandId' | 'correlationId' | 'issuedAt'>): ApplyNetworkV1 {
   return {
     type: 'ApplyNetwork', v: 1, commandId: ids.commandId, correlationId: ids.correlationId, host,
-    network: view.name, uuid: view.uuid, generation: view.generation, desired, xml: view.xml, issuedAt: ids.issuedAt,
+    network: view.name, uuid: view.uuid, generation: view.generation, desired, autostart: view.autostart, xml: view.xml, issuedAt: ids.issuedAt,
   };
 }

@@ -27,7 +27,7 @@ const definition = (hosts = ['hv1', 'hv2']) => ({ name: 'ofnet', uuid: 'u-1', ne
 const define = (hosts?: string[]): NetworkCommand => ({ type: 'DefineNetwork', ...definition(hosts) });
 const start: NetworkCommand = { type: 'StartNetwork', name: 'ofnet' };
 const apply = (host: string, desired: 'running' | 'stopped', generation: number, commandId: string) => ({
-  type: 'ApplyNetwork', v: 1, commandId, correlationId: 'corr-1', host, network: 'ofnet', uuid: 'u-1', generation, desired, xml: XML, issuedAt: metadata.occurredAt,
+  type: 'ApplyNetwork', v: 1, commandId, correlationId: 'corr-1', host, network: 'ofnet', uuid: 'u-1', generation, desired, autostart: false, xml: XML, issuedAt: metadata.occurredAt,
 });
 
 describe('runNetworkCommand', () => {
@@ -42,6 +42,11 @@ describe('runNetworkCommand', () => {
   it('tells no host anything about a definition that does not run, nor about autostart', () => {
     expect(run(define()).hostCommands).toEqual([]);
     expect(run(define(), { type: 'SetAutostart', name: 'ofnet', autostart: true }).hostCommands).toEqual([]);
+  });
+
+  it('tells a running network\'s hosts its new autostart (for their libvirt), at the same generation', () => {
+    const commands = run(define(), start, { type: 'SetAutostart', name: 'ofnet', autostart: true }).hostCommands;
+    expect(commands.map((c) => [c.host, c.desired, c.generation, c.autostart])).toEqual([['hv1', 'running', 2, true], ['hv2', 'running', 2, true]]);
   });
 
   it('re-applies a redefinition of a running network on its hosts', () => {

@@ -2,15 +2,20 @@ import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ObservedHost } from '../plan/observed-bridge';
 import { BRIDGE_COLUMNS, CONTROLLER_COLUMNS, SSL_COLUMNS, observedHostOf } from './observe-bridges';
 import type { OvsdbRow } from './ovsdb-json';
+import { observedPortsOf } from './observe-ports';
+import type { ObservedPort } from '../plan/port-changes';
 
 /** The tables and columns the agent watches (the same ones observeHost reads). */
 export const MONITORED: Record<ReplicaTable, string[]> = {
-  Bridge: BRIDGE_COLUMNS.filter((c) => c !== '_uuid'),
+  // `ports` and the Port / Interface tables: the VMs' interfaces on netfleet's bridges (observe-ports.ts).
+  Bridge: [...BRIDGE_COLUMNS.filter((c) => c !== '_uuid'), 'ports'],
+  Port: ['name', 'interfaces'],
+  Interface: ['name', 'type', 'external_ids'],
   Controller: CONTROLLER_COLUMNS.filter((c) => c !== '_uuid'),
   Open_vSwitch: ['ssl', 'cur_cfg'],
   SSL: SSL_COLUMNS.filter((c) => c !== '_uuid'),
 };
-export type ReplicaTable = 'Bridge' | 'Controller' | 'Open_vSwitch' | 'SSL';
+export type ReplicaTable = 'Bridge' | 'Controller' | 'Open_vSwitch' | 'SSL' | 'Port' | 'Interface';
 
 /** RFC 7047 <table-updates>: per table, per row uuid, the row's old and/or new contents. */
 export type TableUpdates = Partial<Record<string, Record<string, { old?: OvsdbRow; new?: OvsdbRow }>>>;
@@ -59,5 +64,10 @@ export class HostReplica {
   observed(): ObservedHost {
     const rows = (t: ReplicaTable) => [...this.tables.get(t)!.values()];
     return observedHostOf({ bridgeRows: rows('Bridge'), controllerRows: rows('Controller'), ovsRows: rows('Open_vSwitch'), sslRows: rows('SSL') });
+  }
+
+  ports(): ObservedPort[] {
+    const rows = (t: ReplicaTable) => [...this.tables.get(t)!.values()];
+    return observedPortsOf({ bridgeRows: rows('Bridge'), portRows: rows('Port'), interfaceRows: rows('Interface') });
   }
 }

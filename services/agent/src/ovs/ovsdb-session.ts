@@ -1,12 +1,15 @@
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { Logger } from '@netfleet/log/logger';
 import type { ObservedHost } from '../plan/observed-bridge';
+import type { ObservedPort } from '../plan/port-changes';
 import { HostReplica, MONITORED, type ReplicaTable, type TableUpdates } from './host-replica';
 import { OvsdbConnection } from './ovsdb-connection';
 
 export interface OvsdbSession {
   /** The replica as of the last update; undefined until the first snapshot arrived. */
   observed(): ObservedHost | undefined;
+  /** The interfaces on netfleet's bridges as of the last update; undefined while not in sync. */
+  ports(): ObservedPort[] | undefined;
   /**
    * Read-your-writes: a round trip on this session, so every change committed
    * before the call (the agent's own ovs-vsctl included) has reached the replica when it
@@ -94,6 +97,7 @@ export function startOvsdbSession(options: OvsdbSessionOptions): OvsdbSession {
 
   return {
     observed: () => (synced ? replica.observed() : undefined),
+    ports: () => (synced ? replica.ports() : undefined),
     ready(timeoutMs) {
       if (synced || !path) return Promise.resolve();
       return new Promise((resolve) => {

@@ -7,14 +7,14 @@ import type { HostAddedAnswer, HostListAnswer } from '@netfleet/api-types/host-a
 
 /** host-list, host-add. */
 export function registerHostCommands(program: Command, client: () => ApiClient, io: CliIo): void {
-  program.command('host-list').description('hosts with their labels, online/offline since when, and networks')
+  program.command('host-list').description('hosts with their labels, online/offline since when, networks, and libvirt (its URI, or not configured)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const { hosts } = await client().get<HostListAnswer>('/v1/hosts');
       if (opts.json) { io.out(toJson(hosts)); return; }
-      io.out(formatTable(['Host', 'Labels', 'State', 'Since', 'Networks'], hosts.map((h) => [
+      io.out(formatTable(['Host', 'Labels', 'State', 'Since', 'Networks', 'Libvirt'], hosts.map((h) => [
         h.name, Object.entries(h.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-',
-        h.online ? 'online' : 'offline', h.since, h.networks.join(', ') || '-',
+        h.online ? 'online' : 'offline', h.since, h.networks.join(', ') || '-', h.libvirt ?? '-',
       ])));
     });
 

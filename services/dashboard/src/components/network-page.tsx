@@ -6,6 +6,7 @@ import { formatTime } from '../lib/format-time';
 import type { LiveState } from '../state/live-fleet';
 import { historyHref } from '../state/route';
 import type { Session } from './app';
+import { PortsTable } from './ports-table';
 import { XmlView } from './xml-view';
 
 interface Action { verb: 'start' | 'destroy'; progress?: Progress; answer?: CommandAnswer; error?: string }
@@ -103,6 +104,8 @@ export function NetworkPage({ session, live, name }: { session: Session; live: L
           </table>
         </div>
       </section>
+
+      <PortsTable network={network} hosts={hosts} />
 
       <section aria-labelledby="xml-title">
         <h2 id="xml-title">Definition</h2>
