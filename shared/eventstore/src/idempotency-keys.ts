@@ -13,7 +13,8 @@ export interface IdempotencyKeyRef { actor: string; key: string }
 /**
  * Claims `(actor, key)` for the request with this fingerprint, or finds what it already holds: the
  * first request's answer (a retry), another request's fingerprint (a reused key), or a claim still
- * open. A claim left open longer than `staleAfterSeconds` (its API died mid-request) is taken over:
+ * open. A claim is a lease its API renews while the request runs (renewIdempotencyKey); one not
+ * renewed for `staleAfterSeconds` (its API died, or lost PostgreSQL, mid-request) is taken over:
  * the command's event ids are derived from the key, so doing it again records nothing twice.
  */
 export async function claimIdempotencyKey(db: Database, ref: IdempotencyKeyRef & { fingerprint: string; staleAfterSeconds: number }): Promise<IdempotencyClaim> {
@@ -28,13 +29,21 @@ export async function claimIdempotencyKey(db: Database, ref: IdempotencyKeyRef &
     if (!row) continue; // released between the two statements: claim again
     if (row.fingerprint !== ref.fingerprint) return { kind: 'mismatch' };
     if (row.status !== null) return { kind: 'answered', status: row.status, response: row.response };
-    const taken = await db.updateTable('idempotency_keys').set({ claimed_at: new Date() })
+    const taken = await db.updateTable('idempotency_keys').set({ claimed_at: sql<Date>`clock_timestamp()` })
       .where('actor', '=', ref.actor).where('key', '=', ref.key).where('status', 'is', null)
       .where('claimed_at', '<', sql<Date>`clock_timestamp() - make_interval(secs => ${ref.staleAfterSeconds})`)
       .returning('actor').executeTakeFirst();
     return taken ? { kind: 'claimed' } : { kind: 'in-progress' };
   }
   return { kind: 'in-progress' };
+}
+
+/** Renews a claim's lease while its request runs (false: it was answered, released or taken over). */
+export async function renewIdempotencyKey(db: Database, ref: IdempotencyKeyRef): Promise<boolean> {
+  const renewed = await db.updateTable('idempotency_keys').set({ claimed_at: sql<Date>`clock_timestamp()` })
+    .where('actor', '=', ref.actor).where('key', '=', ref.key).where('status', 'is', null)
+    .returning('actor').executeTakeFirst();
+  return renewed !== undefined;
 }
 
 /** Keeps the answer a retry of the claimed request gets. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { Database } from '@netfleet/eventstore/database';
-import { answerIdempotencyKey, claimIdempotencyKey, releaseIdempotencyKey, type IdempotencyKeyRef } from '@netfleet/eventstore/idempotency-keys';
+import { answerIdempotencyKey, claimIdempotencyKey, releaseIdempotencyKey, renewIdempotencyKey, type IdempotencyKeyRef } from '@netfleet/eventstore/idempotency-keys';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -19,8 +19,13 @@ declare module 'fastify' {
 const KEY = /^[!-~]{1,255}$/;
 /** Query parameters that only change how the answer is given, not what is done. */
 const ANSWER_ONLY_QUERY = new Set(['wait', 'timeout']);
-/** An open claim older than the longest wait (an hour) plus a margin belongs to a request that died. */
-const STALE_AFTER_SECONDS = 3700;
+/**
+ * A claim is a lease, renewed every RENEW_EVERY_MS while its request runs (a `--wait` may run an
+ * hour). One not renewed for LEASE_SECONDS belongs to a request that died with its API or lost
+ * PostgreSQL: a retry takes it over instead of being told "in progress" for an hour.
+ */
+const LEASE_SECONDS = 30;
+const RENEW_EVERY_MS = 10_000;
 
 /**
  * Idempotency-Key on the routes that take it (`config: { idempotent: true }`): the key is scoped
@@ -41,7 +46,7 @@ export function installIdempotency(app: FastifyInstance, db: Database): void {
     }
     const actor = request.principal.actor;
     const fingerprint = fingerprintOf(request);
-    const claim = await claimIdempotencyKey(db, { actor, key, fingerprint, staleAfterSeconds: STALE_AFTER_SECONDS });
+    const claim = await claimIdempotencyKey(db, { actor, key, fingerprint, staleAfterSeconds: LEASE_SECONDS });
     if (claim.kind === 'mismatch') {
       throw new NetfleetError('NF_API_IDEMPOTENCY_MISMATCH', `Idempotency-Key '${key}' was already used by ${actor} for a different request; nothing was done: use a new key for a new request`, { idempotencyKey: key });
     }
@@ -52,14 +57,25 @@ export function installIdempotency(app: FastifyInstance, db: Database): void {
       return reply.status(claim.status).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(claim.response);
     }
     request.idempotency = { actor, key, commandId: commandIdOf(actor, key, fingerprint), answered: false };
+    const renewal = setInterval(() => {
+      renewIdempotencyKey(db, { actor, key }).catch((e: unknown) => request.log.warn({ err: e, idempotencyKey: key }, 'could not renew an Idempotency-Key claim; a retry may take it over'));
+    }, RENEW_EVERY_MS);
+    renewal.unref();
+    reply.raw.once('close', () => clearInterval(renewal));
     return undefined;
   });
   app.addHook('onSend', async (request, reply, payload) => {
     const claim = request.idempotency;
     if (!claim || claim.answered) return payload;
     claim.answered = true;
-    if (reply.statusCode < 300 && typeof payload === 'string') await answerIdempotencyKey(db, claim, reply.statusCode, JSON.parse(payload));
-    else await releaseIdempotencyKey(db, claim);
+    // The store may be what failed this request: the answer still goes out, and a claim that
+    // could not be released runs out its lease.
+    try {
+      if (reply.statusCode < 300 && typeof payload === 'string') await answerIdempotencyKey(db, claim, reply.statusCode, JSON.parse(payload));
+      else await releaseIdempotencyKey(db, claim);
+    } catch (e) {
+      request.log.warn({ err: e, idempotencyKey: claim.key }, 'could not record or release an Idempotency-Key claim; it is taken over once its lease runs out');
+    }
     return payload;
   });
 }
