@@ -149,6 +149,23 @@ describe('Reconciler - retries', () => {
     await reconciler.stop();
   });
 
+  it('after a restart, a redelivered command the desired state already covered gets no second answer; a later one does', async () => {
+    const { desired, reconciler, reported } = setUp();
+    const original = command('ofnet', ovsNet('ofnet', 'dp0'));
+    // The restarted agent reads its desired state first (made by the API after the command) …
+    desired.offer({ ...original, commandId: 'desired:ofnet:1:h1', issuedAt: '2026-12-01T00:00:05Z' });
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    // … then JetStream delivers the command it never acked before dying.
+    desired.offer(original);
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    expect(reported('ofnet')).toEqual(['started']);
+    // A command issued after that answer asks anew (net-start --wait on a running network).
+    desired.offer({ ...original, commandId: 'c-later', issuedAt: '2026-12-01T00:00:09Z' });
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    expect(reported('ofnet')).toEqual(['started', 'started']);
+    await reconciler.stop();
+  });
+
   it('an outcome that could not be published makes the command ask again', async () => {
     const ovs = new FakeOvs();
     const desired = new DesiredNetworks();

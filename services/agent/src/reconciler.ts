@@ -88,7 +88,7 @@ export class Reconciler {
   /** Per network, what was last reported ("generation:kind:detail"), so passes report changes only. */
   private readonly lastReported = new Map<string, string>();
   /** Per network, the command its last report answered: a redelivered command is not answered twice. */
-  private readonly lastAnswered = new Map<string, string>();
+  private readonly lastAnswered = new Map<string, { commandId: string; issuedAt: string }>();
   /** Networks OVS refused (terminal), with the command it refused: left alone until it changes. */
   private readonly held = new Map<string, { command: ApplyNetworkV1; error: NetfleetError }>();
   /** Networks the host refuses this pass (deps.hostRefusal), kept out of the plan like held ones. */
@@ -237,7 +237,14 @@ export class Reconciler {
     // Asked, it is reported unless this very command already got this very outcome (JetStream
     // delivered it again, or a stale one arrived): the log would hold the same answer twice.
     const changed = (o: NetworkOutcome) => this.lastReported.has(o.network) && this.lastReported.get(o.network) !== signatureOf(o);
-    const answered = (o: NetworkOutcome) => this.lastAnswered.get(o.network) === o.command.commandId && this.lastReported.get(o.network) === signatureOf(o);
+    // A desired-state answer (what a starting agent reads, ids `desired:…`) covers every command
+    // the API issued before it made that answer: a redelivery of one of those after a restart,
+    // the same outcome already reported, is answered already (issuedAt: both the API's clock).
+    const answered = (o: NetworkOutcome) => {
+      const last = this.lastAnswered.get(o.network);
+      if (!last || this.lastReported.get(o.network) !== signatureOf(o)) return false;
+      return last.commandId === o.command.commandId || (isDesiredStateId(last.commandId) && o.command.issuedAt <= last.issuedAt);
+    };
     const toReport = outcomes.filter((o) => (mustAnswer.has(o.network) && !answered(o)) || changed(o));
     if (toReport.length === 0 && drift.length === 0) return true;
     try {
@@ -248,7 +255,7 @@ export class Reconciler {
     }
     for (const o of toReport) {
       this.lastReported.set(o.network, signatureOf(o));
-      this.lastAnswered.set(o.network, o.command.commandId);
+      this.lastAnswered.set(o.network, { commandId: o.command.commandId, issuedAt: o.command.issuedAt });
     }
     return true;
   }
@@ -453,6 +460,8 @@ export class Reconciler {
 }
 
 /** What an outcome says, for "did it change since the last report?". */
+const isDesiredStateId = (commandId: string) => commandId.startsWith('desired:');
+
 function signatureOf(o: NetworkOutcome): string {
   const detail = o.kind === 'started' ? o.bridge : o.kind === 'failed' ? o.code : '';
   return `${o.command.generation}:${o.command.uuid}:${o.kind}:${detail}`;
