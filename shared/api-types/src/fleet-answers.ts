@@ -20,3 +20,20 @@ export const fleetSchema = {
   },
 } as const;
 export type FleetAnswer = Json<typeof fleetSchema>;
+
+/** GET /v1/fleet/grid: one screen of the grid, cells as one-letter state codes (see `codes`). */
+export const fleetGridSchema = {
+  type: 'object', additionalProperties: false,
+  required: ['position', 'totalNetworks', 'offset', 'codes', 'hosts', 'networks', 'cells', 'counts'],
+  properties: {
+    position: { type: 'integer', description: 'the log position the grid stands at (follow /v1/events/stream after it)' },
+    totalNetworks: { type: 'integer', description: 'networks matching the filters, over all pages' },
+    offset: { type: 'integer' },
+    codes: { type: 'object', description: 'cell code → state', additionalProperties: { type: 'string' } },
+    hosts: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['name', 'online'], properties: { name: { type: 'string' }, online: { type: 'boolean' } } } },
+    networks: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['name', 'active'], properties: { name: { type: 'string' }, active: { type: 'boolean' } } } },
+    cells: { type: 'array', description: 'one string per network row, one code per host column', items: { type: 'string' } },
+    counts: { type: 'object', description: 'cells per state (networks matching the name, hosts matching the labels)', additionalProperties: { type: 'integer' } },
+  },
+} as const;
+export type FleetGridAnswer = Json<typeof fleetGridSchema>;

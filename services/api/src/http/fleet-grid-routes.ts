@@ -4,6 +4,8 @@ import { CELL_STATES, fleetGrid, GRID_CODE, type CellState } from '@netfleet/fle
 import type { ApiContext } from '../api-context';
 import { Role, requireRole } from '../auth/authenticate';
 import { selector, text } from './schema-bounds';
+import { fleetGridSchema } from '@netfleet/api-types/fleet-answers';
+import { errorResponses } from './typed-routes';
 
 /** Rows per page at most: a screen shows ~30, a page of 500 is ~50 KB at 100 hosts. */
 export const GRID_MAX_ROWS = 500;
@@ -21,22 +23,7 @@ const querystring = {
   },
 } as const;
 
-const response = {
-  200: {
-    type: 'object', additionalProperties: false,
-    required: ['position', 'totalNetworks', 'offset', 'codes', 'hosts', 'networks', 'cells', 'counts'],
-    properties: {
-      position: { type: 'integer', description: 'the log position the grid stands at (follow /v1/events/stream after it)' },
-      totalNetworks: { type: 'integer', description: 'networks matching the filters, over all pages' },
-      offset: { type: 'integer' },
-      codes: { type: 'object', description: 'cell code → state', additionalProperties: { type: 'string' } },
-      hosts: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['name', 'online'], properties: { name: { type: 'string' }, online: { type: 'boolean' } } } },
-      networks: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['name', 'active'], properties: { name: { type: 'string' }, active: { type: 'boolean' } } } },
-      cells: { type: 'array', description: 'one string per network row, one code per host column', items: { type: 'string' } },
-      counts: { type: 'object', description: 'cells per state (networks matching the name, hosts matching the labels)', additionalProperties: { type: 'integer' } },
-    },
-  },
-} as const;
+const response = { 200: fleetGridSchema, ...errorResponses } as const;
 
 /** Code → state, the legend every answer carries. */
 const CODES = Object.fromEntries(Object.entries(GRID_CODE).map(([state, code]) => [code, state]));
