@@ -166,6 +166,18 @@ describe('Reconciler - retries', () => {
     await reconciler.stop();
   });
 
+  it('a restarted agent does not report again what the API already has from it, nor the command that caused it', async () => {
+    const { desired, reconciler, reported } = setUp();
+    const original = command('ofnet', ovsNet('ofnet', 'dp0'));
+    // Killed after its report was recorded, before the ack: the desired state says so (observedHere).
+    desired.offer({ ...original, commandId: 'desired:ofnet:1:h1', issuedAt: '2026-12-01T00:00:05Z', observedHere: 'running' });
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    desired.offer(original); // the redelivery
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    expect(reported('ofnet')).toEqual([]);
+    await reconciler.stop();
+  });
+
   it('an outcome that could not be published makes the command ask again', async () => {
     const ovs = new FakeOvs();
     const desired = new DesiredNetworks();

@@ -245,6 +245,10 @@ export class Reconciler {
       if (!last || this.lastReported.get(o.network) !== signatureOf(o)) return false;
       return last.commandId === o.command.commandId || (isDesiredStateId(last.commandId) && o.command.issuedAt <= last.issuedAt);
     };
+    // What the desired-state answer says the API already recorded from here at this generation
+    // (observedHere) is not reported again by a restarted agent: it is remembered as answered.
+    const known = outcomes.filter((o) => !this.lastReported.has(o.network) && isDesiredStateId(o.command.commandId) && OBSERVED_OF[o.kind] === o.command.observedHere);
+    for (const o of known) this.remember(o);
     const toReport = outcomes.filter((o) => (mustAnswer.has(o.network) && !answered(o)) || changed(o));
     if (toReport.length === 0 && drift.length === 0) return true;
     try {
@@ -253,11 +257,14 @@ export class Reconciler {
       this.deps.log.error({ err: e }, 'could not publish the outcome of a pass');
       return false;
     }
-    for (const o of toReport) {
-      this.lastReported.set(o.network, signatureOf(o));
-      this.lastAnswered.set(o.network, { commandId: o.command.commandId, issuedAt: o.command.issuedAt });
-    }
+    for (const o of toReport) this.remember(o);
     return true;
+  }
+
+  /** This outcome is on the bus (or in the API's view already): passes report changes from it. */
+  private remember(o: NetworkOutcome): void {
+    this.lastReported.set(o.network, signatureOf(o));
+    this.lastAnswered.set(o.network, { commandId: o.command.commandId, issuedAt: o.command.issuedAt });
   }
 
   private prepare(): PreparedSpecs {
@@ -461,6 +468,8 @@ export class Reconciler {
 
 /** What an outcome says, for "did it change since the last report?". */
 const isDesiredStateId = (commandId: string) => commandId.startsWith('desired:');
+/** The fleet view's word for each outcome a pass can report (failures are always reported again). */
+const OBSERVED_OF: Record<NetworkOutcome['kind'], string | undefined> = { started: 'running', stopped: 'stopped', failed: undefined };
 
 function signatureOf(o: NetworkOutcome): string {
   const detail = o.kind === 'started' ? o.bridge : o.kind === 'failed' ? o.code : '';
