@@ -31,3 +31,17 @@ describe('DesiredNetworks.replaceAll', () => {
     expect(names(desired)).toEqual(['a@3', 'c@1']);
   });
 });
+
+describe('DesiredNetworks.offer', () => {
+  it('takes a later generation or a command asking again, never an older copy at the same generation', () => {
+    const desired = new DesiredNetworks();
+    const first = command('n', 1);
+    const later = { ...first, commandId: 'c-later', issuedAt: '2026-12-01T00:00:09Z' };
+    expect(desired.offer(first)).toBe(true);
+    expect(desired.offer(later)).toBe(true);
+    expect(desired.offer(first)).toBe(false); // delivered again after the one that followed it
+    expect(desired.get('n')?.commandId).toBe('c-later');
+    expect(desired.offer({ ...later, commandId: 'c-again' })).toBe(true); // the same moment: asks again
+    expect(desired.offer(command('n', 2))).toBe(true);
+  });
+});

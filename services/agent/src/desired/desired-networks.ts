@@ -10,10 +10,15 @@ export class DesiredNetworks {
   private readonly offeredAt = new Map<string, number>();
   private offers = 0;
 
-  /** Takes a command; true when it is newer than what was known (or the same generation). */
+  /**
+   * Takes a command; true when it is newer than what was known: a later generation, or the same
+   * generation issued no earlier (a command asking again). A copy of an older command delivered
+   * again must not take the place of the one that followed it at that generation (it would be
+   * answered twice under its own id).
+   */
   offer(command: ApplyNetworkV1): boolean {
     const known = this.byNetwork.get(command.network);
-    if (known && known.generation > command.generation) return false;
+    if (known && (known.generation > command.generation || (known.generation === command.generation && known.issuedAt > command.issuedAt))) return false;
     this.byNetwork.set(command.network, command);
     this.offeredAt.set(command.network, ++this.offers);
     return true;
