@@ -1,12 +1,7 @@
-/** An interface on a netfleet bridge, as OVS shows it (libvirt's external_ids where it set them). */
-export interface ObservedPort {
-  network: string;
-  bridge: string;
-  interface: string;
-  mac?: string;
-  vmUuid?: string;
-  ifaceId?: string;
-}
+import type { PortOnHostV1 } from '@netfleet/events/host-events';
+
+/** An interface on a netfleet bridge, as OVS shows it: the report's fields this host can see itself. */
+export type ObservedPort = Omit<PortOnHostV1, 'host' | 'domain'>;
 
 /** The ports to report: new or changed ones attached, vanished ones detached. Pure. */
 export function portChanges(before: ReadonlyMap<string, ObservedPort>, now: readonly ObservedPort[]): { attached: ObservedPort[]; detached: ObservedPort[] } {
