@@ -31,6 +31,13 @@ interface NetworkViewTable {
   doc: ColumnType<unknown, string, string>;
   position: number;
 }
+/** A host's state for one network (migrations/0007): `network_view` composes them into perHost. */
+interface NetworkHostViewTable {
+  network: string;
+  host: string;
+  doc: ColumnType<unknown, string, string>;
+  position: number;
+}
 interface HostViewTable {
   name: string;
   doc: ColumnType<unknown, string, string>;
@@ -110,7 +117,10 @@ export interface WebhooksTable {
 export interface Tables {
   events: EventsTable;
   outbox: OutboxTable;
+  /** The composed view (network_own_view with its network_host_view rows as perHost): read only. */
   network_view: NetworkViewTable;
+  network_own_view: NetworkViewTable;
+  network_host_view: NetworkHostViewTable;
   host_view: HostViewTable;
   projection_checkpoint: ProjectionCheckpointTable;
   api_tokens: ApiTokensTable;

@@ -17,7 +17,7 @@ export interface RebuildResult {
 const INSERT_CHUNK = 500;
 
 /**
- * Rebuilds the view tables from the whole log with the same pure fold the appends use, and
+ * Rebuilds the view tables (networks' own rows, placement rows, hosts) from the whole log with the same pure fold the appends use, and
  * replaces them in one transaction: readers see the old views or the new ones, never a mix.
  *
  * The views are locked first (SHARE ROW EXCLUSIVE: appends wait to write them, readers do not), so
@@ -29,7 +29,7 @@ export async function rebuildViews(db: Database, options: { pageSize?: number; c
   const clock = options.clock ?? (() => performance.now());
   const started = clock();
   return db.transaction().execute(async (trx) => {
-    await sql`LOCK TABLE network_view, host_view IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
+    await sql`LOCK TABLE network_own_view, network_host_view, host_view IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
     let fleet: FleetView | undefined;
     let events = 0;
     for await (const page of readFoldablePages(trx, { inFlightGuard: false, ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
@@ -37,9 +37,13 @@ export async function rebuildViews(db: Database, options: { pageSize?: number; c
       events += page.length;
     }
     const position = fleet?.position ?? 0;
-    await trx.deleteFrom('network_view').execute();
+    // Placement rows go with their networks (ON DELETE CASCADE).
+    await trx.deleteFrom('network_own_view').execute();
     await trx.deleteFrom('host_view').execute();
-    await insertDocs(Object.entries(fleet?.networks ?? {}), (rows) => trx.insertInto('network_view').values(rows).execute(), position);
+    const networks = Object.entries(fleet?.networks ?? {});
+    await insertDocs(networks.map(([name, n]) => [name, { ...n, perHost: {} }]), (rows) => trx.insertInto('network_own_view').values(rows).execute(), position);
+    const placements = networks.flatMap(([name, n]) => Object.entries(n.perHost).map(([host, status]) => ({ network: name, host, doc: JSON.stringify(status), position })));
+    for (let i = 0; i < placements.length; i += INSERT_CHUNK) await trx.insertInto('network_host_view').values(placements.slice(i, i + INSERT_CHUNK)).execute();
     await insertDocs(Object.entries(fleet?.hosts ?? {}), (rows) => trx.insertInto('host_view').values(rows).execute(), position);
     await trx.updateTable('projection_checkpoint').set({ position }).where('projection', '=', 'fleet_views').execute();
     return {

@@ -18,6 +18,30 @@ const IS_ABOUT_A_NETWORK: Record<HostEventType, boolean> = {
 };
 const NETWORK_ON_HOST_TYPES: ReadonlySet<string> = new Set(Object.keys(IS_ABOUT_A_NETWORK).filter((t) => IS_ABOUT_A_NETWORK[t as HostEventType]));
 
+/**
+ * Which network events fold every placed host's state (they ask the hosts, or prune those that
+ * left): the store must give their fold all of the network's placement rows. The others touch
+ * the network's own fields only (an undefine removes the rows with the network). A Record over
+ * every network event type, so a new one needs an answer here.
+ */
+const FOLDS_EVERY_PLACEMENT: Record<NetworkEventType, boolean> = {
+  NetworkDefined: true, NetworkStarted: true, NetworkDestroyed: true, NetworkPlacementChanged: true,
+  NetworkAutostartChanged: false, NetworkUndefined: false,
+};
+
+/** Whether folding this event reads and writes every host's state of its network. */
+export function foldsEveryPlacement(event: { type: string }): boolean {
+  return isNetworkEventType(event.type) && FOLDS_EVERY_PLACEMENT[event.type];
+}
+
+/**
+ * Whether a host's report on this network may remove the whole network: a transient network that
+ * is no longer active is gone once every host has stopped it, so that fold reads every host.
+ */
+export function mayVanishOnReport(view: Pick<NetworkView, 'persistent' | 'active'>): boolean {
+  return !view.persistent && !view.active;
+}
+
 /** The network an event concerns, if any: the key the projection stores it under. */
 export function networkKeyOf(event: { type: string; data: unknown }): string | undefined {
   if (isNetworkEventType(event.type)) return (event.data as { name: string }).name;
@@ -145,7 +169,7 @@ function withHostReport(view: NetworkView, event: FoldableEvent & HostEventData,
   const next: NetworkView = { ...view, perHost: { ...view.perHost, [data.host]: { ...status, updatedAt: at } } };
   const settled = pruneHosts(next);
   // A transient network (net-create) is gone once destroyed and stopped everywhere.
-  const gone = !settled.persistent && !settled.active && Object.values(settled.perHost).every((s) => s.observed === ObservedState.Stopped);
+  const gone = mayVanishOnReport(settled) && Object.values(settled.perHost).every((s) => s.observed === ObservedState.Stopped);
   return gone ? undefined : settled;
 }
 
