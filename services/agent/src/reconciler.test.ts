@@ -198,3 +198,60 @@ describe('Reconciler - retries', () => {
     await reconciler.stop();
   });
 });
+
+describe('Reconciler - one outcome per command and host', () => {
+  it('a copy of an answered command caught by a pass that fails as a whole reports nothing, nor the retry that succeeds', async () => {
+    const { ovs, desired, reconciler, advance, reported } = setUp();
+    desired.offer(command('ofnet', ovsNet('ofnet', 'dp0')));
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    ovs.down = true;
+    desired.offer(command('ofnet', ovsNet('ofnet', 'dp0'))); // delivered again
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    ovs.down = false;
+    await advance(40);
+    expect(reported('ofnet')).toEqual(['started']);
+    await reconciler.stop();
+  });
+
+  it('a copy of a command answered before a resync is not answered again under the desired-state id', async () => {
+    const { desired, reconciler, reported } = setUp();
+    const original = command('ofnet', ovsNet('ofnet', 'dp0'));
+    desired.offer(original);
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    // The periodic resync: the API's answer at the same generation replaces the command.
+    desired.replaceAll([{ ...original, commandId: 'desired:ofnet:1:h1', issuedAt: '2026-12-01T00:00:30Z' }], desired.mark());
+    expect(await reconciler.request([])).toBe(true);
+    desired.offer(original); // the copy, older than the answer: refused, the answer stays
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    expect(reported('ofnet')).toEqual(['started']);
+    // A command issued after the answer (the same generation asked again) is answered.
+    desired.offer({ ...original, commandId: 'c-again', issuedAt: '2026-12-01T00:01:00Z' });
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    expect(reported('ofnet')).toEqual(['started', 'started']);
+    await reconciler.stop();
+  });
+
+  it('an outcome whose publishing failed goes out again under the same event id; the next outcome under a new one', async () => {
+    const ovs = new FakeOvs();
+    const desired = new DesiredNetworks();
+    let fail = true;
+    const attempts: { kind: string; eventId: string }[] = [];
+    let ids = 0;
+    const reconciler = new Reconciler({
+      vsctl: { db: '', timeoutSeconds: 1, commandLine: (a) => a, run: async () => '' }, desired, log: silentLogger(), clock: new FakeClock(),
+      observe: ovs.read, observeFast: ovs.read, applyFast: ovs.apply, newId: () => `e${++ids}`,
+      report: async (outcomes) => {
+        attempts.push(...outcomes.map((o) => ({ kind: o.kind, eventId: o.eventId })));
+        if (fail) throw new Error('PubAck timed out');
+      },
+    });
+    desired.offer(command('ofnet', ovsNet('ofnet', 'dp0')));
+    expect(await reconciler.request(['ofnet'])).toBe(false);
+    fail = false;
+    expect(await reconciler.request(['ofnet'])).toBe(true); // the redelivery
+    desired.offer({ ...command('ofnet', ovsNet('ofnet', 'dp0'), 2), desired: 'stopped' });
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    expect(attempts).toEqual([{ kind: 'started', eventId: 'e1' }, { kind: 'started', eventId: 'e1' }, { kind: 'stopped', eventId: 'e2' }]);
+    await reconciler.stop();
+  });
+});

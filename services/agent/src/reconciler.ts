@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isNetfleetError, NetfleetError } from '@netfleet/errors/netfleet-error';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
 import type { Logger } from '@netfleet/log/logger';
@@ -18,6 +19,13 @@ export type NetworkOutcome =
   | { network: string; command: ApplyNetworkV1; kind: 'started'; bridge: string; warnings: string[] }
   | { network: string; command: ApplyNetworkV1; kind: 'stopped' }
   | { network: string; command: ApplyNetworkV1; kind: 'failed'; code: NetfleetError['code']; error: string };
+
+/**
+ * An outcome as published: with the event id it goes out under. A report that could not be
+ * confirmed published is sent again under the SAME id (JetStream's msgId and the recorder's event
+ * id then drop the copy if the first one got through after all: a PubAck lost or too late).
+ */
+export type ReportedOutcome = NetworkOutcome & { eventId: string };
 
 /** Something on an owned bridge that differed from the desired state, found (and fixed) by a pass. */
 export interface DriftFinding {
@@ -42,8 +50,14 @@ export interface ReconcilerDeps {
   observeFast?: () => Promise<ObservedHost | undefined>;
   /** Applies a plan made from `observeFast`'s read another way (OVSDB JSON-RPC); default ovs-vsctl. */
   applyFast?: (plan: HostPlan, observed: ObservedHost) => Promise<void>;
-  /** Publishes outcomes and drift; a rejection means they were not published. */
-  report: (outcomes: NetworkOutcome[], drift: DriftFinding[]) => Promise<void>;
+  /**
+   * Publishes outcomes (each under its eventId) and drift; a rejection means they may not all be
+   * on the bus: some may be (a publish whose acknowledgement timed out), so each is sent again
+   * under the same event id.
+   */
+  report: (outcomes: ReportedOutcome[], drift: DriftFinding[]) => Promise<void>;
+  /** New event ids (tests); default random UUIDs. */
+  newId?: () => string;
   log: Logger;
   /**
    * What only the host can tell about a spec before it is applied (a punix path over a file, a
@@ -72,10 +86,12 @@ const HOST_KEY = '';
  *   as it is) until its command changes, so later passes do not send the refused change again;
  * - a RETRIABLE failure (OVS unreachable, timeout): requeued with per-network exponential backoff
  *   (5 ms doubling to 60 s), so it converges as soon as OVS is back, without waiting for a resync.
- * An outcome is reported when a command waits for it (unless that command already had it: a
- * redelivery), or when it differs (generation, kind, code) from what this agent last reported for
- * that network: a retry that fails the same way again is
- * silent, and a network that converges on a retry — or in a pass another key caused — says so once.
+ * An outcome is reported when a command waits for it (unless the API has it already for that
+ * command: a redelivery, a desired-state answer at a generation reported — see `covered`), or when
+ * it differs (generation, kind, code) from what this agent last reported for that network: a retry
+ * that fails the same way again is silent, and a network that converges on a retry — or in a pass
+ * another key caused — says so once. One outcome per (command, host): a report whose publishing
+ * failed goes out again under the same event id, which the bus and the recorder de-duplicate.
  */
 export class Reconciler {
   private readonly queue: WorkQueue<string>;
@@ -88,7 +104,12 @@ export class Reconciler {
   /** Per network, what was last reported ("generation:kind:detail"), so passes report changes only. */
   private readonly lastReported = new Map<string, string>();
   /** Per network, the command its last report answered: a redelivered command is not answered twice. */
-  private readonly lastAnswered = new Map<string, { commandId: string; issuedAt: string }>();
+  private readonly lastAnswered = new Map<string, { commandId: string; issuedAt: string; generation: number }>();
+  /**
+   * Per network, the report last attempted and not known to be published: its command and
+   * outcome, and the event id it went out under, reused when the same outcome is sent again.
+   */
+  private readonly unconfirmed = new Map<string, { key: string; eventId: string }>();
   /** Networks OVS refused (terminal), with the command it refused: left alone until it changes. */
   private readonly held = new Map<string, { command: ApplyNetworkV1; error: NetfleetError }>();
   /** Networks the host refuses this pass (deps.hostRefusal), kept out of the plan like held ones. */
@@ -234,37 +255,68 @@ export class Reconciler {
 
     // Unasked, a network is reported only on a change from an earlier report of this agent: one
     // defined but never asked about here (not started yet) gets no "stopped" from a resync.
-    // Asked, it is reported unless this very command already got this very outcome (JetStream
-    // delivered it again, or a stale one arrived): the log would hold the same answer twice.
+    // Asked, it is reported unless the API already has this outcome for this command (see
+    // `answered`): JetStream delivered it again, or a stale copy arrived.
     const changed = (o: NetworkOutcome) => this.lastReported.has(o.network) && this.lastReported.get(o.network) !== signatureOf(o);
-    // A desired-state answer (what a starting agent reads, ids `desired:…`) covers every command
-    // the API issued before it made that answer: a redelivery of one of those after a restart,
-    // the same outcome already reported, is answered already (issuedAt: both the API's clock).
-    const answered = (o: NetworkOutcome) => {
-      const last = this.lastAnswered.get(o.network);
-      if (!last || this.lastReported.get(o.network) !== signatureOf(o)) return false;
-      return last.commandId === o.command.commandId || (isDesiredStateId(last.commandId) && o.command.issuedAt <= last.issuedAt);
-    };
+    const answered = (o: NetworkOutcome) => this.lastReported.get(o.network) === signatureOf(o) && this.covered(o);
     // What the desired-state answer says the API already recorded from here at this generation
     // (observedHere) is not reported again by a restarted agent: it is remembered as answered.
     const known = outcomes.filter((o) => !this.lastReported.has(o.network) && isDesiredStateId(o.command.commandId) && OBSERVED_OF[o.kind] === o.command.observedHere);
     for (const o of known) this.remember(o);
-    const toReport = outcomes.filter((o) => (mustAnswer.has(o.network) && !answered(o)) || changed(o));
+    // A pass that failed as a whole (OVS too slow, unreachable) says nothing about a network's
+    // bridge: it is the first answer of a command nobody answered yet, and otherwise silent (a
+    // copy of a command answered "started", caught by such a pass, would otherwise report
+    // "failed" and then, on the retry, "started" a second time under the same command).
+    const toReport = passError
+      ? outcomes.filter((o) => mustAnswer.has(o.network) && !this.covered(o))
+      : outcomes.filter((o) => (mustAnswer.has(o.network) && !answered(o)) || changed(o));
     if (toReport.length === 0 && drift.length === 0) return true;
     try {
-      await this.deps.report(toReport, drift);
+      await this.deps.report(toReport.map((o) => ({ ...o, eventId: this.eventIdOf(o) })), drift);
     } catch (e) {
       this.deps.log.error({ err: e }, 'could not publish the outcome of a pass');
       return false;
     }
-    for (const o of toReport) this.remember(o);
+    for (const o of toReport) {
+      this.unconfirmed.delete(o.network);
+      this.remember(o);
+    }
     return true;
+  }
+
+  /**
+   * Whether what this agent last reported for the network (or remembered from the desired-state
+   * answer) already answers `o.command`:
+   * - it answered this very command (JetStream delivered it again);
+   * - `o.command` is a desired-state command (a resync's or a restart's answer, ids `desired:…`)
+   *   at the generation already reported: a statement of what should run, not a request, and the
+   *   API has this host's outcome at that generation;
+   * - it answered a desired-state command made after `o.command` was issued, which covers every
+   *   command the API issued before it (issuedAt: both the API's clock).
+   * A real command issued after the last report (the same generation asked again) is not covered.
+   */
+  private covered(o: NetworkOutcome): boolean {
+    const last = this.lastAnswered.get(o.network);
+    if (!last) return false;
+    if (last.commandId === o.command.commandId) return true;
+    if (isDesiredStateId(o.command.commandId) && last.generation === o.command.generation) return true;
+    return isDesiredStateId(last.commandId) && o.command.issuedAt <= last.issuedAt;
+  }
+
+  /** The event id an outcome goes out under: the one of its unconfirmed first attempt, if this is that again. */
+  private eventIdOf(o: NetworkOutcome): string {
+    const key = `${o.command.commandId}|${signatureOf(o)}`;
+    const earlier = this.unconfirmed.get(o.network);
+    if (earlier?.key === key) return earlier.eventId;
+    const eventId = (this.deps.newId ?? randomUUID)();
+    this.unconfirmed.set(o.network, { key, eventId });
+    return eventId;
   }
 
   /** This outcome is on the bus (or in the API's view already): passes report changes from it. */
   private remember(o: NetworkOutcome): void {
     this.lastReported.set(o.network, signatureOf(o));
-    this.lastAnswered.set(o.network, { commandId: o.command.commandId, issuedAt: o.command.issuedAt });
+    this.lastAnswered.set(o.network, { commandId: o.command.commandId, issuedAt: o.command.issuedAt, generation: o.command.generation });
   }
 
   private prepare(): PreparedSpecs {
@@ -272,6 +324,7 @@ export class Reconciler {
     const names = new Set(all.map((c) => c.network));
     this.specCache.retain(names);
     for (const n of [...this.lastReported.keys()]) if (!names.has(n)) { this.lastReported.delete(n); this.lastAnswered.delete(n); }
+    for (const n of [...this.unconfirmed.keys()]) if (!names.has(n)) this.unconfirmed.delete(n);
     return prepareSpecs(all, this.specCache);
   }
 

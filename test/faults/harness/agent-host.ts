@@ -67,7 +67,7 @@ export class AgentHost {
     const child = spawn(program!, args, {
       env: {
         ...process.env, NETFLEET_HOST: this.name, NETFLEET_OVS_DB: this.sandbox.db, NETFLEET_NATS_URL: this.config.natsUrls,
-        NETFLEET_NAMESPACE: this.config.namespace, NETFLEET_HEARTBEAT_MS: String(this.config.heartbeatMs), NETFLEET_LOG_LEVEL: 'info',
+        NETFLEET_NAMESPACE: this.config.namespace, NETFLEET_HEARTBEAT_MS: String(this.config.heartbeatMs), NETFLEET_LOG_LEVEL: process.env['NETFLEET_FAULTS_AGENT_LOG_LEVEL'] ?? 'info',
         // faketime's library: the offset comes from the file (re-read every second), timers keep real time.
         LD_PRELOAD: LIBFAKETIME, FAKETIME_TIMESTAMP_FILE: this.clockFile, FAKETIME_CACHE_DURATION: '1', FAKETIME_DONT_FAKE_MONOTONIC: '1',
       },
