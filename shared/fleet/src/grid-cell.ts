@@ -17,7 +17,7 @@ export const CELL_STATES: readonly CellState[] = Object.values(CellState);
  * The state of a network's cell on a host, or undefined when the network is not placed there
  * (and the host has nothing left of it). Pure: the fold's view and the host's liveness in.
  */
-export function cellStateOf(network: NetworkView, host: string, hostView: HostView | undefined): CellState | undefined {
+export function cellStateOf(network: Pick<NetworkView, 'hosts' | 'perHost'>, host: string, hostView: HostView | undefined): CellState | undefined {
   const status = network.perHost[host];
   if (!status) return network.hosts.includes(host) ? CellState.Stopped : undefined; // placed, never asked
   if (status.observed === 'pending') return hostView && !hostView.online ? CellState.Offline : CellState.Pending;
@@ -30,6 +30,11 @@ export function cellStateOf(network: NetworkView, host: string, hostView: HostVi
 export const GRID_CODE: Record<CellState | 'none', string> = {
   none: '.', running: 'r', failed: 'f', stopped: 's', pending: 'p', offline: 'o', drifted: 'd',
 };
+
+const STATE_OF_CODE: Record<string, CellState | undefined> = Object.fromEntries(CELL_STATES.map((state) => [GRID_CODE[state], state]));
+
+/** A GRID_CODE character back to its state (undefined: not placed, or not a code). */
+export const stateOfCode = (code: string | undefined): CellState | undefined => (code === undefined ? undefined : STATE_OF_CODE[code]);
 
 export interface GridQuery {
   /** First matching network (row) of the page, and how many rows at most. */

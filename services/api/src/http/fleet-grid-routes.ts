@@ -46,10 +46,19 @@ const CODES = Object.fromEntries(Object.entries(GRID_CODE).map(([state, code]) =
 export async function fleetGridRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { ctx } = opts;
   const live = new LiveFleetCache(ctx.db, ctx.eventStream, ctx.log.child({ component: 'fleet-grid' }));
+  // The last past fleet: a grid scrolled at one past moment asks for the position it resolved
+  // to again and again, and folding the log up to it is the costly part. A fold up to the
+  // position of its own last event never changes (a time or a later position might).
+  let past: FleetView | undefined;
+  const pastFleet = async (at: string): Promise<FleetView> => {
+    if (past && /^\d+$/.test(at) && Number(at) === past.position) return past;
+    past = await fleetAt(ctx.db, parseHistoryPoint(at));
+    return past;
+  };
   app.get('/v1/fleet/grid', { schema: { querystring, response } }, async (request: FastifyRequest<{ Querystring: GridQuerystring }>) => {
     requireRole(request.principal, Role.Viewer);
     const q = request.query;
-    const fleet: FleetView = q.at === undefined ? await live.current() : await fleetAt(ctx.db, parseHistoryPoint(q.at));
+    const fleet: FleetView = q.at === undefined ? await live.current() : await pastFleet(q.at.trim());
     const grid = fleetGrid({ position: fleet.position, networks: Object.values(fleet.networks), hosts: Object.values(fleet.hosts) }, {
       offset: q.offset, limit: q.limit, hostOffset: q.hostOffset, hostLimit: q.hostLimit, name: q.name ?? '', labels: q.labels ?? '', state: q.state,
     });
