@@ -59,6 +59,14 @@ const networkRequired = ['name', 'uuid', 'networkType', 'xml', 'hosts', 'active'
 export const networkSchema = { type: 'object', additionalProperties: false, required: networkRequired, properties: networkProperties } as const;
 export type NetworkAnswer = Json<typeof networkSchema>;
 
+const { xml: _definition, ...gridViewProperties } = networkProperties;
+
+/** A network of a grid page (GET /v1/fleet/grid): its view without the definition, `perHost` for the window's hosts only. */
+export const gridViewSchema = {
+  type: 'object', additionalProperties: false, required: ['name', 'uuid', 'networkType', 'hosts', 'active', 'persistent', 'autostart', 'generation', 'version', 'perHost', 'definedAt', 'updatedAt'],
+  properties: gridViewProperties,
+} as const;
+
 /** GET /v1/networks/:name: the network and the OVS bridge it makes on its hosts. */
 export const networkDetailSchema = {
   type: 'object', additionalProperties: false, required: [...networkRequired, 'bridge'],

@@ -17,7 +17,7 @@ export const CELL_STATES: readonly CellState[] = Object.values(CellState);
  * The state of a network's cell on a host, or undefined when the network is not placed there
  * (and the host has nothing left of it). Pure: the fold's view and the host's liveness in.
  */
-export function cellStateOf(network: NetworkView, host: string, hostView: HostView | undefined): CellState | undefined {
+export function cellStateOf(network: Pick<NetworkView, 'hosts' | 'perHost'>, host: string, hostView: HostView | undefined): CellState | undefined {
   const status = network.perHost[host];
   if (!status) return network.hosts.includes(host) ? CellState.Stopped : undefined; // placed, never asked
   if (status.observed === 'pending') return hostView && !hostView.online ? CellState.Offline : CellState.Pending;
@@ -31,10 +31,21 @@ export const GRID_CODE: Record<CellState | 'none', string> = {
   none: '.', running: 'r', failed: 'f', stopped: 's', pending: 'p', offline: 'o', drifted: 'd',
 };
 
+const STATE_OF_CODE: Record<string, CellState | undefined> = Object.fromEntries(CELL_STATES.map((state) => [GRID_CODE[state], state]));
+
+/** A GRID_CODE character back to its state (undefined: not placed, or not a code). */
+export const stateOfCode = (code: string | undefined): CellState | undefined => (code === undefined ? undefined : STATE_OF_CODE[code]);
+
 export interface GridQuery {
   /** First matching network (row) of the page, and how many rows at most. */
   offset: number;
   limit: number;
+  /**
+   * The columns whose cells come with their whole status (`views`): what is on screen. The
+   * codes cover every column; 0 columns: codes only.
+   */
+  hostOffset: number;
+  hostLimit: number;
   /** Part of a network name (case-insensitive); empty: any. */
   name: string;
   /** Host label selector (`rack=r1,zone=z1`, see label-selector.ts); empty: every host. */
@@ -43,17 +54,27 @@ export interface GridQuery {
   state: CellState | undefined;
 }
 
+/**
+ * A row's network for the cells on screen: its view without the definition, and the status of
+ * the window's columns only. Folding events into it keeps those cells current (the dashboard).
+ */
+export type GridView = Omit<NetworkView, 'xml'>;
+
 export interface FleetGrid {
   position: number;
   /** Networks matching the filters, over all pages. */
   totalNetworks: number;
   offset: number;
   /** The columns: hosts matching the label selector, by name. */
-  hosts: { name: string; online: boolean }[];
+  hosts: HostView[];
   /** The rows of this page, by name. */
   networks: { name: string; active: boolean }[];
   /** One string per row, one GRID_CODE character per column. */
   cells: string[];
+  /** The first column of the window `views` cover. */
+  hostOffset: number;
+  /** One per row when the query asked for a window of columns (hostLimit > 0), else none. */
+  views: GridView[];
   /** Cells per state of the networks matching the name and the hosts matching the labels (all pages, whatever the state filter: the grid's counts). */
   counts: Partial<Record<CellState, number>>;
 }
@@ -81,11 +102,22 @@ export function fleetGrid(fleet: { position: number; networks: readonly NetworkV
     if (keep) rows.push({ network, cells });
   }
   const page = rows.slice(query.offset, query.offset + query.limit);
+  const window = query.hostLimit > 0 ? hosts.slice(query.hostOffset, query.hostOffset + query.hostLimit).map((h) => h.name) : [];
   return {
     position: fleet.position, totalNetworks: rows.length, offset: query.offset,
-    hosts: hosts.map((h) => ({ name: h.name, online: h.online })),
+    hosts,
     networks: page.map((r) => ({ name: r.network.name, active: r.network.active })),
     cells: page.map((r) => r.cells),
+    hostOffset: query.hostOffset,
+    views: window.length > 0 ? page.map((r) => windowViewOf(r.network, window)) : [],
     counts,
   };
+}
+
+/** A network's view for the cells of `hosts` only, without its definition. */
+function windowViewOf(network: NetworkView, hosts: readonly string[]): GridView {
+  const { xml: _definition, perHost, ...rest } = network;
+  const statuses: Record<string, NetworkView['perHost'][string]> = {};
+  for (const host of hosts) if (perHost[host]) statuses[host] = perHost[host];
+  return { ...rest, perHost: statuses };
 }

@@ -5,13 +5,15 @@ import { apiTest } from '../../support/api-test';
 import { defined, meta, started, startedOnHost } from '../eventstore/given-events';
 
 // GET /v1/fleet/grid: the grid compact (a row is a string of state codes) and paged, filtered on
-// the server, from the same views as GET /v1/fleet.
+// the server, with the whole status of a window of columns; now from the fleet the API keeps in
+// memory (the same fold as the views GET /v1/fleet reads), the past from the log.
 
 const test = apiTest({ actors: { vera: 'viewer' } });
 
 interface Grid {
   position: number; totalNetworks: number; offset: number; codes: Record<string, string>;
-  hosts: { name: string; online: boolean }[]; networks: { name: string; active: boolean }[]; cells: string[]; counts: Record<string, number>;
+  hosts: { name: string; online: boolean; labels: Record<string, string> }[]; networks: { name: string; active: boolean }[]; cells: string[]; counts: Record<string, number>;
+  hostOffset: number; views: { name: string; xml?: string; hosts: string[]; perHost: Record<string, { observed: string; generation: number }> }[];
 }
 
 test.beforeAll(async ({ database }) => {
@@ -58,9 +60,50 @@ test('api - the grid filters on the server: name, host labels, state', async ({ 
 });
 
 test('api - bad grid queries are refused with 400, not answered', async ({ api }) => {
-  for (const query of ['limit=0', 'limit=501', 'offset=-1', 'state=bogus', 'name=a%00b', `name=${'x'.repeat(300)}`]) {
+  for (const query of ['limit=0', 'limit=501', 'offset=-1', 'state=bogus', 'name=a%00b', `name=${'x'.repeat(300)}`, 'hostLimit=101', 'hostOffset=-1', 'at=', 'at=yesterday']) {
     const response = await api.http('GET', `/v1/fleet/grid?${query}`, { token: api.tokens['vera'] });
     expect(response.status, query).toBe(400);
   }
   expect((await api.http('GET', '/v1/fleet/grid', { token: '' })).status).toBe(401);
+});
+
+test('api - the cells on screen come with their whole status: a window of columns, without the definition', async ({ api }) => {
+  const get = async (query: string) => (await api.http<Grid>('GET', `/v1/fleet/grid?${query}`, { token: api.tokens['vera'] })).body;
+  expect((await get('offset=7&limit=2')).views).toEqual([]);
+  const first = await get('offset=7&limit=2&hostOffset=0&hostLimit=1');
+  expect(first.hostOffset).toBe(0);
+  expect(first.views.map((v) => v.name)).toEqual(['n1', 'n10']);
+  expect(first.views[0]!.hosts).toEqual(['h1', 'h2']);
+  expect(Object.keys(first.views[0]!.perHost)).toEqual(['h1']);
+  expect(first.views[0]!.perHost['h1']!.observed).toBe('running');
+  expect(first.views[0]!.xml).toBeUndefined();
+  const second = await get('offset=7&limit=1&hostOffset=1&hostLimit=5');
+  expect(Object.keys(second.views[0]!.perHost)).toEqual(['h2']);
+  expect(second.views[0]!.perHost['h2']!.observed).toBe('pending');
+  expect(first.hosts.find((h) => h.name === 'h3')!.labels).toEqual({ rack: 'r2' });
+});
+
+test('api - the grid as of a past position, as GET /v1/fleet?at= has it', async ({ api }) => {
+  const get = async (query: string) => (await api.http<Grid>('GET', `/v1/fleet/grid?${query}`, { token: api.tokens['vera'] })).body;
+  const history = await api.http<{ entries: { position: number; type: string }[] }>('GET', '/v1/networks/n1/history?type=NetworkStarted', { token: api.tokens['vera'] });
+  const startedAt = history.body.entries[0]!.position;
+  const before = await get(`at=${startedAt - 1}&name=n1&limit=1`);
+  expect(before.position).toBe(startedAt - 1);
+  expect(before.networks).toEqual([{ name: 'n1', active: false }]);
+  expect(before.cells).toEqual(['ss.']);
+  expect((await get('at=1')).totalNetworks).toBe(0);
+});
+
+test('api - an event appended after the grid was first read is in the next answer (read your writes)', async ({ api, database }) => {
+  const get = async () => (await api.http<Grid>('GET', '/v1/fleet/grid?name=n1&limit=1', { token: api.tokens['vera'] })).body;
+  expect((await get()).cells).toEqual(['ro.']); // h2 never came online: its pending cell says so
+  for (let round = 0; round < 3; round++) {
+    const host = round === 0 ? 'h2' : 'h1';
+    const { events } = await appendToStream(database.db, { streamId: `host:${host}`, expectedVersion: 'any', events: [startedOnHost(host, 'n1', 2, 'c2')] });
+    const grid = await get();
+    expect(grid.position).toBeGreaterThanOrEqual(events[0]!.position);
+    expect(grid.cells).toEqual(['rr.']);
+  }
+  const whole = await api.http<{ position: number; networks: { name: string; perHost: Record<string, { observed: string }> }[] }>('GET', '/v1/fleet', { token: api.tokens['vera'] });
+  expect(whole.body.networks.find((n) => n.name === 'n1')!.perHost['h2']!.observed).toBe('running');
 });

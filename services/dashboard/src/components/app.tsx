@@ -59,17 +59,17 @@ function Shell({ session, onLogOut }: { session: Session; onLogOut: () => void }
         </nav>
         <span class={`stream stream-${live.status}`} role="status" data-testid="stream-status" title={live.statusDetail}>
           {live.status === 'live' ? '● live' : live.status === 'connecting' ? '○ connecting' : '○ reconnecting'}
-          <span class="position"> · position <span data-testid="live-position">{live.fleet.position}</span></span>
+          <span class="position"> · position <span data-testid="live-position">{live.position}</span></span>
         </span>
         <span class="who">{session.who.actor} <span class={`role role-${session.who.role}`}>({session.who.role})</span></span>
         <button type="button" class="link" onClick={onLogOut}>Log out</button>
       </header>
       {live.error && <p class="error" role="alert">Could not load the fleet: {live.error}</p>}
       <main id="main" tabIndex={-1}>
-        {route.page === 'fleet' && <FleetPage session={session} live={live} />}
+        {route.page === 'fleet' && <FleetPage session={session} livePosition={live.position} />}
         {route.page === 'network' && <NetworkPage session={session} live={live} name={route.name} />}
         {route.page === 'history' && <HistoryPage session={session} query={route.query} />}
-        {route.page === 'webhooks' && <WebhooksPage session={session} position={live.fleet.position} />}
+        {route.page === 'webhooks' && <WebhooksPage session={session} position={live.position} />}
       </main>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { HostView, NetworkView } from '@netfleet/fleet/fleet-view';
-import { CELL_LABEL, cellOf, describeCell, type Cell } from '../lib/cell-state';
+import type { HostView } from '@netfleet/fleet/fleet-view';
+import { CELL_LABEL, cellOf, describeCell, stateOfCode, type Cell } from '../lib/cell-state';
+import type { GridRange, GridRow } from '../state/grid-window';
 import { networkHref } from '../state/route';
 
 const ROW = 30;
@@ -9,21 +10,28 @@ const COL = 136;
 const OVERSCAN = 4;
 
 export interface FleetGridProps {
-  networks: NetworkView[];
+  /** Rows matching the filters; `rowAt` has those the page holds (the rest draw as loading). */
+  total: number;
+  rowAt(row: number): GridRow | undefined;
   hosts: HostView[];
-  hostByName: Record<string, HostView>;
+  /** The columns whose cells have their whole status in the rows' views. */
+  windowCols: { first: number; end: number };
   past: boolean;
+  /** What is drawn now, so the page holding the rows can fetch what comes into view. */
+  onRange(range: GridRange): void;
 }
 
 const CONTROLLER_TEXT: Record<Cell['controllers'], string> = { connected: 'ctl up', disconnected: 'ctl down', partial: 'ctl part', none: '' };
 
 /**
  * Networks (rows) × hosts (columns), virtualised both ways: only the rows and columns in view
- * (plus a few) are in the DOM, so a thousand networks on a hundred hosts scroll like ten. The
- * grid is one tab stop; arrow keys, Home/End and PageUp/PageDown move the active cell (kept in
- * view), Enter opens its network.
+ * (plus a few) are in the DOM, and only those are fetched, so a thousand networks on a hundred
+ * hosts scroll like ten. A cell in the window of fetched columns shows its whole status (state,
+ * controllers, drift, the tooltip); one just scrolled into view shows its state code until its
+ * status arrives. The grid is one tab stop; arrow keys, Home/End and PageUp/PageDown move the
+ * active cell (kept in view), Enter opens its network.
  */
-export function FleetGrid({ networks, hosts, hostByName, past }: FleetGridProps) {
+export function FleetGrid({ total, rowAt, hosts, windowCols, past, onRange }: FleetGridProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, left: 0, width: 1200, height: 600 });
   const [active, setActive] = useState({ row: 0, col: -1 });
@@ -49,14 +57,18 @@ export function FleetGrid({ networks, hosts, hostByName, past }: FleetGridProps)
 
   // Keep the active cell inside the grid as rows/columns come and go (filters, live changes).
   useEffect(() => {
-    if (active.row >= networks.length || active.col >= hosts.length) setActive({ row: Math.max(0, Math.min(active.row, networks.length - 1)), col: Math.min(active.col, hosts.length - 1) });
-  }, [networks.length, hosts.length]);
+    if (active.row >= total || active.col >= hosts.length) setActive({ row: Math.max(0, Math.min(active.row, total - 1)), col: Math.min(active.col, hosts.length - 1) });
+  }, [total, hosts.length]);
 
   const firstRow = Math.max(0, Math.floor(view.top / ROW) - OVERSCAN);
-  const lastRow = Math.min(networks.length, Math.ceil((view.top + view.height - HEAD) / ROW) + OVERSCAN);
+  const wantedLastRow = Math.ceil((view.top + view.height - HEAD) / ROW) + OVERSCAN;
+  const lastRow = Math.min(total, wantedLastRow);
   const firstCol = Math.max(0, Math.floor(view.left / COL) - OVERSCAN);
-  const lastCol = Math.min(hosts.length, Math.ceil((view.left + view.width - rowHead) / COL) + OVERSCAN);
+  const wantedLastCol = Math.ceil((view.left + view.width - rowHead) / COL) + OVERSCAN;
+  const lastCol = Math.min(hosts.length, wantedLastCol);
   const width = rowHead + hosts.length * COL;
+  // What would be drawn however many rows there are: the page asks for it before it knows.
+  useEffect(() => onRange({ firstRow, lastRow: wantedLastRow, firstCol, lastCol: wantedLastCol }), [firstRow, wantedLastRow, firstCol, wantedLastCol]);
 
   const reveal = (row: number, col: number) => {
     const el = scroller.current!;
@@ -70,7 +82,7 @@ export function FleetGrid({ networks, hosts, hostByName, past }: FleetGridProps)
     } else el.scrollLeft = 0;
   };
   const onKeyDown = (e: KeyboardEvent) => {
-    if (networks.length === 0) return;
+    if (total === 0) return;
     const page = Math.max(1, Math.floor((view.height - HEAD) / ROW) - 1);
     let { row, col } = active;
     switch (e.key) {
@@ -81,9 +93,9 @@ export function FleetGrid({ networks, hosts, hostByName, past }: FleetGridProps)
       case 'PageDown': row += page; break;
       case 'PageUp': row -= page; break;
       case 'Home': if (e.ctrlKey) row = 0; col = -1; break;
-      case 'End': if (e.ctrlKey) row = networks.length - 1; col = hosts.length - 1; break;
+      case 'End': if (e.ctrlKey) row = total - 1; col = hosts.length - 1; break;
       case 'Enter': {
-        const network = networks[active.row];
+        const network = rowAt(active.row);
         if (network) location.hash = networkHref(network.name);
         e.preventDefault();
         return;
@@ -91,7 +103,7 @@ export function FleetGrid({ networks, hosts, hostByName, past }: FleetGridProps)
       default: return;
     }
     e.preventDefault();
-    row = Math.max(0, Math.min(networks.length - 1, row));
+    row = Math.max(0, Math.min(total - 1, row));
     col = Math.max(-1, Math.min(hosts.length - 1, col));
     setActive({ row, col });
     reveal(row, col);
@@ -100,11 +112,21 @@ export function FleetGrid({ networks, hosts, hostByName, past }: FleetGridProps)
   const cellId = (row: number, col: number) => `cell-${row}-${col}`;
   const rows = [];
   for (let r = firstRow; r < lastRow; r++) {
-    const network = networks[r]!;
+    const network = rowAt(r);
+    if (!network) {
+      rows.push(
+        <div key={`loading-${r}`} role="row" aria-rowindex={r + 2} class="grid-row loading-row" style={{ top: `${r * ROW}px`, width: `${width}px` }}>
+          <div role="rowheader" id={cellId(r, -1)} aria-colindex={1} class="row-head" style={{ width: `${rowHead}px` }}><span class="loading-text">loading…</span></div>
+        </div>,
+      );
+      continue;
+    }
     const cells = [];
     for (let c = firstCol; c < lastCol; c++) {
       const host = hosts[c]!;
-      const cell = cellOf(network, host.name, hostByName[host.name]);
+      // In the window the cell has its whole status; outside, only its state code (until fetched).
+      const inWindow = network.view !== undefined && c >= windowCols.first && c < windowCols.end;
+      const cell: Cell | undefined = inWindow ? cellOf(network.view!, host.name, host) : codeCell(network.codes[c]);
       const isActive = active.row === r && active.col === c;
       cells.push(
         <div key={host.name} id={cellId(r, c)} role="gridcell" aria-colindex={c + 2} aria-selected={isActive}
@@ -139,17 +161,23 @@ export function FleetGrid({ networks, hosts, hostByName, past }: FleetGridProps)
 
   return (
     <div ref={scroller} class={`grid-scroller${past ? ' past' : ''}`} onScroll={onScroll} tabIndex={0} role="grid"
-      aria-label={past ? 'Networks by host, as of the chosen past moment' : 'Networks by host, live'} aria-rowcount={networks.length + 1} aria-colcount={hosts.length + 1}
-      aria-activedescendant={networks.length ? cellId(active.row, active.col) : undefined} onKeyDown={onKeyDown} data-testid="fleet-grid"
-      data-rows={networks.length} data-cols={hosts.length}>
-      <div class="grid-inner" style={{ width: `${width}px`, height: `${HEAD + networks.length * ROW}px` }}>
+      aria-label={past ? 'Networks by host, as of the chosen past moment' : 'Networks by host, live'} aria-rowcount={total + 1} aria-colcount={hosts.length + 1}
+      aria-activedescendant={total ? cellId(active.row, active.col) : undefined} onKeyDown={onKeyDown} data-testid="fleet-grid"
+      data-rows={total} data-cols={hosts.length}>
+      <div class="grid-inner" style={{ width: `${width}px`, height: `${HEAD + total * ROW}px` }}>
         <div role="row" aria-rowindex={1} class="grid-head" style={{ width: `${width}px`, height: `${HEAD}px` }}>
           <div role="columnheader" aria-colindex={1} class="corner" style={{ width: `${rowHead}px` }}>Network \ host</div>
           {heads}
         </div>
-        <div class="grid-body" role="rowgroup" style={{ height: `${networks.length * ROW}px` }}>{rows}</div>
+        <div class="grid-body" role="rowgroup" style={{ height: `${total * ROW}px` }}>{rows}</div>
       </div>
-      {networks.length === 0 && <p class="empty-note">No network matches.</p>}
+      {total === 0 && <p class="empty-note">No network matches.</p>}
     </div>
   );
+}
+
+/** A cell known by its code only: its state, no status. */
+function codeCell(code: string | undefined): Cell | undefined {
+  const state = stateOfCode(code);
+  return state && { state, controllers: 'none', driftRepaired: false, status: undefined };
 }

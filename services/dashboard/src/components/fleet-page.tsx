@@ -1,43 +1,27 @@
-import { useMemo, useState } from 'preact/hooks';
-import type { FleetView, HostView } from '@netfleet/fleet/fleet-view';
-import { CELL_LABEL, CELL_STATES, cellOf, type CellState } from '../lib/cell-state';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { HostView } from '@netfleet/fleet/fleet-view';
+import { CELL_LABEL, CELL_STATES, type CellState } from '../lib/cell-state';
 import { formatAge, formatTime } from '../lib/format-time';
-import { matchesLabels } from '@netfleet/fleet/label-selector';
-import type { LiveState } from '../state/live-fleet';
+import { GridWindow, type GridFilters, type GridState } from '../state/grid-window';
+import type { LiveFleet } from '../state/live-fleet';
 import type { Session } from './app';
 import { FleetGrid } from './fleet-grid';
-import { TimeSlider, type PastFleet } from './time-slider';
+import { TimeSlider, type PastMoment } from './time-slider';
 
 /** The fleet grid with its filters, the hosts list, and the time slider. */
-export function FleetPage({ session, live }: { session: Session; live: LiveState }) {
-  const [past, setPast] = useState<PastFleet | undefined>();
+export function FleetPage({ session, livePosition }: { session: Session; livePosition: number }) {
+  const [past, setPast] = useState<PastMoment | undefined>();
   const [labels, setLabels] = useState('');
   const [name, setName] = useState('');
   const [state, setState] = useState<CellState | ''>('');
-  const fleet: FleetView = past?.fleet ?? live.fleet;
-
-  const { networks, hosts, counts } = useMemo(() => {
-    const hosts = Object.values(fleet.hosts).filter((h) => matchesLabels(h.labels, labels)).sort((a, b) => a.name.localeCompare(b.name));
-    const needle = name.trim().toLowerCase();
-    const counts: Record<string, number> = {};
-    const networks = Object.values(fleet.networks).filter((n) => {
-      if (needle && !n.name.toLowerCase().includes(needle)) return false;
-      let keep = state === '';
-      for (const h of hosts) {
-        const cell = cellOf(n, h.name, h);
-        if (!cell) continue;
-        counts[cell.state] = (counts[cell.state] ?? 0) + 1;
-        if (cell.state === state) keep = true;
-      }
-      return keep;
-    }).sort((a, b) => a.name.localeCompare(b.name));
-    return { networks, hosts, counts };
-  }, [fleet, labels, name, state]);
+  const filters = useMemo<GridFilters>(() => ({ name, labels, state }), [name, labels, state]);
+  const { grid, window } = useGridWindow(session, session.live, past?.position, filters);
+  const hosts = grid.hosts;
 
   return (
     <div class="fleet-page">
       <h1 class="sr-only">Fleet</h1>
-      <TimeSlider api={session.api} livePosition={live.fleet.position} past={past} onPast={setPast} />
+      <TimeSlider api={session.api} livePosition={livePosition} past={past} onPast={setPast} />
       <form class="filters" role="search" aria-label="Filter the grid" onSubmit={(e) => e.preventDefault()}>
         <label>Network name <input type="search" value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="part of a name" /></label>
         <label>Host labels <input type="search" value={labels} onInput={(e) => setLabels(e.currentTarget.value)} placeholder="rack=a,zone=1" /></label>
@@ -46,17 +30,35 @@ export function FleetPage({ session, live }: { session: Session; live: LiveState
           {CELL_STATES.map((s) => <option key={s} value={s}>{CELL_LABEL[s]}</option>)}
         </select></label>
         <p class="counts" aria-live="polite" data-testid="grid-counts">
-          {networks.length} networks × {hosts.length} hosts
-          {CELL_STATES.filter((s) => counts[s]).map((s) => <span key={s} class={`count s-${s}`}> · {counts[s]} {CELL_LABEL[s]}</span>)}
+          {grid.total} networks × {hosts.length} hosts
+          {CELL_STATES.filter((s) => grid.counts[s]).map((s) => <span key={s} class={`count s-${s}`}> · {grid.counts[s]} {CELL_LABEL[s]}</span>)}
         </p>
       </form>
+      {grid.error && <p class="error" role="alert">Could not load the grid: {grid.error}</p>}
       <div class="fleet-body">
-        {!live.loaded && !past ? <p class="loading" role="status">Loading the fleet…</p>
-          : <FleetGrid networks={networks} hosts={hosts} hostByName={fleet.hosts} past={!!past} />}
+        {!grid.loaded ? <p class="loading" role="status">Loading the fleet…</p>
+          : <FleetGrid total={grid.total} hosts={hosts} past={!!past}
+              rowAt={(r) => grid.rows[r - grid.offset]}
+              windowCols={{ first: grid.hostOffset, end: grid.hostOffset + grid.hostLimit }}
+              onRange={(range) => window.setRange(range)} />}
         <HostList hosts={hosts} />
       </div>
     </div>
   );
+}
+
+/** The grid window for now (live) or for a past position, re-rendering on every change. */
+function useGridWindow(session: Session, live: LiveFleet, pastPosition: number | undefined, filters: GridFilters): { grid: GridState; window: GridWindow } {
+  const window = useMemo(() => new GridWindow(session.api, pastPosition === undefined ? { live } : { at: String(pastPosition) }, filters), [session.api, live, pastPosition]);
+  const [grid, setGrid] = useState(window.state);
+  useEffect(() => {
+    setGrid(window.state);
+    const off = window.subscribe(() => setGrid(window.state));
+    window.start();
+    return () => { off(); window.stop(); };
+  }, [window]);
+  useEffect(() => window.setFilters(filters), [window, filters]);
+  return { grid, window };
 }
 
 function HostList({ hosts }: { hosts: HostView[] }) {

@@ -1,6 +1,8 @@
-import { useState } from 'preact/hooks';
-import type { CommandAnswer, WaitProgressAnswer as Progress } from '@netfleet/api-types/network-answers';
-import { readLines } from '../api/api-client';
+import { useEffect, useState } from 'preact/hooks';
+import type { CommandAnswer, NetworkDetailAnswer, WaitProgressAnswer as Progress } from '@netfleet/api-types/network-answers';
+import type { NetworkView } from '@netfleet/fleet/fleet-view';
+import { networkKeyOf } from '@netfleet/fleet/evolve';
+import { ApiError, readLines, type ApiClient } from '../api/api-client';
 import { CELL_LABEL, cellOf } from '../lib/cell-state';
 import { formatTime } from '../lib/format-time';
 import type { LiveState } from '../state/live-fleet';
@@ -13,9 +15,14 @@ interface Action { verb: 'start' | 'destroy'; progress?: Progress; answer?: Comm
 
 const WAIT_SECONDS = 30;
 
-/** A network: its definition, placement, per-host status (live), and start / destroy with --wait. */
+/**
+ * A network: its definition, placement, per-host status (live), and start / destroy with --wait.
+ * Its whole view is fetched when the page opens (GET /v1/networks/:name) and again whenever the
+ * event stream brings an event about it; the hosts' liveness is the live fleet's.
+ */
 export function NetworkPage({ session, live, name }: { session: Session; live: LiveState; name: string }) {
-  const network = live.fleet.networks[name];
+  const detail = useNetworkDetail(session, name);
+  const network = detail.network;
   const [action, setAction] = useState<Action | undefined>();
   const canAct = session.who.role !== 'viewer';
   const busy = action !== undefined && !action.answer && !action.error;
@@ -38,7 +45,8 @@ export function NetworkPage({ session, live, name }: { session: Session; live: L
     }
   };
 
-  if (!live.loaded) return <p class="loading" role="status">Loading…</p>;
+  if (!detail.loaded) return <p class="loading" role="status">Loading…</p>;
+  if (detail.error) return <p class="error" role="alert">Could not load {name}: {detail.error}</p>;
   if (!network) {
     return (
       <section>
@@ -82,11 +90,11 @@ export function NetworkPage({ session, live, name }: { session: Session; live: L
             <thead><tr><th scope="col">Host</th><th scope="col">State</th><th scope="col">Desired</th><th scope="col">Observed</th><th scope="col">Generation (applied / asked)</th><th scope="col">Controller</th><th scope="col">Last error</th><th scope="col">Last drift</th><th scope="col">Updated</th></tr></thead>
             <tbody>
               {hosts.map((h) => {
-                const cell = cellOf(network, h, live.fleet.hosts[h]);
+                const cell = cellOf(network, h, live.hosts[h]);
                 const s = network.perHost[h];
                 return (
                   <tr key={h} data-host={h}>
-                    <th scope="row">{h}{live.fleet.hosts[h] && !live.fleet.hosts[h]!.online ? ' (offline)' : ''}</th>
+                    <th scope="row">{h}{live.hosts[h] && !live.hosts[h]!.online ? ' (offline)' : ''}</th>
                     <td><span class={`badge s-${cell?.state ?? 'stopped'}`} data-testid={`state-${h}`}>{cell ? CELL_LABEL[cell.state] : 'leaving'}</span></td>
                     <td>{s?.desired ?? (network.active ? 'running' : 'stopped')}</td>
                     <td>{s?.observed ?? '–'}</td>
@@ -146,4 +154,44 @@ function ActionOutcome({ action, network }: { action: Action; network: string })
       )}
     </div>
   );
+}
+
+interface Detail { loaded: boolean; network: NetworkView | undefined; error: string | undefined }
+
+/** The network's whole view, read when the page opens and again after every event about it. */
+function useNetworkDetail(session: Session, name: string): Detail {
+  const [detail, setDetail] = useState<Detail>({ loaded: false, network: undefined, error: undefined });
+  useEffect(() => {
+    setDetail({ loaded: false, network: undefined, error: undefined });
+    const reader = new DetailReader(session.api, name, setDetail);
+    reader.read();
+    const off = session.live.onEvents((events) => { if (events.some((e) => networkKeyOf(e) === name)) reader.read(); });
+    return () => { off(); reader.stop(); };
+  }, [session, name]);
+  return detail;
+}
+
+/** One read at a time; a wish to read during one makes one more after it (the latest state last). */
+class DetailReader {
+  private busy = false;
+  private again = false;
+  private stopped = false;
+  constructor(private readonly api: ApiClient, private readonly name: string, private readonly onDetail: (d: Detail) => void) {}
+
+  read(): void {
+    if (this.busy) { this.again = true; return; }
+    this.busy = true;
+    this.again = false;
+    this.api.get<NetworkDetailAnswer>(`/v1/networks/${encodeURIComponent(this.name)}`)
+      .then((network) => { if (!this.stopped) this.onDetail({ loaded: true, network: network as NetworkView, error: undefined }); })
+      .catch((e: unknown) => {
+        if (this.stopped) return;
+        // Not defined (now): the page says so and links its history.
+        if (e instanceof ApiError && e.status === 404) this.onDetail({ loaded: true, network: undefined, error: undefined });
+        else this.onDetail({ loaded: true, network: undefined, error: (e as Error).message });
+      })
+      .finally(() => { this.busy = false; if (this.again && !this.stopped) this.read(); });
+  }
+
+  stop(): void { this.stopped = true; }
 }

@@ -1,13 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { FleetView } from '@netfleet/fleet/fleet-view';
-import type { FleetAnswer } from '@netfleet/api-types/fleet-answers';
+import type { FleetGridAnswer } from '@netfleet/api-types/fleet-answers';
 import type { HistoryPageAnswer } from '@netfleet/api-types/history-answers';
 import type { ApiClient } from '../api/api-client';
 import { formatTime } from '../lib/format-time';
-import { fleetOf } from '../state/live-fleet';
 
-/** The fleet as it was at a past moment (GET /v1/fleet?at=…). */
-export interface PastFleet { fleet: FleetView; label: string; position: number }
+/** A past moment the grid shows: the log position it resolved to (GET /v1/fleet/grid?at=…). */
+export interface PastMoment { label: string; position: number }
 
 const STEPS = 1000;
 
@@ -16,7 +14,7 @@ const STEPS = 1000;
  * marked as the past. The right end (or "Back to now") returns to the live view. A moment can
  * also be typed: an ISO time or a log position, exactly as the API's `at` takes it.
  */
-export function TimeSlider({ api, livePosition, past, onPast }: { api: ApiClient; livePosition: number; past: PastFleet | undefined; onPast: (p: PastFleet | undefined) => void }) {
+export function TimeSlider({ api, livePosition, past, onPast }: { api: ApiClient; livePosition: number; past: PastMoment | undefined; onPast: (p: PastMoment | undefined) => void }) {
   const [start, setStart] = useState<number | undefined>();
   const [value, setValue] = useState(STEPS);
   const [jump, setJump] = useState('');
@@ -38,10 +36,12 @@ export function TimeSlider({ api, livePosition, past, onPast }: { api: ApiClient
     const mine = ++request.current;
     setLoading(true);
     try {
-      const answer = await api.get<FleetAnswer>(`/v1/fleet?at=${encodeURIComponent(at)}`);
+      // One row is enough to learn the position the moment resolves to (or the API's word on a
+      // bad one); the grid then asks for what it draws at that position.
+      const answer = await api.get<FleetGridAnswer>(`/v1/fleet/grid?limit=1&at=${encodeURIComponent(at)}`);
       if (mine !== request.current) return;
       setError(undefined);
-      onPast({ fleet: fleetOf(answer), label, position: answer.position });
+      onPast({ label, position: answer.position });
     } catch (e) {
       if (mine === request.current) setError((e as Error).message);
     } finally {

@@ -1,7 +1,7 @@
 import type { HostNetworkStatus, HostView, NetworkView } from '@netfleet/fleet/fleet-view';
 import { cellStateOf, type CellState } from '@netfleet/fleet/grid-cell';
 
-export { CellState, CELL_STATES } from '@netfleet/fleet/grid-cell';
+export { CellState, CELL_STATES, stateOfCode } from '@netfleet/fleet/grid-cell';
 
 export const CELL_LABEL: Record<CellState, string> = {
   running: 'running', failed: 'failed', stopped: 'stopped', pending: 'pending',
@@ -23,7 +23,7 @@ export interface Cell {
  * The cell of a network on a host, or undefined when the network is not placed there (and the
  * host has nothing left of it). Pure: a fold's view and the host's liveness in, words out.
  */
-export function cellOf(network: NetworkView, host: string, hostView: HostView | undefined): Cell | undefined {
+export function cellOf(network: Pick<NetworkView, 'hosts' | 'perHost'>, host: string, hostView: HostView | undefined): Cell | undefined {
   const state = cellStateOf(network, host, hostView);
   if (state === undefined) return undefined;
   const status = network.perHost[host];

@@ -1,24 +1,18 @@
-import type { FleetAnswer } from '@netfleet/api-types/fleet-answers';
+import type { FleetGridAnswer } from '@netfleet/api-types/fleet-answers';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import { foldFleet } from '@netfleet/fleet/evolve';
-import type { FleetView } from '@netfleet/fleet/fleet-view';
+import type { HostView } from '@netfleet/fleet/fleet-view';
 import type { ApiClient } from '../api/api-client';
 import { followEvents, type StreamStatus } from '../api/event-stream';
 
-
-export const fleetOf = (answer: FleetAnswer): FleetView => ({
-  networks: Object.fromEntries(answer.networks.map((n) => [n.name, n])),
-  hosts: Object.fromEntries(answer.hosts.map((h) => [h.name, h])),
-  position: answer.position,
-});
-
 export interface LiveState {
-  fleet: FleetView;
+  /** Every host of the fleet, live (columns, the hosts list, the network page's liveness). */
+  hosts: Record<string, HostView>;
+  /** The log position of the last event received (or of the first answer). */
+  position: number;
   loaded: boolean;
   status: StreamStatus;
   statusDetail: string | undefined;
-  /** Bumped whenever `fleet` changes, so views can memoise on it. */
-  revision: number;
   /** The most recent events, newest last (the activity line). */
   recent: RecordedEvent[];
   error: string | undefined;
@@ -27,14 +21,16 @@ export interface LiveState {
 const RECENT = 20;
 
 /**
- * The fleet now: loaded once from GET /v1/fleet, then kept current by folding the event stream
- * with the very fold the API uses (`@netfleet/fleet/evolve`), starting right after the position
- * the snapshot stands at. Events arriving together are folded in one step per frame, so a burst
- * of a thousand costs one render.
+ * The page's one follower of the event stream. It starts from a grid answer of one row (the
+ * position and every host, a few kB whatever the fleet's size), keeps the hosts current with
+ * the API's own fold, and hands every batch of events to the views on screen (the grid's
+ * window, a network's page), which fold what concerns them. Events arriving together are
+ * handed over once per frame, so a burst of a thousand costs one render.
  */
 export class LiveFleet {
-  state: LiveState = { fleet: { networks: {}, hosts: {}, position: 0 }, loaded: false, status: 'connecting', statusDetail: undefined, revision: 0, recent: [], error: undefined };
+  state: LiveState = { hosts: {}, position: 0, loaded: false, status: 'connecting', statusDetail: undefined, recent: [], error: undefined };
   private listeners = new Set<() => void>();
+  private eventListeners = new Set<(events: readonly RecordedEvent[]) => void>();
   private queue: RecordedEvent[] = [];
   private scheduled = false;
   private stopStream: (() => void) | undefined;
@@ -43,8 +39,8 @@ export class LiveFleet {
 
   async start(): Promise<void> {
     try {
-      const answer = await this.api.get<FleetAnswer>('/v1/fleet');
-      this.set({ fleet: fleetOf(answer), loaded: true, error: undefined });
+      const answer = await this.api.get<FleetGridAnswer>('/v1/fleet/grid?limit=1');
+      this.set({ hosts: Object.fromEntries(answer.hosts.map((h) => [h.name, h])), position: answer.position, loaded: true, error: undefined });
       this.stopStream = followEvents(this.api, {
         after: answer.position,
         onEvents: (events) => this.enqueue(events),
@@ -64,11 +60,17 @@ export class LiveFleet {
     return () => this.listeners.delete(listener);
   }
 
+  /** Every batch of events from now on, in log order. */
+  onEvents(listener: (events: readonly RecordedEvent[]) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
   private enqueue(events: RecordedEvent[]): void {
     for (const e of events) this.queue.push(e);
     if (this.scheduled) return;
     this.scheduled = true;
-    // One fold and one render per frame however many events came; a hidden tab has no frames.
+    // One hand-over and one render per frame however many events came; a hidden tab has no frames.
     const flush = () => { if (this.scheduled) this.flush(); };
     if (typeof document !== 'undefined' && document.visibilityState === 'visible') requestAnimationFrame(flush);
     setTimeout(flush, 100);
@@ -79,12 +81,14 @@ export class LiveFleet {
     const events = this.queue;
     this.queue = [];
     if (events.length === 0) return;
-    const fleet = foldFleet(events, this.state.fleet);
-    this.set({ fleet, recent: [...this.state.recent, ...events.slice(-RECENT)].slice(-RECENT) });
+    // The fold of the hosts only: network views are the window's business (dropped here).
+    const hosts = foldFleet(events, { networks: {}, hosts: this.state.hosts, position: this.state.position }).hosts;
+    for (const listener of this.eventListeners) listener(events);
+    this.set({ hosts, position: events.at(-1)!.position, recent: [...this.state.recent, ...events.slice(-RECENT)].slice(-RECENT) });
   }
 
   private set(patch: Partial<LiveState>): void {
-    this.state = { ...this.state, ...patch, revision: this.state.revision + 1 };
+    this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l();
   }
 }

@@ -1,0 +1,102 @@
+import type { CloudEventV1 } from '@netfleet/events/cloud-event';
+import { fromCloudEvent } from '@netfleet/events/cloud-event';
+import type { RecordedEvent } from '@netfleet/events/event-envelope';
+import type { Database } from '@netfleet/eventstore/database';
+import { readLiveFleet } from '@netfleet/eventstore/fleet-at';
+import { settledPosition } from '@netfleet/eventstore/read';
+import { foldFleet } from '@netfleet/fleet/evolve';
+import type { FleetView } from '@netfleet/fleet/fleet-view';
+import type { Logger } from '@netfleet/log/logger';
+
+/** Where the log's events come from, in order: the event stream's one reader (EventStreamHub). */
+export interface LogPages {
+  onPage(listener: (events: readonly CloudEventV1[]) => void): void;
+}
+
+/** How long a read waits for the fold to reach the log's head before reading the store instead. */
+const CATCH_UP_MS = 2000;
+
+/**
+ * The fleet view now, in this API's memory: read from the store's views once (on first use),
+ * then kept current by folding, with the API's own fold, every page the event stream's reader
+ * reads. A grid page of a 100,000-cell fleet is then computed from memory in milliseconds
+ * instead of parsing the whole 39 MB of views at every request.
+ *
+ * Read-your-writes: `current()` first asks the store for its settled head and waits until the
+ * fold has reached it (so a client that just appended sees its event); if the reader lags past
+ * CATCH_UP_MS, it reads the store's views instead.
+ */
+export class LiveFleetCache {
+  private fleet: FleetView | undefined;
+  /** Pages read while the snapshot is being read: folded on top of it (those after its position). */
+  private buffered: RecordedEvent[] | undefined;
+  private loading: Promise<FleetView> | undefined;
+  private waiters: { position: number; resolve: () => void }[] = [];
+
+  constructor(private readonly db: Database, pages: LogPages, private readonly log: Logger) {
+    pages.onPage((envelopes) => this.onPage(envelopes));
+  }
+
+  /** The fleet at (at least) the log's settled head when called. */
+  async current(): Promise<FleetView> {
+    const [head, fleet] = await Promise.all([settledPosition(this.db), this.fleet ?? this.load()]);
+    if (fleet.position >= head) return fleet;
+    if (await this.reached(head, CATCH_UP_MS)) return this.fleet!;
+    this.log.warn({ head, folded: this.fleet?.position }, 'the in-memory fleet lags the log; reading the store\'s views');
+    return this.load();
+  }
+
+  private onPage(envelopes: readonly CloudEventV1[]): void {
+    if (!this.fleet && !this.buffered) return; // nobody asked yet: the first read takes the store's views
+    const events = envelopes.map((e) => fromCloudEvent(e));
+    if (this.buffered) this.buffered.push(...events);
+    else this.fold(events);
+  }
+
+  private fold(events: readonly RecordedEvent[]): void {
+    const fleet = this.fleet!;
+    // The snapshot may be ahead of the reader: what it already holds is not folded twice.
+    const fresh = events.filter((e) => e.position > fleet.position);
+    if (fresh.length > 0) this.fleet = foldFleet(fresh, fleet);
+    const position = this.fleet!.position;
+    const due = this.waiters.filter((w) => w.position <= position);
+    this.waiters = this.waiters.filter((w) => w.position > position);
+    for (const w of due) w.resolve();
+  }
+
+  /**
+   * Reads the store's views and their checkpoint in one snapshot. Pages the reader hands over
+   * meanwhile are kept and folded on top: any event after the checkpoint is either among them
+   * or not read yet (the snapshot is taken after buffering started).
+   */
+  private load(): Promise<FleetView> {
+    this.loading ??= (async () => {
+      this.buffered = [];
+      try {
+        const snapshot = await readLiveFleet(this.db);
+        const pending = this.buffered;
+        this.buffered = undefined;
+        const base: FleetView = {
+          position: snapshot.position,
+          networks: Object.fromEntries(snapshot.networks.map((n) => [n.name, n])),
+          hosts: Object.fromEntries(snapshot.hosts.map((h) => [h.name, h])),
+        };
+        // A reload (the reader lagged) never goes back before what was already folded.
+        this.fleet = this.fleet && this.fleet.position > snapshot.position ? this.fleet : base;
+        this.fold(pending);
+        return this.fleet;
+      } finally {
+        this.buffered = undefined;
+        this.loading = undefined;
+      }
+    })();
+    return this.loading;
+  }
+
+  private reached(position: number, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.waiters.push({ position, resolve: () => { clearTimeout(timer); resolve(true); } });
+    });
+  }
+}

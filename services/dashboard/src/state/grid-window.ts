@@ -1,0 +1,186 @@
+import type { FleetGridAnswer } from '@netfleet/api-types/fleet-answers';
+import type { RecordedEvent } from '@netfleet/events/event-envelope';
+import { foldFleet, networkKeyOf } from '@netfleet/fleet/evolve';
+import { hostKeyOf } from '@netfleet/fleet/evolve-host';
+import type { HostView, NetworkView } from '@netfleet/fleet/fleet-view';
+import { cellStateOf, GRID_CODE, type CellState, type GridView } from '@netfleet/fleet/grid-cell';
+import type { ApiClient } from '../api/api-client';
+import type { LiveFleet } from './live-fleet';
+
+export interface GridFilters { name: string; labels: string; state: CellState | '' }
+
+/** The rows and columns the grid draws: [firstRow, lastRow) × [firstCol, lastCol). */
+export interface GridRange { firstRow: number; lastRow: number; firstCol: number; lastCol: number }
+
+/** A row held: its network's name, codes for every column, and its view for the window's columns. */
+export interface GridRow { name: string; active: boolean; codes: string; view: GridView | undefined }
+
+export interface GridState {
+  loaded: boolean;
+  error: string | undefined;
+  /** The log position the rows and views stand at. */
+  position: number;
+  /** Networks matching the filters, and the cells per state (the server's, as of its last answer). */
+  total: number;
+  counts: Partial<Record<CellState, number>>;
+  /** The columns: hosts matching the label filter, by name. */
+  hosts: HostView[];
+  /** Rows held: `rows[i]` is row `offset + i`. */
+  offset: number;
+  rows: GridRow[];
+  /** The columns whose cells have their whole status in the rows' views. */
+  hostOffset: number;
+  hostLimit: number;
+}
+
+/** Rows and columns fetched beyond what is drawn, so scrolling a little needs no request. */
+const ROW_MARGIN = 30;
+const COL_MARGIN = 6;
+const MAX_ROWS = 500;
+const MAX_WINDOW_HOSTS = 100;
+
+export type GridSource = { live: LiveFleet } | { at: string };
+
+/**
+ * The part of the fleet grid on screen, from GET /v1/fleet/grid: codes for the rows around
+ * the view (every column), and for the columns around it each cell's whole status. Filters are
+ * sent to the server. Live (no `at`): every batch of events is folded, with the API's own fold,
+ * into the views held, so the cells on screen change at once; the page is fetched again (one
+ * request at a time, the latest wish last) when what is held cannot say it alone: counts and
+ * rows of the whole fleet, rows or columns scrolled into view.
+ */
+export class GridWindow {
+  state: GridState = { loaded: false, error: undefined, position: 0, total: 0, counts: {}, hosts: [], offset: 0, rows: [], hostOffset: 0, hostLimit: 0 };
+  private range: GridRange = { firstRow: 0, lastRow: 40, firstCol: 0, lastCol: 12 };
+  private listeners = new Set<() => void>();
+  private inFlight = false;
+  private again = false;
+  /** Events received while a request is out: folded on top of its answer (those after its position). */
+  private sinceRequest: RecordedEvent[] | undefined;
+  private generation = 0;
+  private stopped = false;
+  private unfollow: (() => void) | undefined;
+
+  constructor(private readonly api: ApiClient, private readonly source: GridSource, private filters: GridFilters) {}
+
+  start(): void {
+    if ('live' in this.source) this.unfollow = this.source.live.onEvents((events) => this.onEvents(events));
+    this.request();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unfollow?.();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setFilters(filters: GridFilters): void {
+    if (filters.name === this.filters.name && filters.labels === this.filters.labels && filters.state === this.filters.state) return;
+    this.filters = filters;
+    this.generation++;
+    this.request();
+  }
+
+  /** What the grid draws now; fetched when it leaves what is held. */
+  setRange(range: GridRange): void {
+    this.range = range;
+    if (this.state.loaded && !this.holds(range)) this.request();
+  }
+
+  private holds(r: GridRange): boolean {
+    const s = this.state;
+    const lastRow = Math.min(r.lastRow, s.total);
+    const lastCol = Math.min(r.lastCol, s.hosts.length);
+    return r.firstRow >= s.offset && lastRow <= s.offset + s.rows.length
+      && (lastCol <= r.firstCol || (r.firstCol >= s.hostOffset && lastCol <= s.hostOffset + s.hostLimit));
+  }
+
+  private request(): void {
+    if (this.stopped) return;
+    if (this.inFlight) { this.again = true; return; }
+    void this.fetch();
+  }
+
+  private async fetch(): Promise<void> {
+    this.inFlight = true;
+    this.again = false;
+    const generation = this.generation;
+    const r = this.range;
+    const offset = Math.max(0, r.firstRow - ROW_MARGIN);
+    const limit = Math.max(1, Math.min(MAX_ROWS, r.lastRow - offset + ROW_MARGIN));
+    const hostOffset = Math.max(0, r.firstCol - COL_MARGIN);
+    const hostLimit = Math.max(1, Math.min(MAX_WINDOW_HOSTS, r.lastCol - hostOffset + COL_MARGIN));
+    const query = new URLSearchParams({ offset: String(offset), limit: String(limit), hostOffset: String(hostOffset), hostLimit: String(hostLimit) });
+    if (this.filters.name.trim()) query.set('name', this.filters.name.trim());
+    if (this.filters.labels.trim()) query.set('labels', this.filters.labels.trim());
+    if (this.filters.state) query.set('state', this.filters.state);
+    if ('at' in this.source) query.set('at', this.source.at);
+    this.sinceRequest = [];
+    try {
+      const answer = await this.api.get<FleetGridAnswer>(`/v1/fleet/grid?${query}`);
+      if (this.stopped || generation !== this.generation) return;
+      this.apply(answer, hostLimit, this.sinceRequest);
+      // The stream this follows may have started after this answer's position (the page's
+      // first moments): what lies between would be missing from the views, so ask again (the
+      // API answers at least at the log's head when asked).
+      if ('live' in this.source && answer.position < this.source.live.state.position) this.again = true;
+    } catch (e) {
+      if (!this.stopped && generation === this.generation) this.set({ error: (e as Error).message });
+    } finally {
+      this.inFlight = false;
+      this.sinceRequest = undefined;
+      if (this.again || generation !== this.generation || (this.state.loaded && !this.holds(this.range))) this.request();
+    }
+  }
+
+  private apply(answer: FleetGridAnswer, hostLimit: number, later: readonly RecordedEvent[]): void {
+    const hosts = answer.hosts as HostView[];
+    const rows: GridRow[] = answer.networks.map((n, i) => ({ name: n.name, active: n.active, codes: answer.cells[i]!, view: answer.views[i] as GridView | undefined }));
+    const base: GridState = {
+      loaded: true, error: undefined, position: answer.position, total: answer.totalNetworks, counts: answer.counts as GridState['counts'],
+      hosts, offset: answer.offset, rows, hostOffset: answer.hostOffset, hostLimit,
+    };
+    this.state = base;
+    const fresh = later.filter((e) => e.position > answer.position);
+    if (fresh.length > 0) this.fold(fresh);
+    else this.set({});
+  }
+
+  private onEvents(events: readonly RecordedEvent[]): void {
+    this.sinceRequest?.push(...events);
+    if (!this.state.loaded) return;
+    const fresh = events.filter((e) => e.position > this.state.position);
+    if (fresh.length === 0) return;
+    this.fold(fresh);
+    // Counts and rows cover the whole fleet: only the server can say them again.
+    if (fresh.some((e) => networkKeyOf(e) !== undefined || hostKeyOf(e) !== undefined)) this.request();
+  }
+
+  /** Folds events into the views held and redraws their window's codes. */
+  private fold(events: readonly RecordedEvent[]): void {
+    const s = this.state;
+    const networks: Record<string, NetworkView> = {};
+    // The fold takes whole views; the grid never shows a definition, so it holds none.
+    for (const row of s.rows) if (row.view) networks[row.name] = { ...row.view, xml: '' };
+    const fleet = foldFleet(events, { networks, hosts: Object.fromEntries(s.hosts.map((h) => [h.name, h])), position: s.position });
+    const hosts = s.hosts.map((h) => fleet.hosts[h.name] ?? h);
+    const windowEnd = Math.min(hosts.length, s.hostOffset + s.hostLimit);
+    const rows = s.rows.map((row) => {
+      const view = fleet.networks[row.name];
+      if (!row.view || !view) return row;
+      const codes = row.codes.split('');
+      for (let c = s.hostOffset; c < windowEnd; c++) codes[c] = GRID_CODE[cellStateOf(view, hosts[c]!.name, hosts[c]) ?? 'none'];
+      return { ...row, active: view.active, view, codes: codes.join('') };
+    });
+    this.set({ rows, hosts, position: fleet.position });
+  }
+
+  private set(patch: Partial<GridState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+}
