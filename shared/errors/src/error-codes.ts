@@ -252,7 +252,7 @@ export const ERROR_CODES = {
     fix: 'See `GET /v1/schemas` for every event type and its versions.' },
   // WEBHOOKS
   NF_WEBHOOK_BAD_URL: { http: 400, retriable: false,
-    message: '{problem}; give the receiver\'s full URL, e.g. https://hooks.example.com/netfleet',
+    message: '{problem}; a webhook URL is the receiver\'s full http(s) URL without credentials, e.g. https://hooks.example.com/netfleet',
     details: { url: 'text', problem: 'text' },
     meaning: 'A webhook URL that is not an absolute `http://` or `https://` URL (or carries a user name or password).',
     fix: 'Give the receiver\'s full URL, e.g. `https://hooks.example.com/netfleet`; put no credentials in it (verify the signature instead).' },
