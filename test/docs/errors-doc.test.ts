@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, isErrorCode } from '@netfleet/errors/error-codes';
 import { renderErrorsDoc } from '@netfleet/errors/errors-doc';
+import { placeholdersOf, renderErrorMessage, templateTextOf } from '@netfleet/errors/error-message';
 
 import { REPO_ROOT as ROOT, sourceFiles as filesBelow } from '../support/source-files';
 
@@ -45,5 +46,27 @@ describe('the error table', () => {
       expect(spec.http, code).toBeLessThan(600);
       if (spec.http === 503) expect(spec.retriable, code).toBe(true);
     }
+  });
+
+  it('gives every code a template whose placeholders are required, rendered details fields of that code', () => {
+    const unsupplied: string[] = [];
+    for (const [code, spec] of Object.entries(ERROR_CODES)) {
+      const fields = spec.details as Record<string, string>;
+      for (const name of placeholdersOf(spec.message)) {
+        const kind = fields[name];
+        if (kind === undefined || kind.endsWith('?') || kind === 'json') unsupplied.push(`${code} {${name}}: ${kind ?? 'not a details field'}`);
+      }
+      // A brace left once the placeholders are out is a mistyped one ({ name}, {name) that would be printed as it is.
+      if (/[{}]/.test(templateTextOf(spec.message))) unsupplied.push(`${code}: a stray brace in ${JSON.stringify(spec.message)}`);
+    }
+    expect(unsupplied).toEqual([]);
+  });
+
+  it('renders each kind of details field into the template', () => {
+    expect(renderErrorMessage('NF_NETWORK_BRIDGE_CONFLICT', { network: 'b', bridge: 'br0', conflictsWith: 'a', hosts: ['hv1', 'hv2'] }))
+      .toBe("bridge 'br0' of network 'b' is already used by network 'a' on hv1, hv2; choose another datapath/bridge name or other hosts");
+    expect(renderErrorMessage('NF_HOST_UNKNOWN', { hosts: ['hv8', 'hv9'] })).toBe("unknown host(s) 'hv8', 'hv9'; register with host-add, or see host-list");
+    expect(renderErrorMessage('NF_XML_INVALID', { problems: [{ message: 'one' }, { message: 'two' }] })).toBe('one\ntwo');
+    expect(renderErrorMessage('NF_API_URI_TOO_LONG', { max: 64 })).toContain('at most 64 characters');
   });
 });

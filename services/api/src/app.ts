@@ -69,7 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const token = request.principal.token;
     if (token === undefined) return;
     const unwatch = options.ctx.revocations.watch(token, () => revocation.abort(
-      new NetfleetError('NF_AUTH_INVALID', `the API token '${token}' was revoked while this request ran; ask an admin for a token (netfleet token-create)`, { token })));
+      new NetfleetError('NF_AUTH_INVALID', { reason: `'${token}' was revoked while this request ran`, token })));
     reply.raw.once('close', unwatch);
   });
   installObservability(app, options.ctx);

@@ -24,14 +24,14 @@ export async function connectBus(options: BusConnectOptions): Promise<NatsConnec
       inboxPrefix: options.inboxPrefix, maxReconnectAttempts: -1, reconnectTimeWait: 250,
     });
   } catch (e) {
-    throw new NetfleetError('NF_BUS_UNAVAILABLE', `cannot connect to NATS at ${options.servers}: ${(e as Error).message}; check that nats-server runs with JetStream (-js) and NETFLEET_NATS_URL is right`, { servers: options.servers }, e);
+    throw new NetfleetError('NF_BUS_UNAVAILABLE', { reason: `cannot connect at ${options.servers}: ${(e as Error).message}`, servers: options.servers }, e);
   }
 }
 
 /** `nats://a:4222, nats://b:4222` → each URL; the client tries them all and follows the cluster. */
 export function serverList(servers: string): string[] {
   const list = servers.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (list.length === 0) throw new NetfleetError('NF_BUS_UNAVAILABLE', `no NATS server in '${servers}': set NETFLEET_NATS_URL to one URL or several separated by commas`, { servers });
+  if (list.length === 0) throw new NetfleetError('NF_BUS_UNAVAILABLE', { reason: `no NATS server in '${servers}' (give NETFLEET_NATS_URL one URL or several separated by commas)`, servers });
   return list;
 }
 
@@ -45,7 +45,7 @@ export function streamReplicasFrom(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return 1;
   const replicas = Number(value);
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
-    throw new NetfleetError('NF_BUS_STREAM_REPLICAS', `NETFLEET_STREAM_REPLICAS '${value}' is not a replica count: give a whole number from 1 to 5 (3 on a 3-node NATS cluster)`, { value });
+    throw new NetfleetError('NF_BUS_STREAM_REPLICAS', { value });
   }
   return replicas;
 }
@@ -91,7 +91,7 @@ export async function setUpBus(nc: NatsConnection, names: BusNames, options: Str
     await ensureApiConsumer(jsm, names);
     return jsm;
   } catch (e) {
-    throw new NetfleetError('NF_BUS_JETSTREAM', `NATS JetStream is not usable: ${(e as Error).message}; start nats-server with -js`, {}, e);
+    throw new NetfleetError('NF_BUS_JETSTREAM', { reason: (e as Error).message }, e);
   }
 }
 

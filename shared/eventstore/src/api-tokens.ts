@@ -20,7 +20,7 @@ export async function createApiToken(db: Database, token: { name: string; role: 
   try {
     await db.insertInto('api_tokens').values({ name: token.name, role: token.role, token_hash: token.hash, created_by: token.createdBy }).execute();
   } catch (e) {
-    if (isUniqueViolation(e, 'api_tokens_pkey')) throw new NetfleetError('NF_TOKEN_EXISTS', `a token named '${token.name}' already exists (names are never reused, even revoked ones); choose another name`, { name: token.name });
+    if (isUniqueViolation(e, 'api_tokens_pkey')) throw new NetfleetError('NF_TOKEN_EXISTS', { name: token.name });
     throw e;
   }
 }

@@ -96,10 +96,12 @@ export async function appendToStream(db: Database, request: AppendRequest): Prom
       if (isUniqueViolation(e, 'events_event_id_key')) return { events: [], outbox: [], duplicate: true };
       if (versionRace) {
         const actual = code === 'NFCON' ? Number(pgDetailOf(e)) : undefined;
-        throw new NetfleetError('NF_STORE_CONFLICT', `${request.streamId} was changed by someone else since version ${String(request.expectedVersion)}${actual !== undefined ? ` (it is at version ${actual})` : ''}; read it again and retry`,
-          { streamId: request.streamId, expectedVersion: request.expectedVersion, ...(actual !== undefined ? { actualVersion: actual } : {}) });
+        throw new NetfleetError('NF_STORE_CONFLICT', {
+          stream: request.streamId, versions: `version ${String(request.expectedVersion)}${actual !== undefined ? ` (it is at version ${actual})` : ''}`,
+          streamId: request.streamId, expectedVersion: request.expectedVersion, ...(actual !== undefined ? { actualVersion: actual } : {}),
+        });
       }
-      if (viewRace) throw new NetfleetError('NF_STORE_CONTENDED', `${request.streamId}: the fleet view kept changing under ${MAX_ATTEMPTS} attempts to record this; retry`, { streamId: request.streamId });
+      if (viewRace) throw new NetfleetError('NF_STORE_CONTENDED', { streamId: request.streamId, attempts: MAX_ATTEMPTS });
       throw e;
     }
   }

@@ -32,7 +32,7 @@ export async function migrateToLatest(db: Database, dir?: string): Promise<Migra
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {
     const failed = results.find((r) => r.status === 'Error');
-    throw new NetfleetError('NF_STORE_MIGRATION_FAILED', `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`, { results }, error);
+    throw new NetfleetError('NF_STORE_MIGRATION_FAILED', { migration: failed?.migrationName ?? '', reason: (error as Error).message ?? String(error), results }, error);
   }
   return results;
 }

@@ -35,19 +35,19 @@ export function fromPgError(e: unknown): NetfleetError {
   if (e instanceof NetfleetError) return e;
   const pg = isPgError(e) ? e : undefined;
   if (pg?.code === '3D000') {
-    return new NetfleetError('NF_STORE_NO_DATABASE', `the event store's database does not exist: ${pg.message ?? ''}; create it or fix NETFLEET_PG_URL`, { pgCode: pg.code }, e);
+    return new NetfleetError('NF_STORE_NO_DATABASE', { reason: pg.message ?? '', pgCode: pg.code }, e);
   }
   if (isPgConnectionError(e)) {
-    return new NetfleetError('NF_STORE_UNAVAILABLE', `the event store (PostgreSQL) is unreachable: ${(e as Error).message}; check that PostgreSQL runs and NETFLEET_PG_URL is right`, pg?.code ? { pgCode: pg.code } : {}, e);
+    return new NetfleetError('NF_STORE_UNAVAILABLE', { reason: (e as Error).message, ...(pg?.code ? { pgCode: pg.code } : {}) }, e);
   }
   if (pg?.code?.startsWith('22')) {
     // PostgreSQL refused a value itself (SQLSTATE class 22, data exception): a NUL in text or
     // jsonb (22021, 22P05), a number out of range (22003), text that is not a number or a time.
     // Such a value comes from outside and should have been refused at the edge: the last net.
-    return new NetfleetError('NF_STORE_BAD_VALUE', 'a value cannot be stored (a NUL character or a number out of range); nothing was recorded', { pgCode: pg.code }, e);
+    return new NetfleetError('NF_STORE_BAD_VALUE', { what: 'a value', why: 'a NUL character or a number out of range', pgCode: pg.code }, e);
   }
-  if (pg) return new NetfleetError('NF_STORE_FAILED', `the event store failed: ${pg.message ?? pg.code}`, { pgCode: pg.code }, e);
-  return new NetfleetError('NF_STORE_FAILED', `the event store failed: ${e instanceof Error ? e.message : String(e)}`, {}, e);
+  if (pg) return new NetfleetError('NF_STORE_FAILED', { reason: pg.message ?? pg.code ?? 'no message', pgCode: pg.code }, e);
+  return new NetfleetError('NF_STORE_FAILED', { reason: e instanceof Error ? e.message : String(e) }, e);
 }
 
 /** The SQLSTATE of a PostgreSQL error (including netfleet's own, raised by its functions). */

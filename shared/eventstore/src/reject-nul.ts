@@ -11,7 +11,7 @@ export function assertNoNul(value: unknown, what: string): void {
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) throw new NetfleetError('NF_STORE_BAD_VALUE', `${what} hold a NUL character (U+0000), which the store cannot keep; nothing was recorded`, { what });
+      if (v.includes('\u0000')) throw new NetfleetError('NF_STORE_BAD_VALUE', { what, why: 'they hold a NUL character (U+0000), which the store cannot keep' });
     } else if (Array.isArray(v)) {
       stack.push(...v);
     } else if (typeof v === 'object' && v !== null && !(v instanceof Date) && !Buffer.isBuffer(v) && !ArrayBuffer.isView(v)) {

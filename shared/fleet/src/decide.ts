@@ -45,32 +45,32 @@ export function decideNetwork(command: NetworkCommand, view: NetworkView | undef
     case 'DefineNetwork':
       return decideDefine(command, view, context);
     case 'CreateNetwork': {
-      if (view) throw new NetfleetError('NF_NETWORK_EXISTS', `network '${command.name}' already exists; use net-start to start it, or choose another name`, { network: command.name });
+      if (view) throw new NetfleetError('NF_NETWORK_EXISTS', { network: command.name, uuid: view.uuid, todo: 'use net-start to start it' });
       const [defined] = decideDefine({ ...command, type: 'DefineNetwork' }, undefined, context);
       const data = { ...(defined!.data as Extract<NetworkEventData, { type: 'NetworkDefined' }>['data']), persistent: false };
       return [{ type: NetworkEventType.Defined, v: 1, data }, { type: NetworkEventType.Started, v: 1, data: { name: command.name, hosts: data.hosts } }];
     }
     case 'StartNetwork': {
       const current = requireNetwork(view, command.name);
-      if (current.active) throw new NetfleetError('NF_NETWORK_ALREADY_ACTIVE', `network '${command.name}' is already active; use net-destroy first to restart it`, { network: command.name });
+      if (current.active) throw new NetfleetError('NF_NETWORK_ALREADY_ACTIVE', { network: command.name });
       checkBridgeConflicts(command.name, bridgeOfXml(current.xml), current.hosts, context);
       return [{ type: NetworkEventType.Started, v: 1, data: { name: command.name, hosts: current.hosts } }];
     }
     case 'DestroyNetwork': {
       const current = requireNetwork(view, command.name);
-      if (!current.active) throw new NetfleetError('NF_NETWORK_NOT_ACTIVE', `network '${command.name}' is not active`, { network: command.name });
+      if (!current.active) throw new NetfleetError('NF_NETWORK_NOT_ACTIVE', { network: command.name });
       return [{ type: NetworkEventType.Destroyed, v: 1, data: { name: command.name, hosts: current.hosts } }];
     }
     case 'UndefineNetwork': {
       const current = requireNetwork(view, command.name);
       const undefine: NetworkEventData = { type: NetworkEventType.Undefined, v: 1, data: { name: command.name } };
       if (!current.active) return [undefine];
-      if (!command.destroyFirst) throw new NetfleetError('NF_NETWORK_ACTIVE', `network '${command.name}' is still active on ${current.hosts.join(', ')}; run net-destroy first (or net-undefine --destroy)`, { network: command.name, hosts: current.hosts });
+      if (!command.destroyFirst) throw new NetfleetError('NF_NETWORK_ACTIVE', { network: command.name, hosts: current.hosts });
       return [{ type: NetworkEventType.Destroyed, v: 1, data: { name: command.name, hosts: current.hosts } }, undefine];
     }
     case 'SetAutostart': {
       const current = requireNetwork(view, command.name);
-      if (!current.persistent) throw new NetfleetError('NF_NETWORK_TRANSIENT', `network '${command.name}' is transient (made by net-create); only persistent networks can autostart`, { network: command.name });
+      if (!current.persistent) throw new NetfleetError('NF_NETWORK_TRANSIENT', { network: command.name });
       if (current.autostart === command.autostart) return [];
       // Autostart decides what runs when an agent starts: the same rule as a start.
       if (command.autostart) checkBridgeConflicts(command.name, bridgeOfXml(current.xml), current.hosts, context);
@@ -79,7 +79,7 @@ export function decideNetwork(command: NetworkCommand, view: NetworkView | undef
     case 'ChangePlacement': {
       const current = requireNetwork(view, command.name);
       const hosts = unique(command.hosts);
-      if (hosts.length === 0) throw new NetfleetError('NF_NETWORK_NO_PLACEMENT', `network '${command.name}' needs at least one host; to stop it everywhere use net-destroy`, { network: command.name });
+      if (hosts.length === 0) throw new NetfleetError('NF_NETWORK_NO_PLACEMENT', { network: command.name, problem: 'needs at least one host; to stop it everywhere use net-destroy' });
       const added = hosts.filter((h) => !current.hosts.includes(h));
       const removed = current.hosts.filter((h) => !hosts.includes(h));
       if (added.length === 0 && removed.length === 0) return [];
@@ -93,11 +93,11 @@ export function decideNetwork(command: NetworkCommand, view: NetworkView | undef
 
 function decideDefine(command: Extract<NetworkCommand, { type: 'DefineNetwork' }>, view: NetworkView | undefined, context: DecideContext): NetworkEventData[] {
   if (view && view.uuid !== command.uuid) {
-    throw new NetfleetError('NF_NETWORK_EXISTS', `network '${command.name}' already exists with uuid ${view.uuid}; to redefine it, keep its uuid (or leave <uuid> out), or choose another name`, { network: command.name, uuid: view.uuid });
+    throw new NetfleetError('NF_NETWORK_EXISTS', { network: command.name, uuid: view.uuid, todo: 'to redefine it, keep its uuid (or leave <uuid> out)' });
   }
   const hosts = command.hosts.length > 0 ? unique(command.hosts) : (view?.hosts ?? []);
   if (hosts.length === 0) {
-    throw new NetfleetError('NF_NETWORK_NO_PLACEMENT', `network '${command.name}' has no hosts to run on; name at least one with --host`, { network: command.name });
+    throw new NetfleetError('NF_NETWORK_NO_PLACEMENT', { network: command.name, problem: 'has no hosts to run on; name at least one with --host' });
   }
   checkBridgeConflicts(command.name, bridgeOfXml(command.xml), hosts, context);
   const diff = view && view.xml !== command.xml ? xmlDiff(command.name, view.xml, command.xml) : undefined;
@@ -114,13 +114,13 @@ function checkBridgeConflicts(name: string, bridge: string | undefined, hosts: r
     if (other.network === name || other.bridge !== bridge) continue;
     const shared = other.hosts.filter((h) => hosts.includes(h));
     if (shared.length > 0) {
-      throw new NetfleetError('NF_NETWORK_BRIDGE_CONFLICT', `bridge '${bridge}' of network '${name}' is already used by network '${other.network}' on ${shared.join(', ')}; choose another datapath/bridge name or other hosts`, { network: name, bridge, conflictsWith: other.network, hosts: shared });
+      throw new NetfleetError('NF_NETWORK_BRIDGE_CONFLICT', { network: name, bridge, conflictsWith: other.network, hosts: shared });
     }
   }
 }
 
 function requireNetwork(view: NetworkView | undefined, name: string): NetworkView {
-  if (!view) throw new NetfleetError('NF_NETWORK_NOT_FOUND', `network '${name}' is not defined; see net-list --all for the defined networks`, { network: name });
+  if (!view) throw new NetfleetError('NF_NETWORK_NOT_FOUND', { network: name });
   return view;
 }
 

@@ -6,7 +6,7 @@ import { deciderSpecification } from './decider-specification';
 type Added = { type: 'Added'; by: number };
 const given = deciderSpecification<{ add: number }, Added, Added, number, { limit: number }>({
   decide: (command, total, { limit }) => {
-    if (total + command.add > limit) throw new NetfleetError('NF_API_BAD_REQUEST', `over ${limit}`);
+    if (total + command.add > limit) throw new NetfleetError('NF_API_BAD_REQUEST', { problem: `over ${limit}` });
     return command.add === 0 ? [] : [{ type: 'Added', by: command.add }];
   },
   evolve: (total, event) => total + event.by,
@@ -23,7 +23,7 @@ describe('deciderSpecification', () => {
   });
 
   it('thenThrows wants a refusal with that code, from the given context', () => {
-    given([{ type: 'Added', by: 9 }]).when({ add: 2 }).thenThrows('NF_API_BAD_REQUEST', (e) => expect(e.message).toBe('over 10'));
+    given([{ type: 'Added', by: 9 }]).when({ add: 2 }).thenThrows('NF_API_BAD_REQUEST', (e) => expect(e.details).toEqual({ problem: 'over 10' }));
     given([], { limit: 1 }).when({ add: 2 }).thenThrows('NF_API_BAD_REQUEST');
     expect(() => given([]).when({ add: 2 }).thenThrows('NF_API_BAD_REQUEST')).toThrow(/expected a refusal with NF_API_BAD_REQUEST, but the command recorded/);
     expect(() => given([], { limit: 1 }).when({ add: 2 }).thenThrows('NF_NETWORK_EXISTS')).toThrow(/got NF_API_BAD_REQUEST/);

@@ -18,5 +18,5 @@ export function parseHistoryPoint(text: string): HistoryPoint {
     const time = new Date(zoned.replace(' ', 'T'));
     if (!Number.isNaN(time.getTime())) return { time };
   }
-  throw new NetfleetError('NF_HISTORY_BAD_POINT', `'${text}' is neither a log position (a whole number) nor an ISO-8601 time such as 2026-11-28T06:00:00Z`, { at: text });
+  throw new NetfleetError('NF_HISTORY_BAD_POINT', { parameter: 'at', value: text, expected: 'a log position (a whole number) or an ISO-8601 time' });
 }

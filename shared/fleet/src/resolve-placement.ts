@@ -10,13 +10,13 @@ export function resolvePlacement(names: readonly string[], selectors: readonly s
   const byName = new Map(known.map((h) => [h.name, h]));
   const unknown = names.filter((n) => !byName.has(n));
   if (unknown.length > 0) {
-    throw new NetfleetError('NF_HOST_UNKNOWN', `unknown host${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')}; register with host-add, or see host-list`, { hosts: unknown });
+    throw new NetfleetError('NF_HOST_UNKNOWN', { hosts: unknown });
   }
   const chosen = new Set(names);
   for (const selector of selectors) {
     const wanted = parseSelector(selector);
     const matching = known.filter((h) => Object.entries(wanted).every(([k, v]) => h.labels[k] === v));
-    if (matching.length === 0) throw new NetfleetError('NF_HOST_NO_MATCH', `no host has the labels ${selector}; see host-list for the hosts and their labels`, { selector });
+    if (matching.length === 0) throw new NetfleetError('NF_HOST_NO_MATCH', { selector });
     for (const h of matching) chosen.add(h.name);
   }
   return [...chosen].sort();
@@ -27,7 +27,7 @@ export function parseSelector(selector: string): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const part of selector.split(',')) {
     const match = /^\s*([A-Za-z0-9_.\/-]{1,63})\s*=\s*([A-Za-z0-9_.-]{0,63})\s*$/.exec(part);
-    if (!match) throw new NetfleetError('NF_HOST_BAD_SELECTOR', `label selector '${selector}' is not key=value[,key=value…] (letters, digits, '_', '.', '-')`, { selector });
+    if (!match) throw new NetfleetError('NF_HOST_BAD_SELECTOR', { selector });
     labels[match[1]!] = match[2]!;
   }
   return labels;

@@ -28,13 +28,13 @@ export interface XmlProblem {
  * Every problem found in one document, not just the first, so a user fixes them in one go.
  * Callers branch on `code`; `problems` carries the structured detail.
  */
-export class NetworkXmlError extends NetfleetError {
+export class NetworkXmlError extends NetfleetError<NetworkXmlErrorCode> {
   override readonly name = 'NetworkXmlError';
   override readonly code: NetworkXmlErrorCode;
   readonly problems: XmlProblem[];
 
   constructor(code: NetworkXmlErrorCode, problems: XmlProblem[]) {
-    super(code, problems.map((p) => p.message).join('\n'), { problems });
+    super(code, { problems });
     this.code = code;
     this.problems = problems;
   }

@@ -46,7 +46,7 @@ function program(name: string): string {
       // try the next
     }
   }
-  throw new NetfleetError('NF_LIBVIRT_SANDBOX_FAILED', `${name} is not installed: run \`npm run bootstrap\` (installs libvirt-daemon-system, libvirt-clients, qemu-system-x86)`, { program: name });
+  throw new NetfleetError('NF_LIBVIRT_SANDBOX_FAILED', { problem: `${name} is not installed: run \`npm run bootstrap\` (installs libvirt-daemon-system, libvirt-clients, qemu-system-x86)`, program: name });
 }
 
 // Runs inside the new namespaces: private state directories, our /etc/libvirt, loopback up, then
@@ -98,7 +98,7 @@ export async function startLibvirtSandbox(options: StartLibvirtSandboxOptions): 
   } catch (e) {
     await daemon.stop();
     if (created) { forgetDirAtExit(dir); await rm(dir, { recursive: true, force: true }); }
-    throw new NetfleetError('NF_LIBVIRT_SANDBOX_FAILED', `the sandboxed libvirtd did not come up: ${daemon.stderrTail() || (e as Error).message} (log: ${join(dir, 'libvirtd.log')})`, { dir }, e);
+    throw new NetfleetError('NF_LIBVIRT_SANDBOX_FAILED', { problem: `the sandboxed libvirtd did not come up: ${daemon.stderrTail() || (e as Error).message} (log: ${join(dir, 'libvirtd.log')})`, dir }, e);
   }
   const uri = `qemu:///system?socket=${socket}`;
   const virsh = (args: string[]) => execa(bins.virsh, ['-c', uri, ...args], { reject: false, stdin: 'ignore', timeout: 30_000 });
@@ -108,7 +108,7 @@ export async function startLibvirtSandbox(options: StartLibvirtSandboxOptions): 
     async addBridgeDevice(bridge) {
       const made = await execa(bins.nsenter, ['-t', String(daemon.pid), '-n', bins.ip, 'tuntap', 'add', 'dev', bridge, 'mode', 'tap'], { reject: false, stdin: 'ignore' });
       if (made.exitCode !== 0 && !String(made.stderr).includes('exists')) {
-        throw new NetfleetError('NF_LIBVIRT_SANDBOX_FAILED', `could not make the device ${bridge} in the libvirt sandbox: ${String(made.stderr).trim()}`, { bridge });
+        throw new NetfleetError('NF_LIBVIRT_SANDBOX_FAILED', { problem: `could not make the device ${bridge}: ${String(made.stderr).trim()}`, bridge });
       }
     },
     stop(stopOptions = {}) {

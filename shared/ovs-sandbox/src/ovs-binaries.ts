@@ -35,12 +35,7 @@ function isExecutable(path: string): boolean {
 }
 
 function notInstalled(what: string): NetfleetError {
-  return new NetfleetError(
-    'NF_OVS_NOT_INSTALLED',
-    `Open vSwitch is not installed here (${what} not found). ` +
-      'Run `npm run bootstrap` (it installs the Debian packages openvswitch-switch and openvswitch-testcontroller).',
-    { missing: what },
-  );
+  return new NetfleetError('NF_OVS_NOT_INSTALLED', { missing: what });
 }
 
 /** Absolute path of an OVS program; throws NF_OVS_NOT_INSTALLED when it is missing. */

@@ -57,11 +57,7 @@ function clearStaleRuntimeFiles(dir: string): void {
   for (const program of ['ovsdb-server', 'ovs-vswitchd']) {
     const pid = pidAlive(join(dir, `${program}.pid`), program);
     if (pid !== undefined) {
-      throw new NetfleetError(
-        'NF_OVS_SANDBOX_IN_USE',
-        `OVS sandbox directory ${dir} is in use by ${program} (pid ${pid}); stop that sandbox first or use another directory`,
-        { dir, program, pid },
-      );
+      throw new NetfleetError('NF_OVS_SANDBOX_IN_USE', { dir, program, pid });
     }
   }
   for (const entry of readdirSync(dir)) {
@@ -78,11 +74,9 @@ async function vsctl(db: string, env: Record<string, string>, args: string[], ti
     stdin: 'ignore',
   });
   if (result.exitCode !== 0) {
-    throw new NetfleetError(
-      'NF_OVS_SANDBOX_INIT_FAILED',
-      `ovs-vsctl ${args.join(' ')} failed while starting the OVS sandbox: ${String(result.stderr).trim()}`,
-      { db, args, exitCode: result.exitCode, stderr: result.stderr },
-    );
+    throw new NetfleetError('NF_OVS_SANDBOX_INIT_FAILED', {
+      command: `ovs-vsctl ${args.join(' ')}`, stderr: String(result.stderr).trim(), db, exitCode: result.exitCode,
+    });
   }
 }
 
@@ -101,12 +95,7 @@ export async function startOvsSandbox(options: StartOvsSandboxOptions = {}): Pro
   const created = options.dir === undefined;
   const dir = created ? await mkdtemp(join(tmpdir(), 'nf-ovs-')) : resolve(options.dir!);
   if (dir.length + LONGEST_SOCKET_SUFFIX > UNIX_PATH_MAX) {
-    throw new NetfleetError(
-      'NF_OVS_SANDBOX_PATH_TOO_LONG',
-      `OVS sandbox directory ${dir} is too long for unix sockets (${dir.length} bytes; at most ` +
-        `${UNIX_PATH_MAX - LONGEST_SOCKET_SUFFIX}): choose a shorter directory`,
-      { dir },
-    );
+    throw new NetfleetError('NF_OVS_SANDBOX_PATH_TOO_LONG', { dir, length: dir.length, max: UNIX_PATH_MAX - LONGEST_SOCKET_SUFFIX });
   }
   if (!created) await mkdir(dir, { recursive: true });
   // Only a directory this call made is removed if the process dies without stop().
@@ -129,10 +118,7 @@ export async function startOvsSandbox(options: StartOvsSandboxOptions = {}): Pro
     if (!existsSync(dbPath)) {
       const made = await execa(bins.tool, ['create', dbPath, schema], { env: childEnv, reject: false });
       if (made.exitCode !== 0) {
-        throw new NetfleetError('NF_OVS_SANDBOX_INIT_FAILED', `ovsdb-tool create ${dbPath} failed: ${String(made.stderr).trim()}`, {
-          dir,
-          stderr: made.stderr,
-        });
+        throw new NetfleetError('NF_OVS_SANDBOX_INIT_FAILED', { command: `ovsdb-tool create ${dbPath}`, stderr: String(made.stderr).trim(), dir });
       }
     }
 
@@ -176,12 +162,10 @@ export async function startOvsSandbox(options: StartOvsSandboxOptions = {}): Pro
     await Promise.race([
       vsctl(db, childEnv, ['init'], Math.ceil(timeoutMs / 1000)),
       vswitchd.exited.then((exit) => {
-        throw new NetfleetError(
-          'NF_OVS_SANDBOX_DAEMON_DIED',
-          `ovs-vswitchd exited (code ${exit.exitCode ?? '-'}, signal ${exit.signal ?? '-'}) while starting: ` +
-            (vswitchd.stderrTail() || `see ${join(dir, 'ovs-vswitchd.log')}`),
-          { dir, ...exit },
-        );
+        throw new NetfleetError('NF_OVS_SANDBOX_DAEMON_DIED', {
+          daemon: 'ovs-vswitchd', dir, exitCode: String(exit.exitCode ?? '-'), signal: exit.signal ?? '-',
+          when: 'while starting', output: vswitchd.stderrTail() || `see ${join(dir, 'ovs-vswitchd.log')}`,
+        });
       }),
     ]);
   } catch (error) {

@@ -34,20 +34,14 @@ export async function waitForSocket(
   for (;;) {
     if (daemon.hasExited()) {
       const exit = await daemon.exited;
-      throw new NetfleetError(
-        'NF_OVS_SANDBOX_DAEMON_DIED',
-        `${daemon.name} exited (code ${exit.exitCode ?? '-'}, signal ${exit.signal ?? '-'}) before listening on ${where}: ` +
-          (daemon.stderrTail() || 'no output; see its log file'),
-        { daemon: daemon.name, where, ...exit },
-      );
+      throw new NetfleetError('NF_OVS_SANDBOX_DAEMON_DIED', {
+        daemon: daemon.name, where, exitCode: String(exit.exitCode ?? '-'), signal: exit.signal ?? '-',
+        when: `before listening on ${where}`, output: daemon.stderrTail() || 'no output; see its log file',
+      });
     }
     if (await tryConnect(target)) return;
     if (Date.now() >= deadline) {
-      throw new NetfleetError(
-        'NF_OVS_SANDBOX_TIMEOUT',
-        `${daemon.name} did not accept connections on ${where} within ${timeoutMs} ms; see its log file`,
-        { daemon: daemon.name, where, timeoutMs },
-      );
+      throw new NetfleetError('NF_OVS_SANDBOX_TIMEOUT', { daemon: daemon.name, where, timeoutMs });
     }
     await sleep(POLL_MS);
   }

@@ -67,4 +67,4 @@ export async function loadAuditKey(file: string | undefined): Promise<AuditKey> 
 }
 
 const unreadable = (file: string, why: string, cause: unknown) =>
-  new NetfleetError('NF_AUDIT_KEY_UNREADABLE', `the audit signing key ${file} cannot be used (${why}); fix its permissions, or move it away to have a new key made (older checkpoints then name a key this API no longer has)`, { file }, cause);
+  new NetfleetError('NF_AUDIT_KEY_UNREADABLE', { file, reason: why }, cause);

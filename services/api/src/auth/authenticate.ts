@@ -30,19 +30,19 @@ export type Authenticator = (authorization: string | undefined) => Promise<Princ
 export function createAuthenticator(db: Database, staticTokens: StaticToken[]): Authenticator {
   const known = staticTokens.map((t) => ({ ...t, digest: tokenHash(t.token) }));
   return async (authorization) => {
-    if (!authorization) throw new NetfleetError('NF_AUTH_MISSING', 'no API token: pass --token or set NETFLEET_TOKEN (Authorization: Bearer <token>)');
+    if (!authorization) throw new NetfleetError('NF_AUTH_MISSING');
     const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() ?? '';
     const digest = tokenHash(token);
     const fixed = known.find((k) => timingSafeEqual(k.digest, digest));
     if (fixed) return { actor: fixed.actor, role: fixed.role };
     const stored = await findActiveApiToken(db, digest);
-    if (!stored) throw new NetfleetError('NF_AUTH_INVALID', 'the API token is not valid (revoked or mistyped); ask an admin for a token (netfleet token-create)');
+    if (!stored) throw new NetfleetError('NF_AUTH_INVALID', { reason: 'revoked or mistyped' });
     return { actor: stored.name, role: stored.role, token: stored.name };
   };
 }
 
 export function requireRole(principal: Principal, role: Role): void {
   if (RANK[principal.role] < RANK[role]) {
-    throw new NetfleetError('NF_AUTH_FORBIDDEN', `${principal.actor} has role ${principal.role}, but this needs ${role}; ask an admin for a token with that role`, { actor: principal.actor, role: principal.role, needs: role });
+    throw new NetfleetError('NF_AUTH_FORBIDDEN', { actor: principal.actor, role: principal.role, needs: role });
   }
 }

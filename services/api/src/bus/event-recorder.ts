@@ -169,29 +169,29 @@ export class EventRecorder {
       return;
     }
     this.log.error({ err: error, eventId: message.eventId, deliveries }, 'an agent event was refused by the store on every delivery; dead-lettered');
-    await this.deadLetter(m, this.names.hostOfEventSubject(m.subject), new NetfleetError('NF_BUS_UNRECORDABLE', `the store refused it ${deliveries} times: ${(error as Error).message}`));
+    await this.deadLetter(m, this.names.hostOfEventSubject(m.subject), new NetfleetError('NF_BUS_UNRECORDABLE', { deliveries, reason: (error as Error).message }));
   }
 
   /** The report, checked whole before anything is written; throws the reason it is refused. */
   private async accepted(m: JsMsg, subjectHost: string | undefined): Promise<AgentEventMessageV1> {
-    if (m.data.byteLength > MAX_EVENT_BYTES) throw new NetfleetError('NF_BUS_EVENT_TOO_LARGE', `the event has ${m.data.byteLength} bytes; at most ${MAX_EVENT_BYTES} are recorded`);
+    if (m.data.byteLength > MAX_EVENT_BYTES) throw new NetfleetError('NF_BUS_EVENT_TOO_LARGE', { bytes: m.data.byteLength, max: MAX_EVENT_BYTES });
     let parsed: unknown;
     try {
       parsed = m.json<unknown>();
     } catch {
-      throw new NetfleetError('NF_BUS_BAD_EVENT', 'the event is not JSON');
+      throw new NetfleetError('NF_BUS_BAD_EVENT', { reason: 'it is not JSON' });
     }
     const check = checkAgentEvent(parsed);
     if (!check.ok) {
       // Speaking for another host is the more telling refusal, whatever else is wrong.
       const claimed = parsed as { host?: unknown; data?: { host?: unknown } } | null;
       if (typeof claimed === 'object' && claimed !== null && (claimed.host !== subjectHost || claimed.data?.host !== subjectHost)) throw mismatch(claimed.host, subjectHost);
-      throw new NetfleetError('NF_BUS_BAD_EVENT', check.reason);
+      throw new NetfleetError('NF_BUS_BAD_EVENT', { reason: check.reason });
     }
     const { message } = check;
     if (message.host !== subjectHost || message.data.host !== subjectHost) throw mismatch(message.host, subjectHost);
     if (m.subject !== this.names.eventSubject(message.host, message.type)) {
-      throw new NetfleetError('NF_BUS_BAD_EVENT', `a ${message.type} event arrived on ${m.subject}, not ${this.names.eventSubject(message.host, message.type)}`);
+      throw new NetfleetError('NF_BUS_BAD_EVENT', { reason: `a ${message.type} event arrived on ${m.subject}, not ${this.names.eventSubject(message.host, message.type)}` });
     }
     const network = (message.data as { network?: string }).network;
     // An agent removing a bridge it owns for a network netfleet never had is cleaning its own
@@ -199,7 +199,7 @@ export class EventRecorder {
     // network not placed on the host is refused.
     const ownCleanup = message.type === HostEventType.DriftDetected && network !== undefined && !(await wasEverDefined(this.db, network));
     if (network !== undefined && !ownCleanup && !(await this.wasPlaced(network, message.host))) {
-      throw new NetfleetError('NF_BUS_NOT_PLACED', `host '${message.host}' reported ${message.type} about network '${network}', which was never placed on it`);
+      throw new NetfleetError('NF_BUS_NOT_PLACED', { host: message.host, type: message.type, network });
     }
     return message;
   }
@@ -238,4 +238,4 @@ const eventOf = (message: AgentEventMessageV1): NewEvent => ({
 });
 
 const mismatch = (claimed: unknown, subjectHost: string | undefined) =>
-  new NetfleetError('NF_BUS_HOST_MISMATCH', `event for host '${String(claimed).slice(0, 80)}' arrived on the subject of host '${subjectHost}'`);
+  new NetfleetError('NF_BUS_HOST_MISMATCH', { claimed: String(claimed).slice(0, 80), subjectHost: String(subjectHost) });

@@ -58,7 +58,10 @@ export async function executeNetworkCommand(ctx: ApiContext, request: CommandReq
     const state = await readCommandState(ctx.db, command.name);
     const version = state.view?.version ?? 0;
     if (request.expectedVersion !== undefined && request.expectedVersion !== version) {
-      throw new NetfleetError('NF_STORE_CONFLICT', `network '${command.name}' changed since version ${request.expectedVersion} (it is now at version ${version}); read it again and redo your change`, { network: command.name, expectedVersion: request.expectedVersion, actualVersion: version });
+      throw new NetfleetError('NF_STORE_CONFLICT', {
+        stream: `network '${command.name}'`, versions: `version ${request.expectedVersion} (it is now at version ${version})`,
+        network: command.name, expectedVersion: request.expectedVersion, actualVersion: version,
+      });
     }
     const metadata: EventMetadata = {
       actor: request.actor, source: 'api', correlationId, occurredAt: ctx.now().toISOString(),

@@ -70,5 +70,5 @@ function filterOf(query: HistoryQuery): HistoryFilter {
 function timeOf(text: string, name: string): Date {
   const point = parseHistoryPoint(text);
   if ('time' in point) return point.time;
-  throw new NetfleetError('NF_HISTORY_BAD_POINT', `${name}='${text}' must be an ISO-8601 time such as 2026-11-28T06:00:00Z`, { [name]: text });
+  throw new NetfleetError('NF_HISTORY_BAD_POINT', { parameter: name, value: text, expected: 'an ISO-8601 time' });
 }

@@ -41,9 +41,9 @@ export async function hostRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
   }, async (request, reply) => {
     requireRole(request.principal, Role.Admin);
     const { name, labels = {}, rotateCredentials } = request.body;
-    if (!isValidHostName(name)) throw new NetfleetError('NF_HOST_INVALID', `host name '${name.slice(0, 80)}' is not valid: use 1-${NAME_MAX_LENGTH} letters, digits, '-' or '_'`, { host: name.slice(0, 80) });
+    if (!isValidHostName(name)) throw new NetfleetError('NF_HOST_INVALID', { host: name.slice(0, 80), max: NAME_MAX_LENGTH });
     const reserved = reservedHostNameReason(name, ctx.busUser);
-    if (reserved) throw new NetfleetError('NF_HOST_RESERVED', `host name ${reserved}; choose another name (nothing was recorded)`, { host: name });
+    if (reserved) throw new NetfleetError('NF_HOST_RESERVED', { host: name, reason: reserved });
     const nats = await registerHost(ctx, { host: name, labels, rotate: rotateCredentials, actor: request.principal.actor });
     // The host is registered: its consumer is made here or by the first command for it, so a
     // failure now must not lose the password shown only in this answer.

@@ -42,16 +42,16 @@ export function installIdempotency(app: FastifyInstance, db: Database): void {
     if (header === undefined) return;
     const key = Array.isArray(header) ? header.join(',') : header;
     if (!KEY.test(key)) {
-      throw new NetfleetError('NF_API_BAD_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters (a UUID per command is best)', { length: key.length });
+      throw new NetfleetError('NF_API_BAD_IDEMPOTENCY_KEY', { length: key.length });
     }
     const actor = request.principal.actor;
     const fingerprint = fingerprintOf(request);
     const claim = await claimIdempotencyKey(db, { actor, key, fingerprint, staleAfterSeconds: LEASE_SECONDS });
     if (claim.kind === 'mismatch') {
-      throw new NetfleetError('NF_API_IDEMPOTENCY_MISMATCH', `Idempotency-Key '${key}' was already used by ${actor} for a different request; nothing was done: use a new key for a new request`, { idempotencyKey: key });
+      throw new NetfleetError('NF_API_IDEMPOTENCY_MISMATCH', { idempotencyKey: key, actor });
     }
     if (claim.kind === 'in-progress') {
-      throw new NetfleetError('NF_API_IDEMPOTENCY_IN_PROGRESS', `a request with Idempotency-Key '${key}' is still being handled; retry in a moment`, { idempotencyKey: key });
+      throw new NetfleetError('NF_API_IDEMPOTENCY_IN_PROGRESS', { idempotencyKey: key });
     }
     if (claim.kind === 'answered') {
       return reply.status(claim.status).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(claim.response);

@@ -23,7 +23,7 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
   const value = Array.isArray(header) ? header.join(', ') : header;
   const version = STRONG_TAG.exec(value.trim())?.[1];
   if (version === undefined || Number(version) > MAX_POSITION) {
-    throw new NetfleetError('NF_API_BAD_IF_MATCH', `If-Match '${value.slice(0, 100)}' is not one version tag such as "3" (the ETag GET /v1/networks/{name}/xml answers); weak tags, lists and * are not taken`, { ifMatch: value.slice(0, 100) });
+    throw new NetfleetError('NF_API_BAD_IF_MATCH', { problem: `'${value.slice(0, 100)}' is not one version tag such as "3" (the ETag GET /v1/networks/<name>/xml answers); weak tags, lists and * are not taken`, ifMatch: value.slice(0, 100) });
   }
   return Number(version);
 }
@@ -35,7 +35,7 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
 export function expectedVersionOf(request: FastifyRequest, bodyVersion?: number): number | undefined {
   const tagged = parseIfMatch(request.headers['if-match']);
   if (tagged !== undefined && bodyVersion !== undefined && tagged !== bodyVersion) {
-    throw new NetfleetError('NF_API_BAD_IF_MATCH', `If-Match "${tagged}" and expectedVersion ${bodyVersion} disagree; send one of them`, { ifMatch: tagged, expectedVersion: bodyVersion });
+    throw new NetfleetError('NF_API_BAD_IF_MATCH', { problem: `"${tagged}" and expectedVersion ${bodyVersion} disagree; send one of them`, ifMatch: String(tagged), expectedVersion: bodyVersion });
   }
   return bodyVersion ?? tagged;
 }
@@ -50,6 +50,6 @@ export function installIfMatchGuard(app: FastifyInstance): void {
     if (header === undefined) return;
     parseIfMatch(header);
     if (request.routeOptions.config?.ifMatch || request.method === 'GET' || request.method === 'HEAD') return;
-    throw new NetfleetError('NF_API_BAD_IF_MATCH', `${request.method} ${request.routeOptions.url ?? ''} takes no If-Match; leave it out`, {});
+    throw new NetfleetError('NF_API_BAD_IF_MATCH', { problem: `is not taken by ${request.method} ${request.routeOptions.url ?? ''}; leave it out` });
   });
 }

@@ -150,7 +150,7 @@ async function definitionCommand(ctx: ApiContext, type: 'DefineNetwork' | 'Creat
   const parsed = parseNetworkXml(body.xml);
   // Every name must fit the routes that act on it later (/v1/networks/{name}/…).
   if (parsed.name.length > NAME_MAX_LENGTH) {
-    throw new NetfleetError('NF_NETWORK_NAME_TOO_LONG', `network name '${parsed.name.slice(0, 80)}…' has ${parsed.name.length} characters; names are at most ${NAME_MAX_LENGTH}`, { length: parsed.name.length, max: NAME_MAX_LENGTH });
+    throw new NetfleetError('NF_NETWORK_NAME_TOO_LONG', { name: parsed.name.slice(0, 80), length: parsed.name.length, max: NAME_MAX_LENGTH });
   }
   const existing = await getNetworkView(ctx.db, parsed.name);
   const def = { ...parsed, uuid: parsed.uuid ?? existing?.uuid ?? ctx.newId() };
@@ -197,7 +197,7 @@ async function respond(ctx: ApiContext, request: FastifyRequest & { query: WaitQ
   } catch (e) {
     // The head is sent: the error is the last line (the token was revoked, the store went away).
     request.log.warn({ err: e }, 'waiting for the hosts ended early');
-    line({ error: isNetfleetError(e) ? e.toJSON() : { code: 'NF_API_INTERNAL', message: 'internal error; the API logged the details', details: { requestId: request.id } } });
+    line({ error: isNetfleetError(e) ? e.toJSON() : new NetfleetError('NF_API_INTERNAL', { requestId: request.id }).toJSON() });
   }
   raw.end();
 }
@@ -224,6 +224,6 @@ async function answer(_ctx: ApiContext, result: CommandResult, waited?: WaitResu
 
 async function requireView(ctx: ApiContext, name: string) {
   const view = await getNetworkView(ctx.db, name);
-  if (!view) throw new NetfleetError('NF_NETWORK_NOT_FOUND', `network '${name}' is not defined; see net-list --all`, { network: name });
+  if (!view) throw new NetfleetError('NF_NETWORK_NOT_FOUND', { network: name });
   return view;
 }

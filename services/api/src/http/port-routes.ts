@@ -15,7 +15,7 @@ export async function portRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
     },
   }, async (request) => {
     const view = await getNetworkView(opts.ctx.db, request.params.name);
-    if (!view) throw new NetfleetError('NF_NETWORK_NOT_FOUND', `network '${request.params.name}' is not defined; see net-list --all`, { network: request.params.name });
+    if (!view) throw new NetfleetError('NF_NETWORK_NOT_FOUND', { network: request.params.name });
     const hosts = [...new Set([...view.hosts, ...Object.keys(view.perHost)])].sort();
     return { network: view.name, hosts: hosts.map((host) => ({ host, ports: view.perHost[host]?.ports ?? [] })) };
   });

@@ -15,18 +15,18 @@ import { NetfleetError } from '@netfleet/errors/netfleet-error';
 export function installRequestGuards(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     const where = nulIn(request);
-    if (where) throw new NetfleetError('NF_API_NUL_CHARACTER', `the request has a NUL character (U+0000) in ${where}; remove it (netfleet stores no NUL characters)`, { where });
+    if (where) throw new NetfleetError('NF_API_NUL_CHARACTER', { where });
     checkQueryDecodes(request.url);
     checkNumbersAreDecimal(request);
     if (request.body !== undefined && request.body !== null && !request.routeOptions.schema?.body) {
-      throw new NetfleetError('NF_API_BAD_REQUEST', `${request.method} ${request.routeOptions.url ?? ''} takes no body; send none`, {});
+      throw new NetfleetError('NF_API_BAD_REQUEST', { problem: `${request.method} ${request.routeOptions.url ?? ''} takes no body; send none` });
     }
   });
   app.addHook('preHandler', async (request) => {
     for (const [part, value] of [['query', request.query], ['path', request.params]] as const) {
       for (const [name, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
         if (typeof v === 'number' && !Number.isFinite(v)) {
-          throw new NetfleetError('NF_API_BAD_REQUEST', `${part} parameter ${name} must be a finite number; see /openapi.json for its range`, { [name]: String(v) });
+          throw new NetfleetError('NF_API_BAD_REQUEST', { problem: `${part} parameter ${name} must be a finite number (its range is there)`, parameter: name, value: String(v) });
         }
       }
     }
@@ -40,7 +40,7 @@ function checkQueryDecodes(url: string): void {
     try {
       decodeURIComponent(part.replaceAll('+', ' '));
     } catch {
-      throw new NetfleetError('NF_API_BAD_URL', `the query part '${part.slice(0, 80)}' cannot be decoded: percent-encode it correctly (%XX with two hex digits, UTF-8)`, {});
+      throw new NetfleetError('NF_API_BAD_URL', { part: `the query part '${part.slice(0, 80)}'` });
     }
   }
 }
@@ -54,7 +54,7 @@ function checkNumbersAreDecimal(request: FastifyRequest): void {
   for (const [name, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
     const type = properties[name]?.type;
     if ((type === 'integer' || type === 'number') && typeof value === 'string' && !DECIMAL.test(value)) {
-      throw new NetfleetError('NF_API_BAD_REQUEST', `query parameter ${name} must be a decimal number, not '${value.slice(0, 40)}'; see /openapi.json`, { [name]: value.slice(0, 40) });
+      throw new NetfleetError('NF_API_BAD_REQUEST', { problem: `query parameter ${name} must be a decimal number, not '${value.slice(0, 40)}'`, parameter: name, value: value.slice(0, 40) });
     }
   }
 }

@@ -55,9 +55,9 @@ export async function schemaRoutes(app: FastifyInstance, opts: { ctx: ApiContext
     const v = Number(request.params.version);
     const schema = dataSchemaFor(type, v);
     if (!schema) {
-      throw new NetfleetError('NF_SCHEMA_NOT_FOUND', latestVersionOf(type) === undefined
-        ? `no event type '${type}'; see GET /v1/schemas`
-        : `${type} has no data schema v${v} (it has v1 to v${latestVersionOf(type)}); see GET /v1/schemas`, { type, version: v });
+      throw new NetfleetError('NF_SCHEMA_NOT_FOUND', {
+        type, version: v, known: latestVersionOf(type) === undefined ? 'netfleet has no such event type' : `it has v1 to v${latestVersionOf(type)}`,
+      });
     }
     return { $id: url(dataSchemaOf(type, v)), title: `${type} v${v}`, ...schema };
   });

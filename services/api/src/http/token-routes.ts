@@ -35,7 +35,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
     schema: { params: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: tokenName } }, response: { 200: tokenRevokedSchema, ...errorResponses } },
   }, async (request) => {
     requireRole(request.principal, Role.Admin);
-    if (!(await revokeApiToken(db, request.params.name, opts.ctx.now()))) throw new NetfleetError('NF_TOKEN_NOT_FOUND', `no active token named '${request.params.name}'; see token-list`, { name: request.params.name });
+    if (!(await revokeApiToken(db, request.params.name, opts.ctx.now()))) throw new NetfleetError('NF_TOKEN_NOT_FOUND', { name: request.params.name });
     request.log.info({ token: request.params.name, by: request.principal.actor }, 'token revoked');
     return { name: request.params.name, revoked: true as const };
   });

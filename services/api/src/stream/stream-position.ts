@@ -12,8 +12,10 @@ export function parseStreamPosition(value: string, source: 'Last-Event-ID' | 'af
   const position = /^[0-9]{1,16}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(position) || position > MAX_POSITION) {
     const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    throw new NetfleetError('NF_API_BAD_REQUEST', `${source === 'after' ? '?after=' : 'the Last-Event-ID header'} must be a log position: a whole number from 0 to ${MAX_POSITION} (got '${shown}'); resume with the id of the last event received`,
-      { parameter: source, value: shown });
+    throw new NetfleetError('NF_API_BAD_REQUEST', {
+      problem: `${source === 'after' ? '?after=' : 'the Last-Event-ID header'} must be a log position: a whole number from 0 to ${MAX_POSITION} (got '${shown}'); resume with the id of the last event received`,
+      parameter: source, value: shown,
+    });
   }
   return position;
 }

@@ -36,7 +36,7 @@ const withLag = (w: WebhookInfo, head: number) => ({
 export async function webhookRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { db } = opts.ctx;
   const params = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: webhookId } } as const;
-  const notFound = (id: string) => new NetfleetError('NF_WEBHOOK_NOT_FOUND', `no webhook '${id}'; see webhook-list`, { id });
+  const notFound = (id: string) => new NetfleetError('NF_WEBHOOK_NOT_FOUND', { id });
 
   app.post('/v1/webhooks', {
     schema: {
@@ -56,7 +56,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: { ctx: ApiContex
     const url = checkWebhookUrl(request.body.url);
     const types = [...new Set(request.body.types ?? [])];
     const unknown = types.filter((t) => !isEventType(t) && !CLOUD_EVENT_TYPES.has(t));
-    if (unknown.length > 0) throw new NetfleetError('NF_WEBHOOK_UNKNOWN_TYPE', `no event type ${unknown.map((t) => `'${t.slice(0, 128)}'`).join(', ')}; use netfleet types (NetworkStarted) or CloudEvents types (io.netfleet.network.started), see GET /v1/schemas`, { types: unknown });
+    if (unknown.length > 0) throw new NetfleetError('NF_WEBHOOK_UNKNOWN_TYPE', { types: unknown.map((t) => t.slice(0, 128)) });
     const secret = newWebhookSecret();
     const created = await createWebhook(db, {
       id: `wh_${randomBytes(8).toString('hex')}`, url, secret, types, networks: [...new Set(request.body.networks ?? [])], hosts: [...new Set(request.body.hosts ?? [])],

@@ -7,13 +7,13 @@ export function checkWebhookUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new NetfleetError('NF_WEBHOOK_BAD_URL', `'${shown}' is not an absolute URL; give the receiver's full URL, e.g. https://hooks.example.com/netfleet`, { url: shown });
+    throw new NetfleetError('NF_WEBHOOK_BAD_URL', { problem: `'${shown}' is not an absolute URL`, url: shown });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new NetfleetError('NF_WEBHOOK_BAD_URL', `a webhook URL must be http:// or https://, not ${url.protocol}//; give the receiver's full URL`, { url: shown });
+    throw new NetfleetError('NF_WEBHOOK_BAD_URL', { problem: `a webhook URL must be http:// or https://, not ${url.protocol}//`, url: shown });
   }
   if (url.username || url.password) {
-    throw new NetfleetError('NF_WEBHOOK_BAD_URL', 'a webhook URL may not carry a user name or password (they would be shown in webhook-list); the receiver verifies the webhook-signature header instead', { url: `${url.protocol}//…@${url.host}` });
+    throw new NetfleetError('NF_WEBHOOK_BAD_URL', { problem: 'a webhook URL may not carry a user name or password (they would be shown in webhook-list; the receiver verifies the webhook-signature header instead)', url: `${url.protocol}//…@${url.host}` });
   }
   return url.href;
 }

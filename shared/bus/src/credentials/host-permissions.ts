@@ -70,7 +70,7 @@ export function hostPermissions(names: BusNames, host: string): NatsPermissions 
 
 function checkedHost(host: string): string {
   if (!isValidHostName(host)) {
-    throw new NetfleetError('NF_BUS_BAD_HOST_NAME', `host name '${host}' cannot be a NATS user or subject token; use 1-64 letters, digits, '-' or '_'`, { host });
+    throw new NetfleetError('NF_BUS_BAD_HOST_NAME', { host });
   }
   return host;
 }
@@ -81,7 +81,7 @@ const NAMESPACE = /^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64})*$/;
 
 export function checkedNamespace(namespace: string): string {
   if (!NAMESPACE.test(namespace)) {
-    throw new NetfleetError('NF_BUS_BAD_NAMESPACE', `bus namespace '${namespace}' must be dot-separated tokens of letters, digits, '-' or '_'`, { namespace });
+    throw new NetfleetError('NF_BUS_BAD_NAMESPACE', { namespace });
   }
   return namespace;
 }

@@ -36,7 +36,7 @@ export function renderNatsAuthConfig(input: NatsAuthConfigInput): string {
   for (const host of hosts) {
     const user = hostUserName(host.name);
     if (seen.has(user)) {
-      throw new NetfleetError('NF_BUS_DUPLICATE_USER', `NATS user '${user}' appears twice (host names and the API user must all differ)`, { user });
+      throw new NetfleetError('NF_BUS_DUPLICATE_USER', { user });
     }
     seen.add(user);
     checkedHash(host.passwordHash, user);
@@ -62,13 +62,13 @@ const quote = (s: string): string => `"${s}"`;
 
 function checkedUser(user: string): string {
   if (!USER.test(user)) {
-    throw new NetfleetError('NF_BUS_BAD_USER', `NATS user '${user}' must be 1-64 letters, digits, '-' or '_'`, { user });
+    throw new NetfleetError('NF_BUS_BAD_USER', { user });
   }
   return user;
 }
 
 function checkedHash(hash: string, user: string): void {
   if (!BCRYPT.test(hash)) {
-    throw new NetfleetError('NF_BUS_BAD_PASSWORD_HASH', `the password of NATS user '${user}' must be a bcrypt hash ($2a$/$2b$…, from hashPassword), never the password itself`, { user });
+    throw new NetfleetError('NF_BUS_BAD_PASSWORD_HASH', { user });
   }
 }

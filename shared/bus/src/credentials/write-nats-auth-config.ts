@@ -24,7 +24,7 @@ export async function writeNatsAuthConfig(path: string, input: NatsAuthConfigInp
     await rename(temp, path);
   } catch (e) {
     await rm(temp, { force: true });
-    throw new NetfleetError('NF_BUS_AUTH_CONFIG_WRITE', `cannot write the NATS auth config ${path}: ${(e as Error).message}; check that its directory exists and is writable`, { path }, e);
+    throw new NetfleetError('NF_BUS_AUTH_CONFIG_WRITE', { path, reason: (e as Error).message }, e);
   }
   return { path, changed: true };
 }
