@@ -40,7 +40,16 @@ END $$;
 CREATE TRIGGER network_view_delete INSTEAD OF DELETE ON network_view
   FOR EACH ROW EXECUTE FUNCTION network_view_delete();
 
--- Same contract as 0002's, with placement rows and checks:
+-- The views' checkpoint, derived: every append folds its events into the views in its own
+-- transaction (and a rebuild folds the whole log under the views' lock), so in any snapshot the
+-- views have folded exactly the events that snapshot sees, and their checkpoint is the highest
+-- position it sees. Appends no longer update one hot row (0002: +0.07 ms of each single append,
+-- and every append held that row's lock to its commit, one after the other).
+DROP TABLE projection_checkpoint;
+CREATE VIEW projection_checkpoint AS
+SELECT 'fleet_views'::text AS projection, coalesce(max(position), 0)::bigint AS position FROM events;
+
+-- Same contract as 0002's, with placement rows and checks, and no checkpoint row to move:
 -- p_views: [{kind: 'network'|'placement'|'host', name (the network's for a placement), host (a
 --           placement's), doc (null: delete), expected (the position read; null: none was read),
 --           check (true: not written, only checked unmoved)}], in the order rows are locked:
@@ -66,6 +75,7 @@ DECLARE
   v_host      text;
   v_doc       jsonb;
   v_expected  bigint;
+  v_checks    boolean;
 BEGIN
   SELECT coalesce(max(stream_version), 0) INTO v_current FROM events WHERE stream_id = p_stream;
   IF v_current <> p_expected THEN
@@ -81,7 +91,11 @@ BEGIN
   PERFORM pg_advisory_lock(7234001);
   BEGIN
     PERFORM pg_current_xact_id();
-    SELECT array_agg(nextval('events_position_seq')) INTO v_positions FROM generate_series(1, v_count);
+    IF v_count = 1 THEN
+      v_positions := ARRAY[nextval('events_position_seq')];
+    ELSE
+      SELECT array_agg(nextval('events_position_seq')) INTO v_positions FROM generate_series(1, v_count);
+    END IF;
   EXCEPTION WHEN OTHERS THEN
     PERFORM pg_advisory_unlock(7234001);
     RAISE;
@@ -99,14 +113,15 @@ BEGIN
   -- A row locked FOR SHARE must not wait on a rebuild (whose table lock ROW SHARE does not meet):
   -- the rebuild would then wait for that row and the two deadlock. Take the writers' table lock
   -- first, as every write here would anyway.
-  IF p_views @> '[{"check": true}]' THEN
+  v_checks := p_views @> '[{"check": true}]';
+  IF v_checks THEN
     LOCK TABLE network_own_view, network_host_view, host_view IN ROW EXCLUSIVE MODE;
   END IF;
 
   -- Checks first: each locks its row FOR SHARE until commit, so nothing this append decided on
   -- can change before it commits (a command writing a checked row waits; one already writing it
   -- makes this fail at once with 55P03, and the caller folds again).
-  FOR v_view IN SELECT value FROM jsonb_array_elements(p_views) WHERE coalesce((value->>'check')::boolean, false) LOOP
+  FOR v_view IN SELECT value FROM jsonb_array_elements(p_views) WHERE v_checks AND coalesce((value->>'check')::boolean, false) LOOP
     v_kind := v_view->>'kind';
     v_name := v_view->>'name';
     v_host := v_view->>'host';
@@ -135,7 +150,7 @@ BEGIN
     END IF;
   END LOOP;
 
-  FOR v_view IN SELECT value FROM jsonb_array_elements(p_views) WHERE NOT coalesce((value->>'check')::boolean, false) LOOP
+  FOR v_view IN SELECT value FROM jsonb_array_elements(p_views) WHERE NOT (v_checks AND coalesce((value->>'check')::boolean, false)) LOOP
     v_kind := v_view->>'kind';
     v_name := v_view->>'name';
     v_host := v_view->>'host';
@@ -181,6 +196,5 @@ BEGIN
     INSERT INTO outbox (msg_id, subject, payload)
     SELECT m->>'msgId', m->>'subject', m->'payload' FROM jsonb_array_elements(p_outbox) m;
   END IF;
-  UPDATE projection_checkpoint SET position = greatest(position, v_last) WHERE projection = 'fleet_views';
   PERFORM pg_notify(p_channel, v_last::text);
 END $$;

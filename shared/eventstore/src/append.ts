@@ -35,14 +35,17 @@ export interface AppendResult {
 const MAX_ATTEMPTS = 20;
 
 /**
- * Appends events to one stream, folds them into the inline projections, writes the outbox and the
- * projections' checkpoints, all in one transaction, then wakes listeners (NOTIFY is delivered at
- * commit). Refuses with NF_STORE_CONFLICT when the stream moved past `expectedVersion`.
+ * Appends events to one stream, folds them into the inline projections and writes the outbox, all
+ * in one transaction, then wakes listeners (NOTIFY is delivered at commit); the views' checkpoint
+ * is the head of the log each snapshot sees (migrations/0007). Refuses with NF_STORE_CONFLICT
+ * when the stream moved past `expectedVersion`.
  *
- * One round trip when this process knows the documents (it wrote or read them last), two
- * otherwise: the view documents are read without locks and folded here, then one call of
- * netfleet_append (migrations/0002) writes everything, guarded by the stream version and by the
- * positions the documents were read at. Losing a race on a document only means folding again.
+ * One round trip when this process knows the view rows (it wrote or read them last), two
+ * otherwise: the rows are read without locks and folded here, then one call of netfleet_append
+ * (migrations/0007) writes everything, guarded by the stream version and by the positions the
+ * rows were read at. A host's report folds into its own placement row of the network and only
+ * checks the network's own row, so hosts' reports do not race each other. An append that loses
+ * a race anyway goes again reading the rows under row locks, which cannot lose (see lockDocs).
  */
 export async function appendToStream(db: Database, request: AppendRequest): Promise<AppendResult> {
   if (request.events.length === 0) return { events: [], outbox: [], duplicate: false };
@@ -64,6 +67,9 @@ export async function appendToStream(db: Database, request: AppendRequest): Prom
           locked ? lockedDocs(conn, keys) : docsFor(conn, cache, asked),
           request.expectedVersion !== 'any' ? request.expectedVersion : (!locked && cache.getVersion(request.streamId)) || streamVersionOf(conn, request.streamId),
         ]);
+        // Reports that may remove their network each fold every host's row: concurrent ones would
+        // only refuse each other (or deadlock), so they take turns under the network's row lock.
+        if (!locked && read.keys !== asked) throw Object.assign(new Error('the network may be removed by this report'), { code: 'NFVIE', widened: read.keys });
         keys = read.keys;
         const versioned = request.events.map((e, i) => ({ ...e, streamVersion: current + i + 1 }));
         const writes = foldIntoDocs(versioned, read.stored, keys);

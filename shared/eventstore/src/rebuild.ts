@@ -9,7 +9,7 @@ export interface RebuildResult {
   events: number;
   networks: number;
   hosts: number;
-  /** Position of the last event folded (the checkpoint written). */
+  /** Position of the last event folded (the views' checkpoint, the head of the log). */
   position: number;
   ms: number;
 }
@@ -45,7 +45,6 @@ export async function rebuildViews(db: Database, options: { pageSize?: number; c
     const placements = networks.flatMap(([name, n]) => Object.entries(n.perHost).map(([host, status]) => ({ network: name, host, doc: JSON.stringify(status), position })));
     for (let i = 0; i < placements.length; i += INSERT_CHUNK) await trx.insertInto('network_host_view').values(placements.slice(i, i + INSERT_CHUNK)).execute();
     await insertDocs(Object.entries(fleet?.hosts ?? {}), (rows) => trx.insertInto('host_view').values(rows).execute(), position);
-    await trx.updateTable('projection_checkpoint').set({ position }).where('projection', '=', 'fleet_views').execute();
     return {
       events, position, ms: clock() - started,
       networks: Object.keys(fleet?.networks ?? {}).length, hosts: Object.keys(fleet?.hosts ?? {}).length,

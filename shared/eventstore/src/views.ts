@@ -129,7 +129,7 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Reads the rows an append will fold into (no lock: the write is guarded by position). */
 export async function readDocs(db: Kysely<Tables>, keys: ViewKeys): Promise<StoredDoc[]> {
-  if (keys.networks.length === 0 && keys.hosts.length === 0) return [];
+  if (keys.networks.length + keys.everyPlacement.length + keys.placements.length + keys.hosts.length === 0) return [];
   const { rows } = await sql<StoredDoc>`
     SELECT 'network' AS kind, name, NULL AS host, doc, position FROM network_own_view WHERE name = ANY(${keys.networks})
     UNION ALL

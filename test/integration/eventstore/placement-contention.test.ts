@@ -11,6 +11,11 @@ import { pgTest as test } from '../../support/pg-test';
 import type { TestDatabase } from '../../support/test-database';
 import { defined, meta, started, startedOnHost } from './given-events';
 
+const stoppedOnHost = (host: string, network: string, generation: number): NewEvent => ({
+  eventId: randomUUID(), type: 'NetworkStoppedOnHost', v: 1, metadata: meta({ actor: `host:${host}`, source: `host:${host}` }),
+  data: { host, network, generation },
+});
+
 const HOSTS = Array.from({ length: 100 }, (_, i) => `wide${i + 1}`);
 
 const destroyed = (name: string): NewEvent => ({ eventId: randomUUID(), type: 'NetworkDestroyed', v: 1, metadata: meta(), data: { name, hosts: HOSTS } });
@@ -56,7 +61,9 @@ describe('event store: 100 hosts reporting on one network while its commands run
     const results = await Promise.allSettled([commands, rebuild, ...reports]);
     expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
 
-    const log = await readAll(t.db, { limit: 100_000 });
+    // Every append has ended: the whole log, also past positions that aborted attempts skipped
+    // (the in-flight guard would stop at the first such gap while any transaction of the cluster runs).
+    const log = await readAll(t.db, { limit: 100_000, inFlightGuard: false });
     expect(log.filter((e) => e.streamId === 'network:wide')).toHaveLength(9);
     expect(log.filter((e) => e.streamId.startsWith('host:'))).toHaveLength(HOSTS.length * 6);
     const fleet = foldFleet(log);
@@ -69,5 +76,23 @@ describe('event store: 100 hosts reporting on one network while its commands run
 
     await rebuildViews(t.db);
     expect(await getNetworkView(t.db, 'wide')).toEqual(fleet.networks['wide']);
+  });
+
+  test('a transient network is gone once the last of its 100 hosts, reporting at once, has stopped it', async () => {
+    // net-create: transient, started; then net-destroy. Each report may be the one that removes
+    // it, so each folds every host's row: they take turns, and none is refused.
+    const transient = { ...defined('brief', HOSTS), data: { ...(defined('brief', HOSTS).data as object), persistent: false } };
+    await appendToStream(t.db, { streamId: 'network:brief', expectedVersion: 0, events: [transient, started('brief', HOSTS)] });
+    await Promise.all(HOSTS.map((host, i) => appendToStream(pools[i % pools.length]!, { streamId: `host:${host}`, expectedVersion: 'any', events: [startedOnHost(host, 'brief', 2, `c-${host}`)] })));
+    await appendToStream(t.db, { streamId: 'network:brief', expectedVersion: 2, events: [{ ...destroyed('brief'), data: { name: 'brief', hosts: HOSTS } }] });
+    expect(Object.values((await getNetworkView(t.db, 'brief'))!.perHost).filter((s) => s.observed !== 'pending')).toEqual([]);
+    const results = await Promise.allSettled(HOSTS.map((host, i) => appendToStream(pools[i % pools.length]!, { streamId: `host:${host}`, expectedVersion: 'any', events: [stoppedOnHost(host, 'brief', 3)] })));
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    const left = await getNetworkView(t.db, 'brief');
+    expect(left && { ...left, perHost: Object.values(left.perHost).map((s) => `${s.host} ${s.observed} ${s.generation} ${String(s.appliedGeneration)}`).filter((x) => !x.includes('stopped')) }).toBeUndefined();
+    expect(await t.db.selectFrom('network_host_view').select('host').where('network', '=', 'brief').execute()).toEqual([]);
+    const fleet = foldFleet(await readAll(t.db, { limit: 100_000, inFlightGuard: false }));
+    expect(fleet.networks['brief']).toBeUndefined();
+    expect(Object.fromEntries((await listNetworkViews(t.db)).map((n) => [n.name, n]))).toEqual(fleet.networks);
   });
 });

@@ -40,8 +40,8 @@ describe('event store: global subscription', () => {
 
     // Transaction A takes position N and stays open, on a connection of its own, the way
     // netfleet_append takes it (transaction id first, then the position). It is written by hand
-    // because a real append holds the checkpoint row until it commits and would hold B back: a
-    // real append that is merely slower than B to commit is the same interleaving.
+    // because a real append is one statement and cannot be held open between its position and its
+    // commit: a real append that is merely slower than B to commit is the same interleaving.
     const a = new pg.Client({ connectionString: t.url });
     await a.connect();
     try {
