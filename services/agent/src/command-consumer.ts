@@ -1,6 +1,7 @@
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusNames } from '@netfleet/bus/names';
+import { CONSUME_EXPIRES_MS } from '@netfleet/bus/nats';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
 import type { Logger } from '@netfleet/log/logger';
 import { AnsweredCommands } from './desired/answered-commands';
@@ -52,7 +53,7 @@ const UNPUBLISHED_REDELIVERY_MS = 2000;
 export async function startCommandConsumer(options: CommandConsumerOptions): Promise<CommandConsumer> {
   const { nc, names, host, desired, reconciler, log } = options;
   const consumer = await jetstream(nc).consumers.get(names.commandStream, names.agentConsumer(host));
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: 1000 });
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: 1000, expires: CONSUME_EXPIRES_MS });
   const inFlight = new Set<Promise<void>>();
   const answered = new AnsweredCommands();
   const handle = (m: JsMsg) => {

@@ -17,11 +17,40 @@ export interface BusConnectOptions {
   inboxPrefix?: string;
 }
 
+/**
+ * How often the client pings its server, and how many pings may go unanswered. nats.js pings
+ * every 2 min by default (allowing 2 out): a link that dies silently (a cut cable, a frozen
+ * server, no RST) would be noticed after 4-6 min, and only then would the client fail over to
+ * another node of the cluster. Every 10 s with 3 out: within ~40 s, for one tiny frame per 10 s.
+ */
+export const PING_INTERVAL_MS = 10_000;
+export const MAX_PINGS_OUT = 3;
+
+/**
+ * How long one pull request of a `consume()` lives (its idle heartbeat is half of it). A pull
+ * request parked on a consumer leader that dies is lost without a word (the client's own server
+ * lives on): the client notices by two missed heartbeats and pulls again. With nats.js's default
+ * (30 s, heartbeat 15 s) that took 30 s after every NATS node kill (the fault suite measured
+ * 35-41 s to converge); 5 s means a new pull request within ~5 s, at one small request per 5 s
+ * per consumer when idle.
+ */
+export const CONSUME_EXPIRES_MS = 5_000;
+
+/**
+ * How long JetStream waits for the API to ack an agent's report before giving it to another
+ * instance: an instance killed with reports pulled but not recorded holds them that long (30 s,
+ * nats.js's and the server's usual value, was most of the fault suite's 27 s after an API kill).
+ * A report redelivered while its first copy is still being recorded has the same event id and
+ * appends nothing.
+ */
+export const API_CONSUMER_ACK_WAIT_MS = 10_000;
+
 export async function connectBus(options: BusConnectOptions): Promise<NatsConnection> {
   try {
     return await connect({
       servers: serverList(options.servers), name: options.name, user: options.user, pass: options.pass,
       inboxPrefix: options.inboxPrefix, maxReconnectAttempts: -1, reconnectTimeWait: 250,
+      pingInterval: PING_INTERVAL_MS, maxPingOut: MAX_PINGS_OUT,
     });
   } catch (e) {
     throw new NetfleetError('NF_BUS_UNAVAILABLE', { reason: `cannot connect at ${options.servers}: ${(e as Error).message}`, servers: options.servers }, e);
@@ -78,10 +107,17 @@ export async function ensureHostConsumer(jsm: JetStreamManager, names: BusNames,
 
 /** The durable consumer API instances share to record agents' events (each event to one instance). */
 export async function ensureApiConsumer(jsm: JetStreamManager, names: BusNames): Promise<void> {
-  await jsm.consumers.add(names.eventStream, {
-    durable_name: names.apiConsumer, filter_subject: names.allEvents,
-    ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: nanos(30_000), max_deliver: -1,
-  });
+  const ackWait = nanos(API_CONSUMER_ACK_WAIT_MS);
+  try {
+    await jsm.consumers.add(names.eventStream, {
+      durable_name: names.apiConsumer, filter_subject: names.allEvents,
+      ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: ackWait, max_deliver: -1,
+    });
+  } catch (e) {
+    // Made by an earlier version with another ack wait: the server refuses to re-create it, so it is updated.
+    if (!(e instanceof JetStreamApiError) || !/already (in use|exists)/i.test(e.message)) throw e;
+    await jsm.consumers.update(names.eventStream, names.apiConsumer, { ack_wait: ackWait });
+  }
 }
 
 export async function setUpBus(nc: NatsConnection, names: BusNames, options: StreamOptions = {}): Promise<JetStreamManager> {

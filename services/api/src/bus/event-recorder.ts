@@ -1,6 +1,7 @@
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusNames } from '@netfleet/bus/names';
+import { API_CONSUMER_ACK_WAIT_MS, CONSUME_EXPIRES_MS } from '@netfleet/bus/nats';
 import type { ErrorCode } from '@netfleet/errors/error-codes';
 import { isNetfleetError, NetfleetError } from '@netfleet/errors/netfleet-error';
 import { streamIds, type NewEvent } from '@netfleet/events/event-envelope';
@@ -52,6 +53,10 @@ export class EventRecorder {
   private draining: Promise<void> | undefined;
   private pending = 0;
   private roomFreed: (() => void) | undefined;
+  /** The batch being recorded now. */
+  private recording: JsMsg[] = [];
+  /** Tells JetStream, twice per ack wait, that the reports taken are still being worked on. */
+  private keepAlive: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -64,8 +69,12 @@ export class EventRecorder {
 
   async start(): Promise<void> {
     const consumer = await jetstream(this.nc).consumers.get(this.names.eventStream, this.names.apiConsumer);
-    this.messages = await consumer.consume({ max_messages: 256 });
+    this.messages = await consumer.consume({ max_messages: 256, expires: CONSUME_EXPIRES_MS });
     const messages = this.messages;
+    // The ack wait is short (so a killed instance's reports go to another one soon): reports
+    // waiting here behind a slow store must not be redelivered meanwhile.
+    this.keepAlive = setInterval(() => this.stillWorking(), API_CONSUMER_ACK_WAIT_MS / 2);
+    this.keepAlive.unref();
     this.loop = (async () => {
       for await (const m of messages) {
         this.enqueue(m);
@@ -75,9 +84,15 @@ export class EventRecorder {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.keepAlive);
     await this.messages?.close();
     await this.loop;
     await this.draining;
+  }
+
+  private stillWorking(): void {
+    for (const m of this.recording) m.working();
+    for (const queue of this.waiting.values()) for (const m of queue) m.working();
   }
 
   private enqueue(m: JsMsg): void {
@@ -97,7 +112,9 @@ export class EventRecorder {
       // Hosts take turns: one with more waiting goes to the back of the line.
       this.waiting.delete(key);
       if (queue.length > 0) this.waiting.set(key, queue);
+      this.recording = batch;
       await this.recordBatch(batch).catch((e) => this.log.error({ err: e }, 'recording agent events failed; they will be redelivered'));
+      this.recording = [];
       this.pending -= batch.length;
       if (this.pending < MAX_PENDING && this.roomFreed) { this.roomFreed(); this.roomFreed = undefined; }
     }
