@@ -19,6 +19,8 @@ describe('dashboard', () => {
   let browser: TestBrowser;
   let tokens: Record<'viewer' | 'operator', string>;
   let page: Page;
+  /** Every /v1 path the main page asked for (the grid must never load the whole fleet). */
+  const asked: string[] = [];
 
   const api = (method: string, path: string, body?: unknown, token = fleet.token) => fleet.http(method, path, body, { token });
   const xml = (name: string, bridge: string, id: string, hwdesc = name) =>
@@ -43,6 +45,7 @@ describe('dashboard', () => {
     }
     if (SHOTS) await mkdir(SHOTS, { recursive: true });
     page = await browser.newPage();
+    page.on('request', (request) => { const url = new URL(request.url()); if (url.pathname.startsWith('/v1/')) asked.push(`${url.pathname}${url.search}`); });
   }, 120_000);
 
   afterAll(async () => {
@@ -176,5 +179,12 @@ describe('dashboard', () => {
     expect((await fetch(`${fleet.apiUrl}/v1/fleet`)).status).toBe(401);
     const traversal = await fetch(`${fleet.apiUrl}/assets/..%2F..%2Fpackage.json`, { headers: { authorization: `Bearer ${fleet.token}` } });
     expect(traversal.status).toBe(404);
+
+    // Everything above was drawn from pages of the compact grid and one network's view at a
+    // time: the whole fleet (GET /v1/fleet, 39 MB at 100 hosts × 1,000 networks) never.
+    expect(asked.filter((p) => p.startsWith('/v1/fleet/grid?')).length).toBeGreaterThan(0);
+    expect(asked.some((p) => p.startsWith('/v1/fleet/grid?') && p.includes('at='))).toBe(true);
+    expect(asked.some((p) => p.startsWith('/v1/networks/db'))).toBe(true);
+    expect(asked.filter((p) => p === '/v1/fleet' || p.startsWith('/v1/fleet?'))).toEqual([]);
   });
 });
