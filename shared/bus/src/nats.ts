@@ -24,7 +24,7 @@ export async function connectBus(options: BusConnectOptions): Promise<NatsConnec
       inboxPrefix: options.inboxPrefix, maxReconnectAttempts: -1, reconnectTimeWait: 250,
     });
   } catch (e) {
-    throw new NetfleetError('NF_BUS_UNAVAILABLE', { reason: `cannot connect at ${options.servers}: ${(e as Error).message}`, servers: options.servers }, e);
+    throw new NetfleetError('NF_BUS_UNAVAILABLE', { reason: `cannot connect to NATS at ${options.servers}: ${(e as Error).message}`, servers: options.servers }, e);
   }
 }
 

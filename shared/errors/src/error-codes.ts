@@ -218,7 +218,7 @@ export const ERROR_CODES = {
     meaning: 'A host name the bus keeps for itself (the API\'s own NATS user, nats-server\'s system users); nothing was recorded.',
     fix: 'Choose another host name.' },
   NF_HOST_UNKNOWN: { http: 400, retriable: false,
-    message: 'unknown host(s) {hosts}; register with host-add, or see host-list',
+    message: 'unknown host {hosts}; register with host-add, or see host-list',
     details: { hosts: 'quoted' },
     meaning: 'A placement names a host the fleet does not know.',
     fix: 'Register it with `host-add`, or see `host-list`.' },
@@ -234,7 +234,7 @@ export const ERROR_CODES = {
     fix: 'Fix the selector.' },
   // HISTORY
   NF_HISTORY_BAD_POINT: { http: 400, retriable: false,
-    message: '\'{value}\' ({parameter}) is not {expected} such as 2026-11-28T06:00:00Z',
+    message: '\'{value}\' is {expected} such as 2026-11-28T06:00:00Z (the {parameter} parameter)',
     details: { parameter: 'text', value: 'text', expected: 'text' },
     meaning: '`--at` / `?at=` is neither a position nor an ISO-8601 time.',
     fix: 'Give a number or a time like `2026-11-28T06:00:00Z`.' },
@@ -268,7 +268,7 @@ export const ERROR_CODES = {
     fix: 'See `webhook-list`.' },
   // STORE
   NF_STORE_CONFLICT: { http: 409, retriable: true,
-    message: '{stream} was changed by someone else since {versions}; read it again and redo the change',
+    message: '{stream} changed since {versions}; read it again and redo the change',
     details: { stream: 'text', versions: 'text', streamId: 'text?', network: 'text?', expectedVersion: 'json', actualVersion: 'number?' },
     meaning: 'The network changed since the version the change was based on (optimistic concurrency).',
     fix: 'Read it again (`net-dumpxml`) and redo the change.' },
@@ -304,7 +304,7 @@ export const ERROR_CODES = {
     fix: 'Read the message.' },
   // BUS
   NF_BUS_UNAVAILABLE: { http: 503, retriable: true,
-    message: 'cannot reach NATS: {reason}; check that nats-server runs with JetStream (-js) and NETFLEET_NATS_URL is right',
+    message: '{reason}; check that nats-server runs with JetStream (-js) and NETFLEET_NATS_URL is right',
     details: { reason: 'text', servers: 'text?' },
     meaning: 'NATS is unreachable or refused the login.',
     fix: 'Check nats-server, `NETFLEET_NATS_URL` and the credentials.' },
