@@ -65,7 +65,7 @@ describe('the error table', () => {
   it('renders each kind of details field into the template', () => {
     expect(renderErrorMessage('NF_NETWORK_BRIDGE_CONFLICT', { network: 'b', bridge: 'br0', conflictsWith: 'a', hosts: ['hv1', 'hv2'] }))
       .toBe("bridge 'br0' of network 'b' is already used by network 'a' on hv1, hv2; choose another datapath/bridge name or other hosts");
-    expect(renderErrorMessage('NF_HOST_UNKNOWN', { hosts: ['hv8', 'hv9'] })).toBe("unknown host(s) 'hv8', 'hv9'; register with host-add, or see host-list");
+    expect(renderErrorMessage('NF_HOST_UNKNOWN', { hosts: ['hv8', 'hv9'] })).toBe("unknown host 'hv8', 'hv9'; register with host-add, or see host-list");
     expect(renderErrorMessage('NF_XML_INVALID', { problems: [{ message: 'one' }, { message: 'two' }] })).toBe('one\ntwo');
     expect(renderErrorMessage('NF_API_URI_TOO_LONG', { max: 64 })).toContain('at most 64 characters');
   });

@@ -25,7 +25,7 @@ class FakeOvs {
   reads = 0;
   read = async (): Promise<ObservedHost> => {
     this.reads++;
-    if (this.down) throw new NetfleetError('NF_OVS_DB_UNREACHABLE', 'cannot reach the OVS database');
+    if (this.down) throw new NetfleetError('NF_OVS_DB_UNREACHABLE', { reason: 'the test took it down' });
     return { bridges: structuredClone(this.bridges), ssl: undefined };
   };
   apply = async (plan: HostPlan): Promise<void> => {

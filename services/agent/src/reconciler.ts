@@ -229,7 +229,7 @@ export class Reconciler {
     } catch (e) {
       // The pass failed as a whole (OVS unreachable, a timeout, a reply it could not read): every
       // network it was asked about failed the same way.
-      passError = isNetfleetError(e) ? e : new NetfleetError('NF_AGENT_FAILED', `the reconcile pass failed: ${String(e)}`, {}, e);
+      passError = isNetfleetError(e) ? e : new NetfleetError('NF_AGENT_FAILED', { reason: String(e) }, e);
       const error = passError;
       outcomes = asked.flatMap((network): NetworkOutcome[] => {
         const command = this.deps.desired.get(network);
@@ -482,7 +482,7 @@ export class Reconciler {
         await applyPlan(this.deps.vsctl, plan);
         outcomes.push(...this.outcomesOf([network], prepared, plan, undefined));
       } catch (e) {
-        const error = isNetfleetError(e) ? e : new NetfleetError('NF_OVS_COMMAND_FAILED', String(e));
+        const error = isNetfleetError(e) ? e : new NetfleetError('NF_OVS_COMMAND_FAILED', { reason: String(e) });
         if (!isRetriable(error.code) && command.desired === 'running') {
           this.held.set(network, { command, error });
           newlyHeld = true;

@@ -33,7 +33,7 @@ export class ApiClient {
         if (line.result !== undefined) result = line.result;
       }
     }
-    if (result === undefined) throw new NetfleetError('NF_CLI_STREAM_CUT', 'the API closed the answer before the result; the command is recorded: check with net-status');
+    if (result === undefined) throw new NetfleetError('NF_CLI_STREAM_CUT');
     return result;
   }
   /** A GET answered as a stream of bytes (an export), read as it arrives. */
@@ -68,7 +68,7 @@ export class ApiClient {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (e) {
-      throw new NetfleetError('NF_CLI_API_UNREACHABLE', `cannot reach the netfleet API at ${this.connection.apiUrl} (${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}); is it running? (npm run fleet starts a local one)`);
+      throw new NetfleetError('NF_CLI_API_UNREACHABLE', { apiUrl: this.connection.apiUrl, reason: (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message });
     }
   }
 

@@ -18,8 +18,8 @@ export function apiError(status: number, code: string | undefined, message: stri
   // A 503 code also ends a streamed answer (--wait) whose status was already 200.
   const unavailable = status === 503 || (code !== undefined && isErrorCode(code) && ERROR_CODES[code].http === 503);
   const text = unavailable ? unavailableText(code, message, retryAfter) : message;
-  if (code !== undefined && isErrorCode(code)) return new NetfleetError(code, text, details);
-  return new NetfleetError('NF_CLI_API_ERROR', text, { ...details, status, ...(code !== undefined ? { apiCode: code } : {}) });
+  if (code !== undefined && isErrorCode(code)) return NetfleetError.received(code, text, details);
+  return new NetfleetError('NF_CLI_API_ERROR', { apiMessage: text, status, apiDetails: details, ...(code !== undefined ? { apiCode: code } : {}) });
 }
 
 function unavailableText(code: string | undefined, message: string, retryAfter: string | null | undefined): string {

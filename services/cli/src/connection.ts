@@ -21,7 +21,7 @@ export function resolveConnection(flags: { api?: string; token?: string }, env: 
     const fleet = JSON.parse(readFileSync(file, 'utf8')) as { apiUrl: string; token: string };
     return { apiUrl: fromFlags ?? fleet.apiUrl, token: token ?? fleet.token, source: file };
   }
-  throw new NetfleetError('NF_CLI_NO_API', 'no API to talk to: pass --api URL --token TOKEN, set NETFLEET_API and NETFLEET_TOKEN, or start a dev fleet with npm run fleet');
+  throw new NetfleetError('NF_CLI_NO_API');
 }
 
 function findFleetFile(): string | undefined {

@@ -22,7 +22,7 @@ export async function followEvents(connection: Connection, query: URLSearchParam
       });
     } catch (e) {
       if (signal.aborted) return;
-      if (attempt === 0) throw new NetfleetError('NF_CLI_API_UNREACHABLE', `cannot reach the netfleet API at ${connection.apiUrl}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`);
+      if (attempt === 0) throw new NetfleetError('NF_CLI_API_UNREACHABLE', { apiUrl: connection.apiUrl, reason: (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message });
       await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
       continue;
     }

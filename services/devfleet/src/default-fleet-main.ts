@@ -64,7 +64,7 @@ try {
   const token = await adminToken();
 
   const controller: TestController = await startTestController({ port: CONTROLLER_PORT, address: '127.0.0.1' }).catch((e) => {
-    throw new NetfleetError('NF_DEV_CONTROLLER', `cannot start ovs-testcontroller on 127.0.0.1:${CONTROLLER_PORT}: ${(e as Error).message}. Is another fleet or controller using the port?`, {}, e);
+    throw new NetfleetError('NF_DEV_CONTROLLER', { port: CONTROLLER_PORT, reason: (e as Error).message }, e);
   });
   stops.push(() => controller.stop());
 
@@ -152,7 +152,7 @@ function refuseIfAlreadyRunning(): void {
   if (!existsSync(FLEET_FILE)) return;
   const previous = JSON.parse(readFileSync(FLEET_FILE, 'utf8')) as { devfleetPid?: number };
   if (previous.devfleetPid && isAlive(previous.devfleetPid)) {
-    throw new NetfleetError('NF_DEV_ALREADY_RUNNING', `a dev fleet is already running (pid ${previous.devfleetPid}); stop it with Ctrl-C (or kill ${previous.devfleetPid}) first`);
+    throw new NetfleetError('NF_DEV_ALREADY_RUNNING', { pid: previous.devfleetPid });
   }
 }
 
@@ -177,20 +177,20 @@ async function waitForApi(url: string, logFile: string): Promise<void> {
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new NetfleetError('NF_DEV_API_DOWN', `the API did not come up on ${url} within 60 s; see ${logFile}`);
+  throw new NetfleetError('NF_DEV_API_DOWN', { url, seconds: 60, log: logFile });
 }
 
 /** Registers hv1..hv3 with their labels, unless they already are (a restart keeps history quiet). */
 async function registerHosts(apiUrl: string, token: string): Promise<void> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const listed = await fetch(`${apiUrl}/v1/hosts`, { headers });
-  if (!listed.ok) throw new NetfleetError('NF_DEV_REGISTER', `could not list hosts: ${await listed.text()}`);
+  if (!listed.ok) throw new NetfleetError('NF_DEV_REGISTER', { step: 'list hosts', answer: await listed.text() });
   const known = (await listed.json()) as { hosts: { name: string; registered: boolean; labels: Record<string, string> }[] };
   for (const host of HOSTS) {
     const current = known.hosts.find((h) => h.name === host.name);
     if (current?.registered && JSON.stringify(current.labels) === JSON.stringify(host.labels)) continue;
     const response = await fetch(`${apiUrl}/v1/hosts`, { method: 'POST', headers, body: JSON.stringify({ name: host.name, labels: host.labels }) });
-    if (!response.ok) throw new NetfleetError('NF_DEV_REGISTER', `could not register ${host.name}: ${await response.text()}`);
+    if (!response.ok) throw new NetfleetError('NF_DEV_REGISTER', { step: `register ${host.name}`, answer: await response.text() });
   }
 }
 

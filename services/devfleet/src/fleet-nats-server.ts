@@ -46,7 +46,7 @@ export async function startFleetNatsServer(dir: string, names: BusNames, api: { 
     const deadline = Date.now() + 15_000;
     while (!(await ok())) {
       if (exited || Date.now() > deadline) {
-        throw new NetfleetError('NF_DEV_NATS', `the fleet's nats-server ${exited ? 'exited' : 'timed out'} while ${what}; see ${log}`, { log });
+        throw new NetfleetError('NF_DEV_NATS', { outcome: exited ? 'exited' : 'timed out', step: what, log });
       }
       await new Promise((r) => setTimeout(r, 25));
     }

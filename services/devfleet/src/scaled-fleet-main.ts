@@ -48,7 +48,7 @@ try {
   if (existsSync(FLEET_FILE)) {
     const previous = JSON.parse(readFileSync(FLEET_FILE, 'utf8')) as { devfleetPid?: number };
     if (previous.devfleetPid && isAlive(previous.devfleetPid)) {
-      throw new NetfleetError('NF_DEV_ALREADY_RUNNING', `a dev fleet is already running (pid ${previous.devfleetPid}); stop it with Ctrl-C (or kill ${previous.devfleetPid}) first`);
+      throw new NetfleetError('NF_DEV_ALREADY_RUNNING', { pid: previous.devfleetPid });
     }
   }
   await mkdir(DEV_DIR, { recursive: true });

@@ -143,7 +143,7 @@ export async function startScaledFleet(options: ScaledFleetOptions): Promise<Sca
         body: JSON.stringify({ name, labels: fleetLabels(i) }),
       });
       const body = (await response.json()) as { nats?: { user: string; password: string; inboxPrefix: string } };
-      if (!response.ok || !body.nats) throw new NetfleetError('NF_DEV_REGISTER', `could not register ${name}: ${JSON.stringify(body)}`);
+      if (!response.ok || !body.nats) throw new NetfleetError('NF_DEV_REGISTER', { step: `register ${name}`, answer: JSON.stringify(body) });
       credentials[i] = body.nats;
     });
     await nats.reload(); // the API rewrote the auth include with every host's user
@@ -197,7 +197,7 @@ async function waitForApi(url: string, logFile: string, timeoutMs: number): Prom
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new NetfleetError('NF_DEV_API_DOWN', `the API did not come up on ${url} within ${Math.round(timeoutMs / 1000)} s; see ${logFile}`);
+  throw new NetfleetError('NF_DEV_API_DOWN', { url, seconds: Math.round(timeoutMs / 1000), log: logFile });
 }
 
 /** A one-off start-up: reads the host list twice a second until every agent has reported AgentStarted. */
@@ -211,7 +211,7 @@ async function waitForHostsOnline(apiUrl: string, token: string, total: number, 
     if (ready !== last) { onProgress?.(ready, total); last = ready; }
     if (ready >= total) return;
     if (Date.now() > deadline) {
-      throw new NetfleetError('NF_DEV_HOSTS_NOT_READY', `only ${ready} of ${total} hosts came online within ${Math.round(timeoutMs / 1000)} s; see the agent groups' logs in ${join(dir, 'logs')}`, { ready, total });
+      throw new NetfleetError('NF_DEV_HOSTS_NOT_READY', { ready, total, seconds: Math.round(timeoutMs / 1000), logs: join(dir, 'logs') });
     }
     await new Promise((r) => setTimeout(r, 500));
   }

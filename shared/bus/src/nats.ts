@@ -53,7 +53,7 @@ export async function connectBus(options: BusConnectOptions): Promise<NatsConnec
       pingInterval: PING_INTERVAL_MS, maxPingOut: MAX_PINGS_OUT,
     });
   } catch (e) {
-    throw new NetfleetError('NF_BUS_UNAVAILABLE', { reason: `cannot connect at ${options.servers}: ${(e as Error).message}`, servers: options.servers }, e);
+    throw new NetfleetError('NF_BUS_UNAVAILABLE', { reason: `cannot connect to NATS at ${options.servers}: ${(e as Error).message}`, servers: options.servers }, e);
   }
 }
 

@@ -21,12 +21,9 @@ export class NetfleetError<C extends ErrorCode = ErrorCode> extends Error {
   readonly code: C;
   readonly details: Record<string, unknown>;
 
-  // LEGACY (removed once every throw site passes details only): the message composed at the site.
-  constructor(code: C, ...args: DetailsArgs<C> | [message: string, details?: Record<string, unknown>, cause?: unknown]) {
-    const legacy = typeof args[0] === 'string';
-    const [details, cause] = (legacy ? args.slice(1) : args) as [ErrorDetails<C> | undefined, unknown];
+  constructor(code: C, ...[details, cause]: DetailsArgs<C>) {
     const given = (details ?? {}) as ErrorDetails<C>;
-    super(legacy ? args[0] as string : receivedMessage ?? renderErrorMessage(code, given), cause === undefined ? undefined : { cause });
+    super(receivedMessage ?? renderErrorMessage(code, given), cause === undefined ? undefined : { cause });
     this.code = code;
     this.details = given as Record<string, unknown>;
   }
@@ -38,7 +35,7 @@ export class NetfleetError<C extends ErrorCode = ErrorCode> extends Error {
   static received(code: ErrorCode, message: string, details: Record<string, unknown>): NetfleetError {
     receivedMessage = message;
     try {
-      return new NetfleetError(code as 'NF_CLI_STREAM_CUT', details as never);
+      return new NetfleetError<ErrorCode>(code, details as never);
     } finally {
       receivedMessage = undefined;
     }

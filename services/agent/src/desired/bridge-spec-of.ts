@@ -20,7 +20,7 @@ export function bridgeSpecOf(command: Pick<ApplyNetworkV1, 'network' | 'uuid' | 
   const base = { network: command.network, networkUuid: command.uuid, generation: command.generation };
   if (def.type === 'ovs-datapath') {
     const dp = def.datapath;
-    if (!dp) throw new NetfleetError('NF_AGENT_UNSUPPORTED_NETWORK', `network '${def.name}' has type ovs-datapath but no <datapath>`);
+    if (!dp) throw new NetfleetError('NF_AGENT_UNSUPPORTED_NETWORK', { network: def.name, problem: 'has type ovs-datapath but no <datapath>' });
     const warnings: string[] = [];
     const extraExternalIds: Record<string, string> = {};
     // OVS reports fixed manufacturer/hardware/software descriptions; the one description a bridge
@@ -42,7 +42,7 @@ export function bridgeSpecOf(command: Pick<ApplyNetworkV1, 'network' | 'uuid' | 
   }
   const ovsBridge = ovsBridgeOf(def);
   if (ovsBridge?.form === 'libvirt-ovs') return { spec: { ...base, bridge: ovsBridge.bridge, controllers: [], extraExternalIds: {} }, warnings: [] };
-  throw new NetfleetError('NF_AGENT_UNSUPPORTED_NETWORK', `network '${def.name}' is a ${def.forward ? `forward mode='${def.forward.mode}'` : 'isolated'} Linux-bridge network; netfleet starts ovs-datapath networks and libvirt's Open vSwitch bridges (<forward mode='bridge'/> with <virtualport type='openvswitch'/>)`);
+  throw new NetfleetError('NF_AGENT_UNSUPPORTED_NETWORK', { network: def.name, problem: `is a ${def.forward ? `forward mode='${def.forward.mode}'` : 'isolated'} Linux-bridge network` });
 }
 
 function controllerSpecOf(c: ControllerDef): ControllerSpec {

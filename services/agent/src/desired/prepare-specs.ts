@@ -42,7 +42,7 @@ export class SpecCache {
     try {
       result = bridgeSpecOf(command, parseNetworkXml(command.xml));
     } catch (e) {
-      result = isNetfleetError(e) ? e : new NetfleetError('NF_AGENT_BAD_DEFINITION', `network ${command.network}: ${String(e)}`);
+      result = isNetfleetError(e) ? e : new NetfleetError('NF_AGENT_BAD_DEFINITION', { network: command.network, reason: String(e) });
     }
     this.byNetwork.set(command.network, { command, result });
     return result;

@@ -37,7 +37,7 @@ export class LibvirtRegistrar {
       return { failures, drift: [] };
     }
     const plan = planLibvirt(desired, observed, this.registered);
-    for (const r of plan.refusals) failures.set(r.network, new NetfleetError('NF_LIBVIRT_NETWORK_FOREIGN', r.message, { network: r.network, uri: this.virsh.uri }));
+    for (const r of plan.refusals) failures.set(r.network, new NetfleetError('NF_LIBVIRT_NETWORK_FOREIGN', { network: r.network, uuid: r.uuid, uri: this.virsh.uri }));
     for (const op of plan.ops) {
       if (failures.has(op.network)) continue;
       try {
@@ -58,5 +58,5 @@ export class LibvirtRegistrar {
 }
 
 function asNetfleetError(e: unknown): NetfleetError {
-  return isNetfleetError(e) ? e : new NetfleetError('NF_LIBVIRT_COMMAND_FAILED', `libvirt: ${String(e)}`);
+  return isNetfleetError(e) ? e : new NetfleetError('NF_LIBVIRT_COMMAND_FAILED', { command: 'registering the network with libvirt', reason: String(e) });
 }

@@ -28,12 +28,12 @@ export function createVirsh(options: { uri: string; timeoutSeconds?: number; pro
     if (!result.failed) return String(result.stdout);
     const stderr = String(result.stderr ?? '').trim();
     if ((result as { code?: string }).code === 'ENOENT') {
-      throw new NetfleetError('NF_LIBVIRT_UNREACHABLE', `virsh is not installed on this host (libvirt URI ${options.uri} configured): install libvirt-clients or unset NETFLEET_LIBVIRT_URI`, { uri: options.uri });
+      throw new NetfleetError('NF_LIBVIRT_UNREACHABLE', { uri: options.uri, reason: 'virsh is not installed on this host (install libvirt-clients)' });
     }
     if (result.timedOut || /failed to connect|cannot connect|no connection driver|Connection refused|No such file or directory.*sock/i.test(stderr)) {
-      throw new NetfleetError('NF_LIBVIRT_UNREACHABLE', `cannot reach libvirt at ${options.uri}: ${stderr || 'virsh timed out'}`, { uri: options.uri, args });
+      throw new NetfleetError('NF_LIBVIRT_UNREACHABLE', { uri: options.uri, reason: stderr || 'virsh timed out', args });
     }
-    throw new NetfleetError('NF_LIBVIRT_COMMAND_FAILED', `virsh ${args.join(' ')} failed: ${stderr}`, { uri: options.uri, args, stderr });
+    throw new NetfleetError('NF_LIBVIRT_COMMAND_FAILED', { command: `virsh ${args.join(' ')}`, reason: stderr, uri: options.uri, args });
   };
 
   return {

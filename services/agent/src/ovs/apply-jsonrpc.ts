@@ -17,9 +17,9 @@ export async function applyPlanJsonRpc(session: OvsdbSession, plan: Pick<HostPla
   const results = await session.transact(params);
   const failure = results.find((r): r is { error: string; details?: string } => typeof r === 'object' && r !== null && 'error' in r && (r as { error: unknown }).error !== null);
   if (failure) {
-    throw new NetfleetError('NF_OVS_COMMAND_FAILED', `OVS refused the transaction: ${failure.error}${failure.details ? `: ${failure.details}` : ''}`, { error: failure.error, details: failure.details });
+    throw new NetfleetError('NF_OVS_COMMAND_FAILED', { reason: `the transaction was refused: ${failure.error}${failure.details ? `: ${failure.details}` : ''}`, error: { error: failure.error, details: failure.details } });
   }
   const nextCfg = (results[nextCfgIndex] as { rows?: { next_cfg?: number }[] } | undefined)?.rows?.[0]?.next_cfg;
-  if (typeof nextCfg !== 'number') throw new NetfleetError('NF_OVS_COMMAND_FAILED', 'OVS did not return next_cfg for the transaction');
+  if (typeof nextCfg !== 'number') throw new NetfleetError('NF_OVS_COMMAND_FAILED', { reason: 'no next_cfg came back for the transaction' });
   await session.waitForCurCfg(nextCfg, timeoutSeconds * 1000);
 }

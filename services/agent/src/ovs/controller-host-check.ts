@@ -33,7 +33,5 @@ export function controllerHostRefusal(spec: BridgeSpec, options: ControllerHostC
     if (kind) problems.push(`${path} is ${kind}, not a socket: ovs-vswitchd would remove it to listen on ${target}`);
   }
   if (problems.length === 0) return undefined;
-  return new NetfleetError('NF_OVS_CONTROLLER_REFUSED',
-    `network ${spec.network}, bridge ${spec.bridge}: ${problems.join('; ')}. Choose a free socket path where ovs-vswitchd allows it${options.runDir ? ` (punix:${options.runDir}/${spec.bridge}.<name>)` : ''}; nothing was changed on this host.`,
-    { network: spec.network, bridge: spec.bridge, problems });
+  return new NetfleetError('NF_OVS_CONTROLLER_REFUSED', { network: spec.network, bridge: spec.bridge, problems, runDir: options.runDir ?? '<rundir>' });
 }

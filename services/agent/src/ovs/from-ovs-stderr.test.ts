@@ -21,7 +21,7 @@ describe('fromOvsStderr', () => {
     const stderr = 'ovs-vsctl: no row "x" in table Controller';
     const error = fromOvsStderr({ args: ['set'], stderr, exitCode: 1 });
     expect(error.code).toBe('NF_OVS_COMMAND_FAILED');
-    expect(error.message).toBe(`ovs-vsctl failed (exit 1): ${stderr}`);
+    expect(error.message).toBe(`OVS failed: ovs-vsctl failed (exit 1): ${stderr}`);
   });
 
   it('maps a missing program to NF_OVS_NOT_INSTALLED, naming the fix', () => {

@@ -27,34 +27,14 @@ export function fromOvsStderr(failure: OvsFailure, cause?: unknown): NetfleetErr
     signal: failure.signal,
   };
   if (failure.spawnErrorCode === 'ENOENT') {
-    return new NetfleetError(
-      'NF_OVS_NOT_INSTALLED',
-      'ovs-vsctl is not installed here. Run `npm run bootstrap` (it installs openvswitch-switch and openvswitch-testcontroller).',
-      details,
-      cause,
-    );
+    return new NetfleetError('NF_OVS_NOT_INSTALLED', { missing: 'ovs-vsctl', ...details }, cause);
   }
   // ovs-vsctl's --timeout raises SIGALRM; OVS's fatal-signal handler then exits on that signal.
   if (failure.timedOut || failure.signal === 'SIGALRM' || /timeout expired|alarm clock/i.test(stderr)) {
-    return new NetfleetError(
-      'NF_OVS_TIMEOUT',
-      `ovs-vsctl timed out${stderr ? `: ${stderr}` : ''}. Check that ovsdb-server and ovs-vswitchd are running and not overloaded.`,
-      details,
-      cause,
-    );
+    return new NetfleetError('NF_OVS_TIMEOUT', { problem: `ovs-vsctl timed out${stderr ? `: ${stderr}` : ''}`, ...details }, cause);
   }
   if (/database connection failed|connection (?:refused|failed)|No such file or directory|Permission denied/i.test(stderr)) {
-    return new NetfleetError(
-      'NF_OVS_DB_UNREACHABLE',
-      `cannot reach the OVS database: ${stderr}. Check that ovsdb-server is running and the --db socket is right.`,
-      details,
-      cause,
-    );
+    return new NetfleetError('NF_OVS_DB_UNREACHABLE', { reason: stderr, ...details }, cause);
   }
-  return new NetfleetError(
-    'NF_OVS_COMMAND_FAILED',
-    `ovs-vsctl failed (exit ${failure.exitCode ?? failure.signal ?? '?'}): ${stderr || 'no error text'}`,
-    details,
-    cause,
-  );
+  return new NetfleetError('NF_OVS_COMMAND_FAILED', { reason: `ovs-vsctl failed (exit ${failure.exitCode ?? failure.signal ?? '?'}): ${stderr || 'no error text'}`, ...details }, cause);
 }

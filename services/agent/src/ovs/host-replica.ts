@@ -32,7 +32,7 @@ export class HostReplica {
   /** Applies one <table-updates>; returns which tables changed. */
   apply(updates: TableUpdates): Set<ReplicaTable> {
     if (updates === null || typeof updates !== 'object') {
-      throw new NetfleetError('NF_OVS_PROTOCOL', `the OVS database sent a monitor update that is not <table-updates>: ${JSON.stringify(updates)?.slice(0, 200)}`);
+      throw new NetfleetError('NF_OVS_PROTOCOL', { problem: `the OVS database sent a monitor update that is not <table-updates>: ${JSON.stringify(updates)?.slice(0, 200)}` });
     }
     const changed = new Set<ReplicaTable>();
     for (const [table, rows] of Object.entries(updates)) {
@@ -40,7 +40,7 @@ export class HostReplica {
       if (!replica || !rows) continue;
       for (const [uuid, change] of Object.entries(rows)) {
         if (change === null || typeof change !== 'object') {
-          throw new NetfleetError('NF_OVS_PROTOCOL', `the OVS database sent a row update for ${table} ${uuid} that is not {old, new}`, { table, uuid });
+          throw new NetfleetError('NF_OVS_PROTOCOL', { problem: `the OVS database sent a row update for ${table} ${uuid} that has neither old nor new` });
         }
         // "new" carries every monitored column of an inserted or modified row; no "new": deleted.
         if (change.new) replica.set(uuid, { ...change.new, _uuid: ['uuid', uuid] });

@@ -40,7 +40,7 @@ export class JsonStreamSplitter {
           consumed = i + 1;
           this.start = -1;
         } else if (this.depth < 0) {
-          throw new NetfleetError('NF_OVS_PROTOCOL', `the OVS database sent unbalanced JSON near: ${buffer.slice(Math.max(0, i - 40), i + 1)}`, { near: buffer.slice(Math.max(0, i - 40), i + 1) });
+          throw new NetfleetError('NF_OVS_PROTOCOL', { problem: `the OVS database sent unbalanced JSON near: ${buffer.slice(Math.max(0, i - 40), i + 1)}` });
         }
       }
     }

@@ -45,7 +45,7 @@ export async function observeHost(vsctl: Vsctl): Promise<ObservedHost> {
 export function parseObservedHost(stdout: string): ObservedHost {
   const tables = parseListOutputs(stdout);
   if (tables.length !== 4) {
-    throw new NetfleetError('NF_OVS_PROTOCOL', `ovs-vsctl printed ${tables.length} tables where 4 were asked for (bridge, controller, open_vswitch, ssl)`, { tables: tables.length });
+    throw new NetfleetError('NF_OVS_PROTOCOL', { problem: `ovs-vsctl printed ${tables.length} tables where 4 were asked for (bridge, controller, open_vswitch, ssl)` });
   }
   const [bridgeRows, controllerRows, ovsRows, sslRows] = tables as [OvsdbRow[], OvsdbRow[], OvsdbRow[], OvsdbRow[]];
   return observedHostOf({ bridgeRows, controllerRows, ovsRows, sslRows });

@@ -23,19 +23,19 @@ export class OvsdbConnection {
         for (const text of this.splitter.push(chunk)) this.dispatch(parseMessage(text));
       } catch (e) {
         // A stream we cannot read any further: drop the session (the owner reconnects).
-        this.closedError = isNetfleetError(e) ? e : new NetfleetError('NF_OVS_PROTOCOL', `could not handle a message from the OVS database: ${String(e)}`, {}, e);
+        this.closedError = isNetfleetError(e) ? e : new NetfleetError('NF_OVS_PROTOCOL', { problem: `could not handle a message from the OVS database: ${String(e)}` }, e);
         socket.destroy();
       }
     });
     socket.on('close', () => {
-      const error = this.closedError ?? new NetfleetError('NF_OVS_DB_UNREACHABLE', 'the OVS database closed the connection. Check that ovsdb-server is running.');
+      const error = this.closedError ?? new NetfleetError('NF_OVS_DB_UNREACHABLE', { reason: 'it closed the connection' });
       this.closedError = error;
       for (const p of this.pending.values()) p.reject(error);
       this.pending.clear();
       onClose(error);
     });
     socket.on('error', (e) => {
-      this.closedError ??= new NetfleetError('NF_OVS_DB_UNREACHABLE', `the connection to the OVS database failed: ${e.message}`, {}, e);
+      this.closedError ??= new NetfleetError('NF_OVS_DB_UNREACHABLE', { reason: `the connection failed: ${e.message}` }, e);
     });
   }
 
@@ -43,7 +43,7 @@ export class OvsdbConnection {
   static open(path: string, onNotification: (method: string, params: unknown[]) => void, onClose: (error: NetfleetError) => void): Promise<OvsdbConnection> {
     return new Promise((resolve, reject) => {
       const socket = connect({ path });
-      const fail = (e: Error) => reject(new NetfleetError('NF_OVS_DB_UNREACHABLE', `cannot reach the OVS database at unix:${path}: ${e.message}. Check that ovsdb-server is running and the socket is right.`, { path }, e));
+      const fail = (e: Error) => reject(new NetfleetError('NF_OVS_DB_UNREACHABLE', { reason: `unix:${path}: ${e.message}`, path }, e));
       socket.once('error', fail);
       socket.once('connect', () => {
         socket.off('error', fail);
@@ -78,7 +78,7 @@ export class OvsdbConnection {
     if (!waiter) return;
     this.pending.delete(message.id as number);
     if (message.error !== null && message.error !== undefined) {
-      waiter.reject(new NetfleetError('NF_OVS_COMMAND_FAILED', `the OVS database refused a request: ${JSON.stringify(message.error)}`, { error: message.error }));
+      waiter.reject(new NetfleetError('NF_OVS_COMMAND_FAILED', { reason: `the OVS database refused a request: ${JSON.stringify(message.error)}`, error: message.error }));
     } else waiter.resolve(message.result);
   }
 }
@@ -89,10 +89,10 @@ function parseMessage(text: string): RpcMessage {
   try {
     message = JSON.parse(text);
   } catch (e) {
-    throw new NetfleetError('NF_OVS_PROTOCOL', `the OVS database sent a message that is not JSON: ${text.slice(0, 200)}`, { text: text.slice(0, 200) }, e);
+    throw new NetfleetError('NF_OVS_PROTOCOL', { problem: `the OVS database sent a message that is not JSON: ${text.slice(0, 200)}` }, e);
   }
   if (message === null || typeof message !== 'object' || Array.isArray(message)) {
-    throw new NetfleetError('NF_OVS_PROTOCOL', `the OVS database sent JSON that is not a JSON-RPC message: ${text.slice(0, 200)}`, { text: text.slice(0, 200) });
+    throw new NetfleetError('NF_OVS_PROTOCOL', { problem: `the OVS database sent JSON that is not a JSON-RPC message: ${text.slice(0, 200)}` });
   }
   return message as RpcMessage;
 }

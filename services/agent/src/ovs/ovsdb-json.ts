@@ -27,10 +27,10 @@ export function parseListOutputs(stdout: string): OvsdbRow[][] {
       try {
         table = JSON.parse(line) as ListTable;
       } catch (e) {
-        throw new NetfleetError('NF_OVS_PROTOCOL', `ovs-vsctl printed a line that is not JSON: ${line.slice(0, 200)}`, { line: line.slice(0, 200) }, e);
+        throw new NetfleetError('NF_OVS_PROTOCOL', { problem: `ovs-vsctl printed a line that is not JSON: ${line.slice(0, 200)}` }, e);
       }
       if (table === null || typeof table !== 'object' || !Array.isArray(table.headings) || !Array.isArray(table.data)) {
-        throw new NetfleetError('NF_OVS_PROTOCOL', `ovs-vsctl printed JSON that is not a table: ${line.slice(0, 200)}`, { line: line.slice(0, 200) });
+        throw new NetfleetError('NF_OVS_PROTOCOL', { problem: `ovs-vsctl printed JSON that is not a table: ${line.slice(0, 200)}` });
       }
       return table.data.map((cells) => {
         const row: OvsdbRow = {};
@@ -69,7 +69,7 @@ export function mapOf(value: OvsdbValue | undefined): Record<string, string> {
 export function uuidOf(atom: OvsdbAtom | OvsdbValue | undefined): string {
   if (isTagged(atom, 'uuid') || isTagged(atom, 'named-uuid')) return atom[1] as string;
   if (typeof atom === 'string') return atom;
-  throw new NetfleetError('NF_OVS_PROTOCOL', `OVS sent ${JSON.stringify(atom)} where a uuid belongs`, { value: atom });
+  throw new NetfleetError('NF_OVS_PROTOCOL', { problem: `OVS sent ${JSON.stringify(atom)} where a uuid belongs` });
 }
 
 function atomText(atom: OvsdbAtom): string {

@@ -115,7 +115,7 @@ export function startOvsdbSession(options: OvsdbSessionOptions): OvsdbSession {
       return synced ? replica.observed() : undefined;
     },
     async transact(params) {
-      if (!synced || !connection) throw new NetfleetError('NF_OVS_DB_UNREACHABLE', `not connected to the OVS database at ${options.db}`);
+      if (!synced || !connection) throw new NetfleetError('NF_OVS_DB_UNREACHABLE', { reason: `not connected to ${options.db}` });
       return (await connection.request('transact', params)) as unknown[];
     },
     waitForCurCfg(cfg, timeoutMs) {
@@ -123,7 +123,7 @@ export function startOvsdbSession(options: OvsdbSessionOptions): OvsdbSession {
         const waiter = { cfg, resolve: () => { clearTimeout(deadline); resolve(); } };
         const deadline = setTimeout(() => {
           cfgWaiters.delete(waiter);
-          reject(new NetfleetError('NF_OVS_TIMEOUT', `ovs-vswitchd did not apply the change within ${timeoutMs / 1000} s (cur_cfg ${replica.curCfg() ?? '?'} < ${cfg}); the database has it. Check that ovs-vswitchd is running and not overloaded.`, { cfg }));
+          reject(new NetfleetError('NF_OVS_TIMEOUT', { problem: `ovs-vswitchd did not apply the change within ${timeoutMs / 1000} s (cur_cfg ${replica.curCfg() ?? '?'} < ${cfg}); the database has it`, cfg }));
         }, timeoutMs);
         cfgWaiters.add(waiter);
         wakeCfgWaiters();

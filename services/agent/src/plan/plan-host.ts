@@ -8,6 +8,7 @@ import {
 import type { ObservedBridge, ObservedController } from './observed-bridge';
 import { ControllerKnob, CONTROLLER_COLUMN, type OvsOp } from './ovs-op';
 import { planSsl, type PlanSslOptions } from './plan-ssl';
+import { renderErrorMessage, type ErrorDetails } from '@netfleet/errors/error-message';
 import { RefusalCode, type Refusal } from './refusal';
 import { validateBridgeSpec } from './validate-bridge-spec';
 
@@ -49,8 +50,8 @@ export function planHost(desired: BridgeSpec[], observed: ObservedBridge[], opti
   const refusals: Refusal[] = [];
   const drift: Drift[] = [];
   const byName = new Map(observed.map((b) => [b.name, b]));
-  const refuse = (spec: BridgeSpec, code: RefusalCode, message: string): void => {
-    refusals.push({ network: spec.network, bridge: spec.bridge, code, message });
+  const refuse = <C extends RefusalCode>(spec: BridgeSpec, code: C, details: ErrorDetails<C>): void => {
+    refusals.push({ network: spec.network, bridge: spec.bridge, code, message: renderErrorMessage(code, details) });
   };
 
   // 1. Which desired bridges can go ahead at all. Sorted so the plan does not depend on the
@@ -61,22 +62,19 @@ export function planHost(desired: BridgeSpec[], observed: ObservedBridge[], opti
   for (const spec of sorted) {
     if (claimed.has(spec.bridge)) {
       const first = sorted.find((s) => s.bridge === spec.bridge)!;
-      refuse(spec, RefusalCode.bridgeDuplicate,
-        `bridge ${spec.bridge} is already used by network ${first.network} on this host; give network ${spec.network} another datapath name`);
+      refuse(spec, RefusalCode.bridgeDuplicate, { network: spec.network, bridge: spec.bridge, usedBy: first.network });
       continue;
     }
     claimed.add(spec.bridge);
     if (options.held?.has(spec.network)) continue;
     const problems = validateBridgeSpec(spec);
     if (problems.length > 0) {
-      refuse(spec, RefusalCode.specInvalid, `network ${spec.network}, bridge ${spec.bridge}: ${problems.join('; ')}`);
+      refuse(spec, RefusalCode.specInvalid, { subject: `network ${spec.network}, bridge ${spec.bridge}`, problems });
       continue;
     }
     const existing = byName.get(spec.bridge);
     if (existing && !isOwned(existing)) {
-      refuse(spec, RefusalCode.bridgeForeign,
-        `bridge ${spec.bridge} already exists on this host and was not created by netfleet (no external_ids:${OwnershipMark.owner}); ` +
-          `netfleet will not touch it: delete or rename it, or give network ${spec.network} another datapath name`);
+      refuse(spec, RefusalCode.bridgeForeign, { network: spec.network, bridge: spec.bridge, ownerKey: OwnershipMark.owner });
       continue;
     }
     accepted.push(spec);

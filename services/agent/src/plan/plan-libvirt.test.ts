@@ -39,7 +39,7 @@ describe('planLibvirt', () => {
     const other = observedLibvirtNetworkOf("<network><name>default</name><bridge name='virbr0'/></network>", flags);
     const plan = planLibvirt([spec], [foreign, other], none);
     expect(plan.ops).toEqual([]);
-    expect(plan.refusals).toEqual([{ network: 'ofnet', message: expect.stringContaining('netfleet did not create') }]);
+    expect(plan.refusals).toEqual([{ network: 'ofnet', uuid: expect.any(String), message: expect.stringContaining('netfleet did not create') }]);
   });
 
   it('destroys and undefines its own networks that should no longer be there', () => {

@@ -1,3 +1,4 @@
+import { renderErrorMessage } from '@netfleet/errors/error-message';
 import type { LibvirtNetworkSpec, ObservedLibvirtNetwork } from './libvirt-network';
 
 /** One virsh step; a plan runs them in order. */
@@ -11,7 +12,7 @@ export type LibvirtOp =
 export interface LibvirtPlan {
   ops: LibvirtOp[];
   /** Networks the host's libvirt cannot take: a network of that name exists that netfleet did not create. */
-  refusals: { network: string; message: string }[];
+  refusals: { network: string; uuid: string; message: string }[];
   /** What differed from what this agent had registered (changed or removed by hand), one line each. */
   drift: { network: string; bridge: string; differences: string[] }[];
 }
@@ -45,7 +46,7 @@ export function planLibvirt(desired: readonly LibvirtNetworkSpec[], observed: re
       continue;
     }
     if (!have.owned) {
-      plan.refusals.push({ network: spec.network, message: `the host's libvirt already has a network named ${spec.network} that netfleet did not create (uuid ${have.uuid || '?'}); it is left untouched. Rename or remove it, then start the network again.` });
+      plan.refusals.push({ network: spec.network, uuid: have.uuid || '?', message: renderErrorMessage('NF_LIBVIRT_NETWORK_FOREIGN', { network: spec.network, uuid: have.uuid || '?' }) });
       continue;
     }
     const changed = differences(spec, have);

@@ -1,6 +1,7 @@
 import { NETFLEET_OWNER, OwnershipMark, type BridgeSpec, type SslSpec } from './bridge-spec';
 import type { ObservedSsl } from './observed-bridge';
 import type { OvsOp } from './ovs-op';
+import { renderErrorMessage } from '@netfleet/errors/error-message';
 import { RefusalCode, type Refusal } from './refusal';
 import { needsSsl } from './validate-bridge-spec';
 
@@ -42,26 +43,31 @@ export function planSsl(accepted: BridgeSpec[], options: PlanSslOptions): { ops:
         network: spec.network,
         bridge: spec.bridge,
         code: RefusalCode.pkiConflict,
-        message:
-          `network ${spec.network} needs PKI (key ${spec.ssl.privateKey}, cert ${spec.ssl.certificate}, CA ${spec.ssl.caCert}) ` +
-          `but this host's OVS already uses the PKI of ${chosenBy ?? 'another network'} (key ${chosen.privateKey}); ` +
-          'OVS has one SSL configuration per host: give these networks the same PKI or place them on different hosts',
+        message: renderErrorMessage(RefusalCode.pkiConflict, {
+          network: spec.network,
+          wanted: ` (key ${spec.ssl.privateKey}, cert ${spec.ssl.certificate}, CA ${spec.ssl.caCert})`,
+          conflict: `this host's OVS already uses the PKI of ${chosenBy ?? 'another network'} (key ${chosen.privateKey}); ` +
+            'OVS has one SSL configuration per host: give these networks the same PKI or place them on different hosts',
+        }),
       });
     } else if (foreignBlocks && (spec.ssl || usesSsl)) {
       refusals.push({
         network: spec.network,
         bridge: spec.bridge,
         code: RefusalCode.pkiConflict,
-        message:
-          `network ${spec.network} needs PKI but this host's OVS has an SSL configuration netfleet did not make ` +
-          `(key ${observedSsl!.privateKey}); netfleet will not replace it: remove it (ovs-vsctl del-ssl) or use that PKI`,
+        message: renderErrorMessage(RefusalCode.pkiConflict, {
+          network: spec.network,
+          wanted: '',
+          conflict: `this host's OVS has an SSL configuration netfleet did not make (key ${observedSsl!.privateKey}); ` +
+            'netfleet will not replace it: remove it (ovs-vsctl del-ssl) or use that PKI',
+        }),
       });
     } else if (usesSsl && !chosen && !observedSsl) {
       refusals.push({
         network: spec.network,
         bridge: spec.bridge,
         code: RefusalCode.sslMissing,
-        message: `network ${spec.network} has an ssl controller but no PKI (private key, certificate, CA certificate) was given`,
+        message: renderErrorMessage(RefusalCode.sslMissing, { network: spec.network }),
       });
     }
   }

@@ -111,7 +111,7 @@ export function toVsctlArgs(ops: OvsOp[], options: { mayExist?: boolean } = {}):
 /** A bridge name for a positional slot: never `--` or anything option-like (see toVsctlArgs). */
 function bridgeName(name: string): string {
   if (name.length === 0 || name.startsWith('-')) {
-    throw new NetfleetError('NF_OVS_SPEC_INVALID', `bridge name '${name}' is empty or begins with '-': ovs-vsctl could read it as an option or a command separator, so it is never passed to it. Give the datapath another name.`, { bridge: name });
+    throw new NetfleetError('NF_OVS_SPEC_INVALID', { subject: `bridge name '${name}'`, problems: ['it is empty or begins with \'-\', which ovs-vsctl could read as an option or a command separator: give the datapath another name'] });
   }
   return name;
 }
@@ -120,7 +120,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A row uuid (from OVS itself) for a positional slot. */
 function rowUuid(uuid: string): string {
-  if (!UUID.test(uuid)) throw new NetfleetError('NF_OVS_SPEC_INVALID', `'${uuid}' is not a row uuid; it is never passed to ovs-vsctl`, { uuid });
+  if (!UUID.test(uuid)) throw new NetfleetError('NF_OVS_SPEC_INVALID', { subject: `'${uuid}'`, problems: ['it is not a row uuid'] });
   return uuid;
 }
 

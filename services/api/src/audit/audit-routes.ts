@@ -69,12 +69,12 @@ export async function auditRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
     const filter: HistoryFilter = { ...(network !== undefined ? { network } : {}) };
     let after = 0;
     if (since !== undefined) {
-      const p = parseHistoryPoint(since);
+      const p = parseHistoryPoint(since, 'since');
       if ('position' in p) after = Math.max(0, p.position - 1);
       else filter.since = p.time;
     }
     if (until !== undefined) {
-      const p = parseHistoryPoint(until);
+      const p = parseHistoryPoint(until, 'until');
       if ('position' in p) filter.untilPosition = p.position;
       else filter.until = p.time;
     }
@@ -109,7 +109,7 @@ async function* exportChunks(db: Database, filter: HistoryFilter, after: number,
 
 /** `since` as a position: itself, or the first event recorded at or after the time. */
 async function positionOf(db: Database, since: string): Promise<number> {
-  const p = parseHistoryPoint(since);
+  const p = parseHistoryPoint(since, 'since');
   if ('position' in p) return p.position;
   return (await firstPositionSince(db, p.time)) ?? Number.MAX_SAFE_INTEGER;
 }

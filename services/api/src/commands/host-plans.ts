@@ -40,7 +40,7 @@ async function assertBusReachable(nc: ApiContext['nc'], timeoutMs: number): Prom
   try {
     await Promise.race([nc.rtt(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); })]);
   } catch (e) {
-    throw new NetfleetError('NF_BUS_UNAVAILABLE', { reason: `${(e as Error).message} (so the API cannot ask the agents what they would run; retry once NATS is back)` }, e);
+    throw new NetfleetError('NF_BUS_UNAVAILABLE', { reason: `the API cannot reach NATS (${(e as Error).message}), so it cannot ask the agents what they would run; retry once NATS is back` }, e);
   } finally {
     clearTimeout(timer);
   }

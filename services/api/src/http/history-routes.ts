@@ -68,7 +68,7 @@ function filterOf(query: HistoryQuery): HistoryFilter {
 }
 
 function timeOf(text: string, name: string): Date {
-  const point = parseHistoryPoint(text);
+  const point = parseHistoryPoint(text, name);
   if ('time' in point) return point.time;
-  throw new NetfleetError('NF_HISTORY_BAD_POINT', { parameter: name, value: text, expected: 'an ISO-8601 time' });
+  throw new NetfleetError('NF_HISTORY_BAD_POINT', { parameter: name, value: text, expected: 'not an ISO-8601 time' });
 }

@@ -52,7 +52,7 @@ export function registerAuditCommands(program: Command, client: () => ApiClient,
         // Written as it arrives, waiting whenever stdout is full: memory stays at one chunk.
         for await (const chunk of body) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
       } catch (e) {
-        throw new NetfleetError('NF_CLI_EXPORT_CUT', `the API closed the export before its end (${(e as Error).message}); run it again (--since the last position written continues it)`, {}, e);
+        throw new NetfleetError('NF_CLI_EXPORT_CUT', { reason: (e as Error).message }, e);
       }
     });
 }

@@ -24,7 +24,7 @@ export function registerEditCommand(program: Command, client: () => ApiClient, i
         await writeFile(file, view.xml);
         const [editor, ...editorArgs] = (process.env['VISUAL'] ?? process.env['EDITOR'] ?? 'vi').split(/\s+/).filter(Boolean);
         const run = spawnSync(editor!, [...editorArgs, file], { stdio: 'inherit' });
-        if (run.error || run.status !== 0) throw new NetfleetError('NF_CLI_EDITOR', `the editor '${editor}' failed (${run.error?.message ?? `exit status ${run.status}`}); nothing was changed`);
+        if (run.error || run.status !== 0) throw new NetfleetError('NF_CLI_EDITOR', { editor: editor!, reason: run.error?.message ?? `exit status ${run.status}` });
         const edited = await readFile(file, 'utf8');
         if (edited === view.xml) { io.out(`Network ${name} XML configuration not changed.\n`); return; }
         await api.post('/v1/networks', { xml: edited, expectedVersion: view.version, ...(opts.comment ? { comment: opts.comment } : {}) });

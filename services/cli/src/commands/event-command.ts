@@ -32,7 +32,7 @@ export function registerEventCommand(program: Command, connection: () => Connect
     .option('--loop', 'keep printing until interrupted (or --timeout)')
     .option('--timeout <seconds>', 'stop after this many seconds', (v) => {
       const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new NetfleetError('NF_CLI_USAGE', `--timeout must be a positive number of seconds, not '${v}'`);
+      if (!Number.isFinite(n) || n <= 0) throw new NetfleetError('NF_CLI_USAGE', { option: '--timeout', expected: 'a positive number of seconds', value: v });
       return n;
     })
     .option('--timestamp', 'prefix each event with its time')

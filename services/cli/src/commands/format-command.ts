@@ -14,7 +14,8 @@ export function registerFormatCommand(program: Command, io: Io): void {
       try {
         io.out(formatNetworkXml(parseNetworkXml(xml)));
       } catch (e) {
-        if (e instanceof NetfleetError) throw new NetfleetError(e.code, `${file}: ${e.message.split('\n').join(`\n${file}: `)}`, e.details);
+        // Each problem line names the file, as compilers do; the problems themselves stay as they were.
+        if (e instanceof NetfleetError) throw NetfleetError.received(e.code, `${file}: ${e.message.split('\n').join(`\n${file}: `)}`, e.details);
         throw e;
       }
     });

@@ -25,7 +25,7 @@ export function registerHostCommands(program: Command, client: () => ApiClient, 
       const labels: Record<string, string> = {};
       for (const label of opts.label) {
         const eq = label.indexOf('=');
-        if (eq <= 0) throw new NetfleetError('NF_CLI_USAGE', `--label must be key=value, not '${label}'`);
+        if (eq <= 0) throw new NetfleetError('NF_CLI_USAGE', { option: '--label', expected: 'key=value', value: label });
         labels[label.slice(0, eq)] = label.slice(eq + 1);
       }
       const answer = await client().post<HostAddedAnswer>('/v1/hosts', { name, labels });

@@ -8,7 +8,7 @@ export interface WaitOptions { wait?: boolean; timeout: number; json?: boolean }
 
 export function parseSeconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new NetfleetError('NF_CLI_USAGE', `--timeout must be a number of seconds, not '${value}'`);
+  if (!Number.isFinite(n) || n < 0) throw new NetfleetError('NF_CLI_USAGE', { option: '--timeout', expected: 'a number of seconds', value });
   return n;
 }
 

@@ -16,7 +16,7 @@ export function registerWebhookCommands(program: Command, client: () => ApiClien
     .option('--networks <names>', 'only events about these networks, comma-separated', commaList)
     .option('--hosts <names>', 'only events about these hosts, comma-separated', commaList)
     .option('--after <position>', 'start after this log position (replay) instead of from now', (v) => {
-      if (!/^[0-9]{1,16}$/.test(v)) throw new NetfleetError('NF_CLI_USAGE', `--after must be a log position (a whole number), not '${v}'`);
+      if (!/^[0-9]{1,16}$/.test(v)) throw new NetfleetError('NF_CLI_USAGE', { option: '--after', expected: 'a log position (a whole number)', value: v });
       return Number(v);
     })
     .option('--json', 'print JSON')
