@@ -110,45 +110,44 @@ BEGIN
   FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(e, o)
   RETURNING ev.position, ev.stream_version, ev.recorded_at;
 
-  -- A row locked FOR SHARE must not wait on a rebuild (whose table lock ROW SHARE does not meet):
-  -- the rebuild would then wait for that row and the two deadlock. Take the writers' table lock
-  -- first, as every write here would anyway.
   v_checks := p_views @> '[{"check": true}]';
-  IF v_checks THEN
-    LOCK TABLE network_own_view, network_host_view, host_view IN ROW EXCLUSIVE MODE;
-  END IF;
-
   -- Checks first: each locks its row FOR SHARE until commit, so nothing this append decided on
   -- can change before it commits (a command writing a checked row waits; one already writing it
   -- makes this fail at once with 55P03, and the caller folds again).
-  FOR v_view IN SELECT value FROM jsonb_array_elements(p_views) WHERE v_checks AND coalesce((value->>'check')::boolean, false) LOOP
-    v_kind := v_view->>'kind';
-    v_name := v_view->>'name';
-    v_host := v_view->>'host';
-    v_expected := (v_view->>'expected')::bigint;
-    IF v_kind = 'network' THEN
-      IF v_expected IS NULL THEN
-        PERFORM 1 WHERE NOT EXISTS (SELECT 1 FROM network_own_view WHERE name = v_name);
+  -- A row locked FOR SHARE must not wait on a rebuild (whose table lock ROW SHARE does not meet):
+  -- the rebuild would then wait for that row and the two deadlock. Take the writers' table lock
+  -- first, as every write here would anyway.
+  IF v_checks THEN
+    LOCK TABLE network_own_view, network_host_view, host_view IN ROW EXCLUSIVE MODE;
+    FOR v_view IN SELECT value FROM jsonb_array_elements(p_views) WHERE coalesce((value->>'check')::boolean, false) LOOP
+      v_kind := v_view->>'kind';
+      v_name := v_view->>'name';
+      v_host := v_view->>'host';
+      v_expected := (v_view->>'expected')::bigint;
+      IF v_kind = 'network' THEN
+        IF v_expected IS NULL THEN
+          PERFORM 1 WHERE NOT EXISTS (SELECT 1 FROM network_own_view WHERE name = v_name);
+        ELSE
+          PERFORM 1 FROM network_own_view WHERE name = v_name AND position = v_expected FOR SHARE NOWAIT;
+        END IF;
+      ELSIF v_kind = 'placement' THEN
+        IF v_expected IS NULL THEN
+          PERFORM 1 WHERE NOT EXISTS (SELECT 1 FROM network_host_view WHERE network = v_name AND host = v_host);
+        ELSE
+          PERFORM 1 FROM network_host_view WHERE network = v_name AND host = v_host AND position = v_expected FOR SHARE NOWAIT;
+        END IF;
       ELSE
-        PERFORM 1 FROM network_own_view WHERE name = v_name AND position = v_expected FOR SHARE NOWAIT;
+        IF v_expected IS NULL THEN
+          PERFORM 1 WHERE NOT EXISTS (SELECT 1 FROM host_view WHERE name = v_name);
+        ELSE
+          PERFORM 1 FROM host_view WHERE name = v_name AND position = v_expected FOR SHARE NOWAIT;
+        END IF;
       END IF;
-    ELSIF v_kind = 'placement' THEN
-      IF v_expected IS NULL THEN
-        PERFORM 1 WHERE NOT EXISTS (SELECT 1 FROM network_host_view WHERE network = v_name AND host = v_host);
-      ELSE
-        PERFORM 1 FROM network_host_view WHERE network = v_name AND host = v_host AND position = v_expected FOR SHARE NOWAIT;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION '% view % moved since it was read', v_kind, concat_ws('/', v_name, v_host) USING ERRCODE = 'NFVIE';
       END IF;
-    ELSE
-      IF v_expected IS NULL THEN
-        PERFORM 1 WHERE NOT EXISTS (SELECT 1 FROM host_view WHERE name = v_name);
-      ELSE
-        PERFORM 1 FROM host_view WHERE name = v_name AND position = v_expected FOR SHARE NOWAIT;
-      END IF;
-    END IF;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION '% view % moved since it was read', v_kind, concat_ws('/', v_name, v_host) USING ERRCODE = 'NFVIE';
-    END IF;
-  END LOOP;
+    END LOOP;
+  END IF;
 
   FOR v_view IN SELECT value FROM jsonb_array_elements(p_views) WHERE NOT (v_checks AND coalesce((value->>'check')::boolean, false)) LOOP
     v_kind := v_view->>'kind';
