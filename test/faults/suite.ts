@@ -25,6 +25,11 @@ export interface FaultResult {
   survived: boolean;
   /** From the fault's healing to the checker finding every invariant true. */
   convergeMs: number | null;
+  /**
+   * What the fleet was still waiting for after the fault healed: each kind of violation the
+   * checker found (numbers and names made generic) and how long after healing it was last seen.
+   */
+  waitedFor: { what: string; lastSeenMs: number }[];
   violations: string[];
 }
 
@@ -79,10 +84,12 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
       log(`fault ${i + 1}/${options.faults.length}: ${fault.name}`);
       const outcome = await fault.run(fleet, random);
       await rollout;
-      const converged = await untilConverged(fleet, tally, options.convergeTimeoutMs ?? 120_000);
+      const rolledOutMs = Date.now() - outcome.healedAt;
+      const converged = await untilConverged(fleet, tally, options.convergeTimeoutMs ?? 120_000, outcome.healedAt);
       const violations = [...outcome.violations, ...converged.report.violations];
-      results.push({ fault: key, name: fault.name, detail: outcome.detail, survived: violations.length === 0, convergeMs: converged.ok ? Date.now() - outcome.healedAt : null, violations });
-      log(`  ${violations.length === 0 ? 'survived' : 'FAILED'}: ${outcome.detail}; converged ${converged.ok ? `in ${Date.now() - outcome.healedAt} ms` : 'never'}${violations.length ? `\n    ${violations.slice(0, 10).join('\n    ')}` : ''}`);
+      results.push({ fault: key, name: fault.name, detail: outcome.detail, survived: violations.length === 0, convergeMs: converged.ok ? Date.now() - outcome.healedAt : null, waitedFor: converged.waitedFor, violations });
+      const waited = converged.waitedFor.map((w) => `${w.what} (until ${(w.lastSeenMs / 1000).toFixed(1)} s)`).join('; ');
+      log(`  ${violations.length === 0 ? 'survived' : 'FAILED'}: ${outcome.detail}; converged ${converged.ok ? `in ${Date.now() - outcome.healedAt} ms` : 'never'} (rest of the slice rolled out at ${(rolledOutMs / 1000).toFixed(1)} s${waited ? `; waited for: ${waited}` : ''})${violations.length ? `\n    ${violations.slice(0, 10).join('\n    ')}` : ''}`);
     }
     const final = await checkInvariants(fleet.db, fleet.hosts, tally.acknowledged, await streamCount(fleet));
     return {
@@ -93,8 +100,9 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultSu
       final, loadAverage: { before, after: loadavg() }, durationMs: Date.now() - started,
     };
   } finally {
-    // A failed fault leaves its processes' logs (the global cleanup removes them after 2 hours).
-    fleet.keepLogs = results.some((r) => !r.survived);
+    // A failed fault leaves its processes' logs (the global cleanup removes them after 2 hours);
+    // NETFLEET_FAULTS_KEEP_LOGS=1 keeps them anyway (to read what a convergence waited for).
+    fleet.keepLogs = results.some((r) => !r.survived) || process.env['NETFLEET_FAULTS_KEEP_LOGS'] === '1';
     if (fleet.keepLogs) log(`logs kept in ${fleet.logDir}`);
     await fleet.stop();
   }
@@ -104,17 +112,26 @@ async function streamCount(fleet: FaultFleet): Promise<StreamCount> {
   return { storedEver: await fleet.cluster.storedEver(busNames(fleet.namespace).commandStream), publishedBySuite: fleet.commandsPublishedBySuite };
 }
 
-/** Re-runs the checker (a short poll: OVS announces nothing to this process) until it finds nothing wrong. */
-async function untilConverged(fleet: FaultFleet, tally: RolloutTally, timeoutMs: number): Promise<{ ok: boolean; report: InvariantReport }> {
+/**
+ * Re-runs the checker (a short poll: OVS announces nothing to this process) until it finds
+ * nothing wrong, noting what it found meanwhile and when it last saw each (after `healedAt`).
+ */
+async function untilConverged(fleet: FaultFleet, tally: RolloutTally, timeoutMs: number, healedAt: number): Promise<{ ok: boolean; report: InvariantReport; waitedFor: FaultResult['waitedFor'] }> {
   let last: InvariantReport | undefined;
+  const seen = new Map<string, number>();
+  const waitedFor = () => [...seen].map(([what, lastSeenMs]) => ({ what, lastSeenMs }));
   try {
     await until(async () => {
       last = await streamCount(fleet).then((stream) => checkInvariants(fleet.db, fleet.hosts, tally.acknowledged, stream))
         .catch((e: Error) => ({ violations: [`the checker failed: ${e.message}`], commands: { issued: 0, applied: 0, lost: 0, doubled: 0 } }));
+      for (const v of last.violations) seen.set(kindOf(v), Date.now() - healedAt);
       return last.violations.length === 0;
     }, 'every invariant to hold', { timeoutMs, pollMs: 500 });
-    return { ok: true, report: last! };
+    return { ok: true, report: last!, waitedFor: waitedFor() };
   } catch {
-    return { ok: false, report: last! };
+    return { ok: false, report: last!, waitedFor: waitedFor() };
   }
 }
+
+/** A violation without its particulars (names, counts, generations), so that alike ones count as one kind. */
+const kindOf = (violation: string) => violation.replace(/fault-net-\d+/g, 'a network').replace(/\d+/g, 'N').slice(0, 120);

@@ -29,12 +29,14 @@ export const MAX_PINGS_OUT = 3;
 /**
  * How long one pull request of a `consume()` lives (its idle heartbeat is half of it). A pull
  * request parked on a consumer leader that dies is lost without a word (the client's own server
- * lives on): the client notices by two missed heartbeats and pulls again. With nats.js's default
- * (30 s, heartbeat 15 s) that took 30 s after every NATS node kill (the fault suite measured
- * 35-41 s to converge); 5 s means a new pull request within ~5 s, at one small request per 5 s
- * per consumer when idle.
+ * lives on): the client notices by two missed heartbeats and pulls again — and again, until the
+ * consumer has a new leader. With nats.js's default (30 s, heartbeat 15 s) that took 30 s after
+ * every NATS node kill (the fault suite measured 35-41 s to converge); at 5 s two rounds of 5 s
+ * were still seen while the leader was elected (11 s). 2 s (heartbeat 1 s): a new pull within
+ * ~2 s of the election, for one small request per 2 s per consumer when idle; a heartbeat
+ * merely late (a busy event loop) costs one extra pull request.
  */
-export const CONSUME_EXPIRES_MS = 5_000;
+export const CONSUME_EXPIRES_MS = 2_000;
 
 /**
  * How long JetStream waits for the API to ack an agent's report before giving it to another

@@ -24,12 +24,13 @@ const ANSWER_ONLY_QUERY = new Set(['wait', 'timeout']);
  * hour). One not renewed for LEASE_SECONDS belongs to a request that died with its API or lost
  * PostgreSQL: a retry takes it over instead of being told "in progress" for an hour.
  */
-// 10 s, renewed every 3 s (three renewals may be late before another takes it over): a retry
-// after an API kill or a PostgreSQL crash waited up to 30 s with the earlier 30 s lease (the
-// fault suite measured 27-32 s to converge after them). A takeover by mistake is still safe:
-// the command id comes from the key, so the same command is not appended twice.
-const LEASE_SECONDS = 10;
-const RENEW_EVERY_MS = 3_000;
+// 6 s, renewed every 2 s (two renewals may be late before another takes it over): a retry after
+// an API kill or a PostgreSQL crash (which leaves the claim unreleased) is told "in progress"
+// until the lease runs out — with a 30 s lease the fault suite measured 27-32 s to converge
+// after them, with 10 s still ~10 s. A takeover by mistake is safe: the command id comes from
+// the key, so the same command is not appended twice.
+const LEASE_SECONDS = 6;
+const RENEW_EVERY_MS = 2_000;
 
 /**
  * Idempotency-Key on the routes that take it (`config: { idempotent: true }`): the key is scoped
