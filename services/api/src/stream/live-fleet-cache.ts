@@ -32,6 +32,8 @@ export class LiveFleetCache {
   private buffered: RecordedEvent[] | undefined;
   private loading: Promise<FleetView> | undefined;
   private waiters: { position: number; resolve: () => void }[] = [];
+  /** Pages handed over and not folded yet (folded on the next turn of the event loop). */
+  private pending: (readonly CloudEventV1[])[] = [];
 
   constructor(private readonly db: Database, pages: LogPages, private readonly log: Logger) {
     pages.onPage((envelopes) => this.onPage(envelopes));
@@ -48,9 +50,16 @@ export class LiveFleetCache {
 
   private onPage(envelopes: readonly CloudEventV1[]): void {
     if (!this.fleet && !this.buffered) return; // nobody asked yet: the first read takes the store's views
-    const events = envelopes.map((e) => fromCloudEvent(e));
+    // The reader hands pages over before writing them to SSE clients: fold after that, not before.
+    this.pending.push(envelopes);
+    if (this.pending.length === 1) setImmediate(() => this.takePending());
+  }
+
+  private takePending(): void {
+    const events = this.pending.flatMap((page) => page.map((e) => fromCloudEvent(e)));
+    this.pending = [];
     if (this.buffered) this.buffered.push(...events);
-    else this.fold(events);
+    else if (this.fleet) this.fold(events);
   }
 
   private fold(events: readonly RecordedEvent[]): void {
