@@ -34,7 +34,7 @@ export const fleetGridSchema = {
     networks: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['name', 'active'], properties: { name: { type: 'string' }, active: { type: 'boolean' } } } },
     cells: { type: 'array', description: 'one string per network row, one code per host column', items: { type: 'string' } },
     hostOffset: { type: 'integer', description: 'the first column `views` cover' },
-    views: { type: 'array', items: gridViewSchema, description: 'one per row when hostLimit > 0: its view with the status of hostLimit columns from hostOffset (what is on screen), else empty' },
+    views: { type: 'array', items: gridViewSchema, description: 'one per row when hostLimit > 0: its view with the status of hostLimit columns from hostOffset (what is on screen; no ports), else empty' },
     counts: { type: 'object', description: 'cells per state (networks matching the name, hosts matching the labels)', additionalProperties: { type: 'integer' } },
   },
 } as const;

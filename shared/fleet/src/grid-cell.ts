@@ -56,7 +56,7 @@ export interface GridQuery {
 
 /**
  * A row's network for the cells on screen: its view without the definition, and the status of
- * the window's columns only. Folding events into it keeps those cells current (the dashboard).
+ * the window's columns only (without their ports). Folding events into it keeps those cells current (the dashboard).
  */
 export type GridView = Omit<NetworkView, 'xml'>;
 
@@ -114,10 +114,15 @@ export function fleetGrid(fleet: { position: number; networks: readonly NetworkV
   };
 }
 
-/** A network's view for the cells of `hosts` only, without its definition. */
+/** A network's view for the cells of `hosts` only, without its definition or ports (no cell shows them). */
 function windowViewOf(network: NetworkView, hosts: readonly string[]): GridView {
   const { xml: _definition, perHost, ...rest } = network;
   const statuses: Record<string, NetworkView['perHost'][string]> = {};
-  for (const host of hosts) if (perHost[host]) statuses[host] = perHost[host];
+  for (const host of hosts) {
+    const status = perHost[host];
+    if (!status) continue;
+    const { ports: _ports, ...withoutPorts } = status;
+    statuses[host] = withoutPorts;
+  }
   return { ...rest, perHost: statuses };
 }

@@ -3,7 +3,7 @@ import { fromCloudEvent } from '@netfleet/events/cloud-event';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import type { Database } from '@netfleet/eventstore/database';
 import { readLiveFleet } from '@netfleet/eventstore/fleet-at';
-import { settledPosition } from '@netfleet/eventstore/read';
+import { logHeadPosition } from '@netfleet/eventstore/store-gauges';
 import { foldFleet } from '@netfleet/fleet/evolve';
 import type { FleetView } from '@netfleet/fleet/fleet-view';
 import type { Logger } from '@netfleet/log/logger';
@@ -22,8 +22,8 @@ const CATCH_UP_MS = 2000;
  * reads. A grid page of a 100,000-cell fleet is then computed from memory in milliseconds
  * instead of parsing the whole 39 MB of views at every request.
  *
- * Read-your-writes: `current()` first asks the store for its settled head and waits until the
- * fold has reached it (so a client that just appended sees its event); if the reader lags past
+ * Read-your-writes: `current()` first asks the store for its head and waits until the fold has
+ * reached it (so a client that just appended sees its event); if the reader lags past
  * CATCH_UP_MS, it reads the store's views instead.
  */
 export class LiveFleetCache {
@@ -32,14 +32,18 @@ export class LiveFleetCache {
   private buffered: RecordedEvent[] | undefined;
   private loading: Promise<FleetView> | undefined;
   private waiters: { position: number; resolve: () => void }[] = [];
+  /** Pages handed over and not folded yet (folded on the next turn of the event loop). */
+  private pending: (readonly CloudEventV1[])[] = [];
 
   constructor(private readonly db: Database, pages: LogPages, private readonly log: Logger) {
     pages.onPage((envelopes) => this.onPage(envelopes));
   }
 
-  /** The fleet at (at least) the log's settled head when called. */
+  /** The fleet at (at least) the log's head when called. */
   async current(): Promise<FleetView> {
-    const [head, fleet] = await Promise.all([settledPosition(this.db), this.fleet ?? this.load()]);
+    // The committed head, not the settled one: a long transaction anywhere in the cluster holds
+    // "settled" back (and the reader with it), and then only the store's views have the head.
+    const [head, fleet] = await Promise.all([logHeadPosition(this.db), this.fleet ?? this.load()]);
     if (fleet.position >= head) return fleet;
     if (await this.reached(head, CATCH_UP_MS)) return this.fleet!;
     this.log.warn({ head, folded: this.fleet?.position }, 'the in-memory fleet lags the log; reading the store\'s views');
@@ -48,9 +52,16 @@ export class LiveFleetCache {
 
   private onPage(envelopes: readonly CloudEventV1[]): void {
     if (!this.fleet && !this.buffered) return; // nobody asked yet: the first read takes the store's views
-    const events = envelopes.map((e) => fromCloudEvent(e));
+    // The reader hands pages over before writing them to SSE clients: fold after that, not before.
+    this.pending.push(envelopes);
+    if (this.pending.length === 1) setImmediate(() => this.takePending());
+  }
+
+  private takePending(): void {
+    const events = this.pending.flatMap((page) => page.map((e) => fromCloudEvent(e)));
+    this.pending = [];
     if (this.buffered) this.buffered.push(...events);
-    else this.fold(events);
+    else if (this.fleet) this.fold(events);
   }
 
   private fold(events: readonly RecordedEvent[]): void {

@@ -53,7 +53,16 @@ describe('GridWindow', () => {
     expect(grid.state.rows.map((r) => r.codes)).toEqual(['rr', 'rf']);
     expect(grid.state.rows[1]!.view!.perHost['hv2']!.lastError).toBe('boom');
     expect(grid.state.position).toBe(11);
-    // Counts cover rows not held: asked again.
+    // Counts cover rows not held: asked again, for codes and counts only (the views are current).
+    expect(asked).toHaveLength(2);
+    expect(asked[1]!.path).toMatch(/hostLimit=0/);
+    const later = answer(11, { running: 3, failed: 1 });
+    later.cells = ['rr', 'rf'];
+    later.views = [];
+    asked[1]!.answer(later);
+    await settle();
+    expect(grid.state.counts).toEqual({ running: 3, failed: 1 });
+    expect(grid.state.rows[1]!.view!.perHost['hv2']!.observed).toBe('failed');
     expect(asked).toHaveLength(2);
   });
 
@@ -62,8 +71,10 @@ describe('GridWindow', () => {
     grid.start();
     asked[0]!.answer(answer(10));
     await settle();
-    send([failed(11, 'a', 'hv1')]); // asks again
-    send([failed(12, 'b', 'hv1')]); // while that request is out
+    grid.setFilters({ name: 'a', labels: '', state: '' }); // the whole window again
+    expect(asked[1]!.path).toMatch(/name=a/);
+    send([failed(11, 'a', 'hv1')]);
+    send([failed(12, 'b', 'hv1')]);
     // The server answered at 11: it has the first failure, not the second.
     const at11 = answer(11, { running: 3, failed: 1 });
     at11.cells = ['fr', 'rr'];

@@ -54,7 +54,10 @@ export class GridWindow {
   private range: GridRange = { firstRow: 0, lastRow: 40, firstCol: 0, lastCol: 12 };
   private listeners = new Set<() => void>();
   private inFlight = false;
-  private again = false;
+  /** What to ask once the request out is answered: none, counts and codes only, or everything. */
+  private again: 'none' | 'codes' | 'full' = 'none';
+  /** The position the views held are folded up to (the codes and counts may stand elsewhere). */
+  private viewsAt = 0;
   /** Events received while a request is out: folded on top of its answer (those after its position). */
   private sinceRequest: RecordedEvent[] | undefined;
   private generation = 0;
@@ -65,7 +68,7 @@ export class GridWindow {
 
   start(): void {
     if ('live' in this.source) this.unfollow = this.source.live.onEvents((events) => this.onEvents(events));
-    this.request();
+    this.request('full');
   }
 
   stop(): void {
@@ -82,13 +85,13 @@ export class GridWindow {
     if (filters.name === this.filters.name && filters.labels === this.filters.labels && filters.state === this.filters.state) return;
     this.filters = filters;
     this.generation++;
-    this.request();
+    this.request('full');
   }
 
   /** What the grid draws now; fetched when it leaves what is held. */
   setRange(range: GridRange): void {
     this.range = range;
-    if (this.state.loaded && !this.holds(range)) this.request();
+    if (this.state.loaded && !this.holds(range)) this.request('full');
   }
 
   private holds(r: GridRange): boolean {
@@ -99,22 +102,28 @@ export class GridWindow {
       && (lastCol <= r.firstCol || (r.firstCol >= s.hostOffset && lastCol <= s.hostOffset + s.hostLimit));
   }
 
-  private request(): void {
+  /**
+   * `codes`: the rows held again with their codes and the counts, not the views (those are
+   * current, folded from the stream): a live refresh costs a few kB, not the window's statuses.
+   */
+  private request(kind: 'codes' | 'full'): void {
     if (this.stopped) return;
-    if (this.inFlight) { this.again = true; return; }
-    void this.fetch();
+    if (this.inFlight) { if (this.again !== 'full') this.again = kind; return; }
+    void this.fetch(kind);
   }
 
-  private async fetch(): Promise<void> {
+  private async fetch(kind: 'codes' | 'full'): Promise<void> {
     this.inFlight = true;
-    this.again = false;
+    this.again = 'none';
     const generation = this.generation;
     const r = this.range;
-    const offset = Math.max(0, r.firstRow - ROW_MARGIN);
-    const limit = Math.max(1, Math.min(MAX_ROWS, r.lastRow - offset + ROW_MARGIN));
-    const hostOffset = Math.max(0, r.firstCol - COL_MARGIN);
-    const hostLimit = Math.max(1, Math.min(MAX_WINDOW_HOSTS, r.lastCol - hostOffset + COL_MARGIN));
-    const query = new URLSearchParams({ offset: String(offset), limit: String(limit), hostOffset: String(hostOffset), hostLimit: String(hostLimit) });
+    const held = this.state;
+    // Codes only: the same rows and window as held, so every row keeps its view.
+    const offset = kind === 'codes' ? held.offset : Math.max(0, r.firstRow - ROW_MARGIN);
+    const limit = kind === 'codes' ? Math.max(1, held.rows.length) : Math.max(1, Math.min(MAX_ROWS, r.lastRow - offset + ROW_MARGIN));
+    const hostOffset = kind === 'codes' ? held.hostOffset : Math.max(0, r.firstCol - COL_MARGIN);
+    const hostLimit = kind === 'codes' ? held.hostLimit : Math.max(1, Math.min(MAX_WINDOW_HOSTS, r.lastCol - hostOffset + COL_MARGIN));
+    const query = new URLSearchParams({ offset: String(offset), limit: String(limit), hostOffset: String(hostOffset), hostLimit: String(kind === 'codes' ? 0 : hostLimit) });
     if (this.filters.name.trim()) query.set('name', this.filters.name.trim());
     if (this.filters.labels.trim()) query.set('labels', this.filters.labels.trim());
     if (this.filters.state) query.set('state', this.filters.state);
@@ -123,41 +132,73 @@ export class GridWindow {
     try {
       const answer = await this.api.get<FleetGridAnswer>(`/v1/fleet/grid?${query}`);
       if (this.stopped || generation !== this.generation) return;
-      this.apply(answer, hostLimit, this.sinceRequest);
-      // The stream this follows may have started after this answer's position (the page's
-      // first moments): what lies between would be missing from the views, so ask again (the
-      // API answers at least at the log's head when asked).
-      if ('live' in this.source && answer.position < this.source.live.state.position) this.again = true;
+      if (kind === 'full') {
+        this.applyFull(answer, hostLimit, this.sinceRequest);
+        // The stream this follows may have started after this answer's position (the page's
+        // first moments): what lies between would be missing from the views, so ask again (the
+        // API answers at least at the log's head when asked).
+        if ('live' in this.source && answer.position < this.source.live.state.position) this.again = 'full';
+      } else if (!this.applyCodes(answer)) this.again = 'full';
     } catch (e) {
       if (!this.stopped && generation === this.generation) this.set({ error: (e as Error).message });
     } finally {
       this.inFlight = false;
       this.sinceRequest = undefined;
-      if (this.again || generation !== this.generation || (this.state.loaded && !this.holds(this.range))) this.request();
+      const next = generation !== this.generation || (this.state.loaded && !this.holds(this.range)) ? 'full' : this.again;
+      if (next !== 'none') this.request(next);
     }
   }
 
-  private apply(answer: FleetGridAnswer, hostLimit: number, later: readonly RecordedEvent[]): void {
+  private applyFull(answer: FleetGridAnswer, hostLimit: number, later: readonly RecordedEvent[]): void {
     const hosts = answer.hosts as HostView[];
     const rows: GridRow[] = answer.networks.map((n, i) => ({ name: n.name, active: n.active, codes: answer.cells[i]!, view: answer.views[i] as GridView | undefined }));
-    const base: GridState = {
+    this.state = {
       loaded: true, error: undefined, position: answer.position, total: answer.totalNetworks, counts: answer.counts as GridState['counts'],
       hosts, offset: answer.offset, rows, hostOffset: answer.hostOffset, hostLimit,
     };
-    this.state = base;
+    this.viewsAt = answer.position;
     const fresh = later.filter((e) => e.position > answer.position);
     if (fresh.length > 0) this.fold(fresh);
     else this.set({});
   }
 
+  /**
+   * Codes and counts again for the rows held; each row keeps the view it has (folded from the
+   * stream, so as current as the answer or more). False when a row came that has none: then
+   * the window must be fetched whole.
+   */
+  private applyCodes(answer: FleetGridAnswer): boolean {
+    const s = this.state;
+    const views = new Map(s.rows.map((r) => [r.name, r.view]));
+    if (answer.networks.some((n) => !views.get(n.name)) || answer.hosts.length !== s.hosts.length) return false;
+    // The views are ahead of the answer or will be once the stream brings what it has.
+    const byName = new Map(s.hosts.map((h) => [h.name, h]));
+    const hosts = (answer.hosts as HostView[]).map((h) => (this.viewsAt >= answer.position ? byName.get(h.name) ?? h : h));
+    const rows = answer.networks.map((n, i) => {
+      const view = views.get(n.name)!;
+      return { name: n.name, active: view.active, view, codes: this.viewsAt >= answer.position ? this.windowCodes(answer.cells[i]!, view, hosts) : answer.cells[i]! };
+    });
+    this.set({ total: answer.totalNetworks, counts: answer.counts as GridState['counts'], offset: answer.offset, rows, hosts, position: Math.max(answer.position, this.viewsAt) });
+    return true;
+  }
+
   private onEvents(events: readonly RecordedEvent[]): void {
     this.sinceRequest?.push(...events);
     if (!this.state.loaded) return;
-    const fresh = events.filter((e) => e.position > this.state.position);
+    const fresh = events.filter((e) => e.position > this.viewsAt);
     if (fresh.length === 0) return;
     this.fold(fresh);
     // Counts and rows cover the whole fleet: only the server can say them again.
-    if (fresh.some((e) => networkKeyOf(e) !== undefined || hostKeyOf(e) !== undefined)) this.request();
+    if (fresh.some((e) => networkKeyOf(e) !== undefined || hostKeyOf(e) !== undefined)) this.request('codes');
+  }
+
+  /** A row's codes with its window's columns drawn from its view. */
+  private windowCodes(codes: string, view: Pick<NetworkView, 'hosts' | 'perHost'>, hosts: readonly HostView[]): string {
+    const s = this.state;
+    const out = codes.split('');
+    const end = Math.min(hosts.length, s.hostOffset + s.hostLimit);
+    for (let c = s.hostOffset; c < end; c++) out[c] = GRID_CODE[cellStateOf(view, hosts[c]!.name, hosts[c]) ?? 'none'];
+    return out.join('');
   }
 
   /** Folds events into the views held and redraws their window's codes. */
@@ -166,17 +207,15 @@ export class GridWindow {
     const networks: Record<string, NetworkView> = {};
     // The fold takes whole views; the grid never shows a definition, so it holds none.
     for (const row of s.rows) if (row.view) networks[row.name] = { ...row.view, xml: '' };
-    const fleet = foldFleet(events, { networks, hosts: Object.fromEntries(s.hosts.map((h) => [h.name, h])), position: s.position });
+    const fleet = foldFleet(events, { networks, hosts: Object.fromEntries(s.hosts.map((h) => [h.name, h])), position: this.viewsAt });
     const hosts = s.hosts.map((h) => fleet.hosts[h.name] ?? h);
-    const windowEnd = Math.min(hosts.length, s.hostOffset + s.hostLimit);
     const rows = s.rows.map((row) => {
       const view = fleet.networks[row.name];
       if (!row.view || !view) return row;
-      const codes = row.codes.split('');
-      for (let c = s.hostOffset; c < windowEnd; c++) codes[c] = GRID_CODE[cellStateOf(view, hosts[c]!.name, hosts[c]) ?? 'none'];
-      return { ...row, active: view.active, view, codes: codes.join('') };
+      return { ...row, active: view.active, view, codes: this.windowCodes(row.codes, view, hosts) };
     });
-    this.set({ rows, hosts, position: fleet.position });
+    this.viewsAt = fleet.position;
+    this.set({ rows, hosts, position: Math.max(s.position, fleet.position) });
   }
 
   private set(patch: Partial<GridState>): void {

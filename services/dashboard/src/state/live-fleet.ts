@@ -34,12 +34,14 @@ export class LiveFleet {
   private queue: RecordedEvent[] = [];
   private scheduled = false;
   private stopStream: (() => void) | undefined;
+  private stopped = false;
 
   constructor(private readonly api: ApiClient) {}
 
   async start(): Promise<void> {
     try {
       const answer = await this.api.get<FleetGridAnswer>('/v1/fleet/grid?limit=1');
+      if (this.stopped) return;
       this.set({ hosts: Object.fromEntries(answer.hosts.map((h) => [h.name, h])), position: answer.position, loaded: true, error: undefined });
       this.stopStream = followEvents(this.api, {
         after: answer.position,
@@ -47,11 +49,12 @@ export class LiveFleet {
         onStatus: (status, detail) => this.set({ status, statusDetail: detail }),
       });
     } catch (e) {
-      this.set({ error: (e as Error).message });
+      if (!this.stopped) this.set({ error: (e as Error).message });
     }
   }
 
   stop(): void {
+    this.stopped = true;
     this.stopStream?.();
   }
 
