@@ -3,6 +3,7 @@ import type { ControllerConnection } from './controller-status';
 import { ControllerStatusTracker } from './controller-status';
 import type { ObservedHost } from './plan/observed-bridge';
 import type { Reconciler } from './reconciler';
+import { settledCheck } from './settled-check';
 
 export interface DriftWatcherOptions {
   /** The OVSDB session's replica (undefined while it is not in sync). */
@@ -32,16 +33,10 @@ export interface DriftWatcher {
 export function createDriftWatcher(options: DriftWatcherOptions): DriftWatcher {
   const { reconciler, log } = options;
   const controllers = new ControllerStatusTracker();
-  let live = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let checking: Promise<void> | undefined;
-  let checkAgain = false;
-
-  const check = async () => {
+  const watch = settledCheck(async () => {
     await reconciler.idle();
     const observed = options.observed();
-    if (!observed || stopped || !live) return;
+    if (!observed || !watch.active()) return;
     for (const change of controllers.changes(observed.bridges)) {
       log.info({ ...change }, 'controller connection changed');
       await options.reportController(change);
@@ -51,25 +46,6 @@ export function createDriftWatcher(options: DriftWatcherOptions): DriftWatcher {
       log.info({ ops: plan.ops.length, drift: plan.drift }, 'OVS changed outside netfleet; reconciling');
       reconciler.enqueueHostPass();
     }
-  };
-  const schedule = () => {
-    if (timer || stopped || !live) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      if (checking) { checkAgain = true; return; }
-      checking = check().catch((e) => log.warn({ err: e }, 'drift check failed')).finally(() => {
-        checking = undefined;
-        if (checkAgain) { checkAgain = false; schedule(); }
-      });
-    }, options.settleMs ?? 20);
-  };
-  return {
-    changed: schedule,
-    start() { live = true; schedule(); },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await checking;
-    },
-  };
+  }, { settleMs: options.settleMs, onError: (e) => log.warn({ err: e }, 'drift check failed') });
+  return { changed: watch.changed, start: watch.start, stop: watch.stop };
 }

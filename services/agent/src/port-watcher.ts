@@ -1,5 +1,6 @@
 import type { Logger } from '@netfleet/log/logger';
 import { portChanges, portKey, type ObservedPort } from './plan/port-changes';
+import { settledCheck } from './settled-check';
 
 export interface PortReport extends ObservedPort { domain?: string }
 
@@ -27,15 +28,9 @@ export interface PortWatcher {
  */
 export function createPortWatcher(options: PortWatcherOptions): PortWatcher {
   let reported = new Map<string, PortReport>();
-  let live = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let checking: Promise<void> | undefined;
-  let again = false;
-
-  const check = async () => {
+  const watch = settledCheck(async () => {
     const now = options.ports();
-    if (!now || !live || stopped) return;
+    if (!now || !watch.active()) return;
     const { attached, detached } = portChanges(reported, now);
     const next = new Map(reported);
     for (const port of detached) {
@@ -57,29 +52,13 @@ export function createPortWatcher(options: PortWatcherOptions): PortWatcher {
       }
     }
     reported = next;
-  };
-  const schedule = () => {
-    if (timer || stopped || !live) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      if (checking) { again = true; return; }
-      checking = check().catch((e) => options.log.warn({ err: e }, 'port check failed')).finally(() => {
-        checking = undefined;
-        if (again) { again = false; schedule(); }
-      });
-    }, options.settleMs ?? 20);
-  };
+  }, { settleMs: options.settleMs, onError: (e) => options.log.warn({ err: e }, 'port check failed') });
   return {
-    changed: schedule,
+    changed: watch.changed,
     start(known) {
       reported = new Map(known.map((p) => [portKey(p), p]));
-      live = true;
-      schedule();
+      watch.start();
     },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await checking;
-    },
+    stop: watch.stop,
   };
 }

@@ -13,6 +13,7 @@ import { startLibvirtSandbox, type LibvirtSandbox } from '@netfleet/ovs-sandbox/
 import { startOvsSandbox, type OvsSandbox } from '@netfleet/ovs-sandbox/sandbox';
 import { startTestController, type TestController } from '@netfleet/ovs-sandbox/test-controller';
 import { execa } from 'execa';
+import { refuseIfAlreadyRunning, stopOnceOnSignals } from './fleet-lifecycle';
 import { SupervisedProcess } from './supervised-process';
 
 const CHECKOUT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -35,22 +36,12 @@ const namespace = env['NETFLEET_NAMESPACE'] ?? 'netfleet';
 const log = createLogger('devfleet');
 
 const stops: (() => Promise<void>)[] = [];
-let stopping = false;
-async function stopAll(code: number): Promise<never> {
-  if (stopping) return new Promise<never>(() => {});
-  stopping = true;
+const stopAll = stopOnceOnSignals(async () => {
   for (const stop of stops.reverse()) await stop().catch((e) => log.warn({ err: e }, 'a part did not stop cleanly'));
-  await rm(FLEET_FILE, { force: true });
-  process.exit(code);
-}
-// Ctrl-C reaches the whole process group (and npm/tsx relay it once more): stop once, whatever
-// number of signals arrive, rather than letting a second one kill us before the children stop.
-const onSignal = () => { if (!stopping) process.stderr.write('\nstopping the fleet…\n'); void stopAll(0); };
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+}, FLEET_FILE);
 
 try {
-  refuseIfAlreadyRunning();
+  refuseIfAlreadyRunning(FLEET_FILE);
   if (fresh) {
     log.info('--fresh: forgetting the previous fleet (database, streams, OVS state)');
     await dropDatabase(pgServer, database);
@@ -146,18 +137,6 @@ function mirrorBridgeDevices(sandboxes: OvsSandbox[], libvirts: (LibvirtSandbox 
   };
   const timer = setInterval(() => { void tick(); }, 2000);
   return async () => clearInterval(timer);
-}
-
-function refuseIfAlreadyRunning(): void {
-  if (!existsSync(FLEET_FILE)) return;
-  const previous = JSON.parse(readFileSync(FLEET_FILE, 'utf8')) as { devfleetPid?: number };
-  if (previous.devfleetPid && isAlive(previous.devfleetPid)) {
-    throw new NetfleetError('NF_DEV_ALREADY_RUNNING', { pid: previous.devfleetPid });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
 async function adminToken(): Promise<string> {

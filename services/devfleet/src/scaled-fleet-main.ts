@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isNetfleetError, NetfleetError } from '@netfleet/errors/netfleet-error';
+import { isNetfleetError } from '@netfleet/errors/netfleet-error';
 import { withDatabase } from '@netfleet/eventstore/database-admin';
 import { createLogger } from '@netfleet/log/logger';
+import { refuseIfAlreadyRunning, stopOnceOnSignals } from './fleet-lifecycle';
 import { startScaledFleet, type ScaledFleet } from './scaled-fleet';
 
 const CHECKOUT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -32,25 +32,10 @@ if (!Number.isInteger(count) || count < 1 || count > 1000 || !Number.isInteger(p
 }
 
 let fleet: ScaledFleet | undefined;
-let stopping = false;
-async function stop(code: number): Promise<never> {
-  if (stopping) return new Promise<never>(() => {});
-  stopping = true;
-  await fleet?.stop();
-  await rm(FLEET_FILE, { force: true });
-  process.exit(code);
-}
-const onSignal = () => { if (!stopping) process.stderr.write('\nstopping the fleet…\n'); void stop(0); };
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+const stop = stopOnceOnSignals(async () => { await fleet?.stop(); }, FLEET_FILE);
 
 try {
-  if (existsSync(FLEET_FILE)) {
-    const previous = JSON.parse(readFileSync(FLEET_FILE, 'utf8')) as { devfleetPid?: number };
-    if (previous.devfleetPid && isAlive(previous.devfleetPid)) {
-      throw new NetfleetError('NF_DEV_ALREADY_RUNNING', { pid: previous.devfleetPid });
-    }
-  }
+  refuseIfAlreadyRunning(FLEET_FILE);
   await mkdir(DEV_DIR, { recursive: true });
   const pgServer = env['NETFLEET_PG_URL'] ? withDatabase(env['NETFLEET_PG_URL'], 'postgres') : 'postgres://postgres@127.0.0.1:5432/postgres';
   const started = Date.now();
@@ -86,6 +71,3 @@ Try:
   await stop(1);
 }
 
-function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
-}

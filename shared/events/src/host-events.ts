@@ -1,3 +1,5 @@
+import { eventTypeGuard, type EventDataOf } from './event-data';
+
 /**
  * Events about a host: what its agent reports about its Open vSwitch, and (registration,
  * liveness) what the API records about it. They live on the host's stream, `host:<name>`.
@@ -86,22 +88,21 @@ export interface HostRegisteredV1 { host: string; labels: Record<string, string>
 export interface HostWentOfflineV1 { host: string; lastSeen: string }
 export interface HostCameOnlineV1 { host: string }
 
-export type HostEventData =
-  | { type: typeof HostEventType.NetworkStartedOnHost; v: 1; data: NetworkStartedOnHostV1 }
-  | { type: typeof HostEventType.NetworkStoppedOnHost; v: 1; data: NetworkStoppedOnHostV1 }
-  | { type: typeof HostEventType.NetworkFailedOnHost; v: 1; data: NetworkFailedOnHostV1 }
-  | { type: typeof HostEventType.AgentStarted; v: 1; data: AgentStartedV1 }
-  | { type: typeof HostEventType.ControllerConnectionChanged; v: 1; data: ControllerConnectionChangedV1 }
-  | { type: typeof HostEventType.DriftDetected; v: 1; data: DriftDetectedV1 }
-  | { type: typeof HostEventType.PortAttached; v: 1; data: PortAttachedV1 }
-  | { type: typeof HostEventType.PortDetached; v: 1; data: PortDetachedV1 }
-  | { type: typeof HostEventType.HostRegistered; v: 1; data: HostRegisteredV1 }
-  | { type: typeof HostEventType.HostWentOffline; v: 1; data: HostWentOfflineV1 }
-  | { type: typeof HostEventType.HostCameOnline; v: 1; data: HostCameOnlineV1 };
+export type HostEventData = EventDataOf<{
+  [HostEventType.NetworkStartedOnHost]: NetworkStartedOnHostV1;
+  [HostEventType.NetworkStoppedOnHost]: NetworkStoppedOnHostV1;
+  [HostEventType.NetworkFailedOnHost]: NetworkFailedOnHostV1;
+  [HostEventType.AgentStarted]: AgentStartedV1;
+  [HostEventType.ControllerConnectionChanged]: ControllerConnectionChangedV1;
+  [HostEventType.DriftDetected]: DriftDetectedV1;
+  [HostEventType.PortAttached]: PortAttachedV1;
+  [HostEventType.PortDetached]: PortDetachedV1;
+  [HostEventType.HostRegistered]: HostRegisteredV1;
+  [HostEventType.HostWentOffline]: HostWentOfflineV1;
+  [HostEventType.HostCameOnline]: HostCameOnlineV1;
+}>;
 
-export function isHostEventType(type: string): type is HostEventType {
-  return (Object.values(HostEventType) as string[]).includes(type);
-}
+export const isHostEventType = eventTypeGuard(HostEventType);
 
 /** The events only an agent may report (the API refuses others arriving from the bus). */
 export const AGENT_REPORTED_TYPES: readonly HostEventType[] = [

@@ -1,3 +1,5 @@
+import { eventTypeGuard, type EventDataOf } from './event-data';
+
 /** Events an operator's commands record on a network's stream (past tense, versioned). */
 export const NetworkEventType = {
   Defined: 'NetworkDefined',
@@ -29,14 +31,13 @@ export interface NetworkAutostartChangedV1 { name: string; autostart: boolean }
 /** The hosts a network runs on changed; `removed` hosts stop it if it was running. */
 export interface NetworkPlacementChangedV1 { name: string; hosts: string[]; added: string[]; removed: string[] }
 
-export type NetworkEventData =
-  | { type: typeof NetworkEventType.Defined; v: 1; data: NetworkDefinedV1 }
-  | { type: typeof NetworkEventType.Started; v: 1; data: NetworkStartedV1 }
-  | { type: typeof NetworkEventType.Destroyed; v: 1; data: NetworkDestroyedV1 }
-  | { type: typeof NetworkEventType.Undefined; v: 1; data: NetworkUndefinedV1 }
-  | { type: typeof NetworkEventType.AutostartChanged; v: 1; data: NetworkAutostartChangedV1 }
-  | { type: typeof NetworkEventType.PlacementChanged; v: 1; data: NetworkPlacementChangedV1 };
+export type NetworkEventData = EventDataOf<{
+  [NetworkEventType.Defined]: NetworkDefinedV1;
+  [NetworkEventType.Started]: NetworkStartedV1;
+  [NetworkEventType.Destroyed]: NetworkDestroyedV1;
+  [NetworkEventType.Undefined]: NetworkUndefinedV1;
+  [NetworkEventType.AutostartChanged]: NetworkAutostartChangedV1;
+  [NetworkEventType.PlacementChanged]: NetworkPlacementChangedV1;
+}>;
 
-export function isNetworkEventType(type: string): type is NetworkEventType {
-  return (Object.values(NetworkEventType) as string[]).includes(type);
-}
+export const isNetworkEventType = eventTypeGuard(NetworkEventType);

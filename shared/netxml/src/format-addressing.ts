@@ -1,5 +1,5 @@
 import type { DhcpDef, IpDef, LeaseDef, RouteDef } from './network-def.ts';
-import { element, openElement } from './xml-writer.ts';
+import { element, lowerCaseAttributes, openElement } from './xml-writer.ts';
 
 /** `<ip>` is always written with an open and a close tag, as libvirt does. */
 export function formatIp(ip: IpDef): string[] {
@@ -34,12 +34,5 @@ function formatLease(lease: LeaseDef | undefined): string[] {
 }
 
 export function formatRoute(route: RouteDef): string[] {
-  return element('route', [
-    ['family', route.family],
-    ['address', route.address],
-    ['netmask', route.netmask],
-    ['prefix', route.prefix],
-    ['gateway', route.gateway],
-    ['metric', route.metric],
-  ]);
+  return element('route', lowerCaseAttributes(route, ['family', 'address', 'netmask', 'prefix', 'gateway', 'metric']));
 }

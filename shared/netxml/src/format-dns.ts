@@ -1,5 +1,5 @@
 import type { DnsDef } from './network-def.ts';
-import { element, textElement } from './xml-writer.ts';
+import { element, lowerCaseAttributes, textElement } from './xml-writer.ts';
 
 /** `<dns>`: forwarders, then TXT, SRV and host records, as libvirt orders them. */
 export function formatDns(dns: DnsDef | undefined): string[] {
@@ -8,15 +8,7 @@ export function formatDns(dns: DnsDef | undefined): string[] {
     ...dns.forwarders.flatMap((f) => element('forwarder', [['domain', f.domain], ['addr', f.addr]])),
     ...dns.txts.flatMap((t) => element('txt', [['name', t.name], ['value', t.value]])),
     ...dns.srvs.flatMap((s) =>
-      element('srv', [
-        ['service', s.service],
-        ['protocol', s.protocol],
-        ['domain', s.domain],
-        ['target', s.target],
-        ['port', s.port],
-        ['priority', s.priority],
-        ['weight', s.weight],
-      ]),
+      element('srv', lowerCaseAttributes(s, ['service', 'protocol', 'domain', 'target', 'port', 'priority', 'weight'])),
     ),
     ...dns.hosts.flatMap((h) => element('host', [['ip', h.ip]], h.hostnames.map((n) => textElement('hostname', n)))),
   ];

@@ -1,5 +1,5 @@
 import type { NetworkDef } from './network-def.ts';
-import { element } from './xml-writer.ts';
+import { element, lowerCaseAttributes } from './xml-writer.ts';
 
 /**
  * `<datapath>`, `<controller>`s and `<pki>`. Defaults (mode='active', outofband='no') are left
@@ -9,14 +9,7 @@ export function formatOvsExtension(def: NetworkDef): string[] {
   const dp = def.datapath;
   return [
     ...(dp
-      ? element('datapath', [
-          ['name', dp.name],
-          ['id', dp.id],
-          ['mfrdesc', dp.mfrdesc],
-          ['hwdesc', dp.hwdesc],
-          ['swdesc', dp.swdesc],
-          ['failmode', dp.failMode],
-        ])
+      ? element('datapath', lowerCaseAttributes(dp, ['name', 'id', 'mfrdesc', 'hwdesc', 'swdesc', 'failMode']))
       : []),
     ...def.controllers.flatMap((c) =>
       element('controller', [

@@ -1,5 +1,5 @@
 import type { BandwidthDef, BandwidthRateDef, PortGroupDef, VirtualPortDef, VlanDef } from './network-def.ts';
-import { element } from './xml-writer.ts';
+import { element, lowerCaseAttributes } from './xml-writer.ts';
 
 /** Settings a guest port inherits: vlan, bandwidth, virtualport, and port groups of them. */
 
@@ -22,14 +22,7 @@ export function formatBandwidth(bandwidth: BandwidthDef | undefined): string[] {
 
 export function formatVirtualPort(port: VirtualPortDef | undefined): string[] {
   if (!port) return [];
-  const parameters = element('parameters', [
-    ['managerid', port.managerId],
-    ['typeid', port.typeId],
-    ['typeidversion', port.typeIdVersion],
-    ['instanceid', port.instanceId],
-    ['interfaceid', port.interfaceId],
-    ['profileid', port.profileId],
-  ]);
+  const parameters = element('parameters', lowerCaseAttributes(port, ['managerId', 'typeId', 'typeIdVersion', 'instanceId', 'interfaceId', 'profileId']));
   const hasParameters = parameters[0] !== '<parameters/>';
   return element('virtualport', [['type', port.type]], hasParameters ? parameters : []);
 }

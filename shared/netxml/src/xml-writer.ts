@@ -53,3 +53,12 @@ export function textElement(name: string, text: string): string {
 export function indent(lines: string[]): string[] {
   return lines.map((line) => INDENT + line);
 }
+
+/**
+ * Attribute pairs for fields whose XML attribute is the field's name in lower case (libvirt's
+ * `<route family address …>`, `<parameters managerid typeidversion …>`, `<datapath failmode>`),
+ * in the order given: the order libvirt writes them.
+ */
+export function lowerCaseAttributes<Source extends object>(source: Source, fields: readonly (keyof Source & string)[]): Array<[string, AttributeValue]> {
+  return fields.map((field) => [field.toLowerCase(), source[field] as AttributeValue]);
+}

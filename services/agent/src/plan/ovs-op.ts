@@ -45,15 +45,8 @@ export type OvsOp =
 
 export type FailMode = NonNullable<BridgeSpec['failMode']>;
 
-/** The optional Controller settings, by their ControllerSpec names. */
-export const ControllerKnob = {
-  connectionMode: 'connectionMode',
-  maxBackoffMs: 'maxBackoffMs',
-  inactivityProbeMs: 'inactivityProbeMs',
-  rateLimit: 'rateLimit',
-  burstLimit: 'burstLimit',
-} as const;
-export type ControllerKnob = (typeof ControllerKnob)[keyof typeof ControllerKnob];
+/** The optional Controller settings, by their ControllerSpec names (every field but the target). */
+export type ControllerKnob = Exclude<keyof ControllerSpec, 'target'>;
 
 /** Controller table column of each ControllerSpec field. */
 export const CONTROLLER_COLUMN = {
@@ -64,3 +57,6 @@ export const CONTROLLER_COLUMN = {
   rateLimit: 'controller_rate_limit',
   burstLimit: 'controller_burst_limit',
 } as const satisfies Record<keyof ControllerSpec, string>;
+
+/** Each optional setting a controller row can have set or cleared, read off the column map. */
+export const CONTROLLER_KNOBS = Object.keys(CONTROLLER_COLUMN).filter((field): field is ControllerKnob => field !== 'target');

@@ -6,10 +6,9 @@ import {
   type ControllerSpec,
 } from './bridge-spec';
 import type { ObservedBridge, ObservedController } from './observed-bridge';
-import { ControllerKnob, CONTROLLER_COLUMN, type OvsOp } from './ovs-op';
+import { CONTROLLER_COLUMN, CONTROLLER_KNOBS, type ControllerKnob, type OvsOp } from './ovs-op';
 import { planSsl, type PlanSslOptions } from './plan-ssl';
-import { renderErrorMessage, type ErrorDetails } from '@netfleet/errors/error-message';
-import { RefusalCode, type Refusal } from './refusal';
+import { RefusalCode, refusalOf, type Refusal } from './refusal';
 import { validateBridgeSpec } from './validate-bridge-spec';
 
 /**
@@ -50,9 +49,6 @@ export function planHost(desired: BridgeSpec[], observed: ObservedBridge[], opti
   const refusals: Refusal[] = [];
   const drift: Drift[] = [];
   const byName = new Map(observed.map((b) => [b.name, b]));
-  const refuse = <C extends RefusalCode>(spec: BridgeSpec, code: C, details: ErrorDetails<C>): void => {
-    refusals.push({ network: spec.network, bridge: spec.bridge, code, message: renderErrorMessage(code, details) });
-  };
 
   // 1. Which desired bridges can go ahead at all. Sorted so the plan does not depend on the
   // order the specs arrived in.
@@ -62,19 +58,19 @@ export function planHost(desired: BridgeSpec[], observed: ObservedBridge[], opti
   for (const spec of sorted) {
     if (claimed.has(spec.bridge)) {
       const first = sorted.find((s) => s.bridge === spec.bridge)!;
-      refuse(spec, RefusalCode.bridgeDuplicate, { network: spec.network, bridge: spec.bridge, usedBy: first.network });
+      refusals.push(refusalOf(spec, RefusalCode.bridgeDuplicate, { network: spec.network, bridge: spec.bridge, usedBy: first.network }));
       continue;
     }
     claimed.add(spec.bridge);
     if (options.held?.has(spec.network)) continue;
     const problems = validateBridgeSpec(spec);
     if (problems.length > 0) {
-      refuse(spec, RefusalCode.specInvalid, { subject: `network ${spec.network}, bridge ${spec.bridge}`, problems });
+      refusals.push(refusalOf(spec, RefusalCode.specInvalid, { subject: `network ${spec.network}, bridge ${spec.bridge}`, problems }));
       continue;
     }
     const existing = byName.get(spec.bridge);
     if (existing && !isOwned(existing)) {
-      refuse(spec, RefusalCode.bridgeForeign, { network: spec.network, bridge: spec.bridge, ownerKey: OwnershipMark.owner });
+      refusals.push(refusalOf(spec, RefusalCode.bridgeForeign, { network: spec.network, bridge: spec.bridge, ownerKey: OwnershipMark.owner }));
       continue;
     }
     accepted.push(spec);
@@ -232,7 +228,7 @@ function planControllers(
       what.push(`controller target ${have.target} != ${want.target}`);
       set.target = want.target;
     }
-    for (const knob of Object.values(ControllerKnob)) {
+    for (const knob of CONTROLLER_KNOBS) {
       const w = want[knob];
       const h = have[knob];
       if (w === h) continue;

@@ -1,8 +1,7 @@
 import { NETFLEET_OWNER, OwnershipMark, type BridgeSpec, type SslSpec } from './bridge-spec';
 import type { ObservedSsl } from './observed-bridge';
 import type { OvsOp } from './ovs-op';
-import { renderErrorMessage } from '@netfleet/errors/error-message';
-import { RefusalCode, type Refusal } from './refusal';
+import { RefusalCode, refusalOf, type Refusal } from './refusal';
 import { needsSsl } from './validate-bridge-spec';
 
 export interface PlanSslOptions {
@@ -39,36 +38,21 @@ export function planSsl(accepted: BridgeSpec[], options: PlanSslOptions): { ops:
   for (const spec of accepted) {
     const usesSsl = spec.controllers.some((c) => needsSsl(c.target));
     if (spec.ssl && chosen && !sameSsl(spec.ssl, chosen)) {
-      refusals.push({
+      refusals.push(refusalOf(spec, RefusalCode.pkiConflict, {
         network: spec.network,
-        bridge: spec.bridge,
-        code: RefusalCode.pkiConflict,
-        message: renderErrorMessage(RefusalCode.pkiConflict, {
-          network: spec.network,
-          wanted: ` (key ${spec.ssl.privateKey}, cert ${spec.ssl.certificate}, CA ${spec.ssl.caCert})`,
-          conflict: `this host's OVS already uses the PKI of ${chosenBy ?? 'another network'} (key ${chosen.privateKey}); ` +
-            'OVS has one SSL configuration per host: give these networks the same PKI or place them on different hosts',
-        }),
-      });
+        wanted: ` (key ${spec.ssl.privateKey}, cert ${spec.ssl.certificate}, CA ${spec.ssl.caCert})`,
+        conflict: `this host's OVS already uses the PKI of ${chosenBy ?? 'another network'} (key ${chosen.privateKey}); ` +
+          'OVS has one SSL configuration per host: give these networks the same PKI or place them on different hosts',
+      }));
     } else if (foreignBlocks && (spec.ssl || usesSsl)) {
-      refusals.push({
+      refusals.push(refusalOf(spec, RefusalCode.pkiConflict, {
         network: spec.network,
-        bridge: spec.bridge,
-        code: RefusalCode.pkiConflict,
-        message: renderErrorMessage(RefusalCode.pkiConflict, {
-          network: spec.network,
-          wanted: '',
-          conflict: `this host's OVS has an SSL configuration netfleet did not make (key ${observedSsl!.privateKey}); ` +
-            'netfleet will not replace it: remove it (ovs-vsctl del-ssl) or use that PKI',
-        }),
-      });
+        wanted: '',
+        conflict: `this host's OVS has an SSL configuration netfleet did not make (key ${observedSsl!.privateKey}); ` +
+          'netfleet will not replace it: remove it (ovs-vsctl del-ssl) or use that PKI',
+      }));
     } else if (usesSsl && !chosen && !observedSsl) {
-      refusals.push({
-        network: spec.network,
-        bridge: spec.bridge,
-        code: RefusalCode.sslMissing,
-        message: renderErrorMessage(RefusalCode.sslMissing, { network: spec.network }),
-      });
+      refusals.push(refusalOf(spec, RefusalCode.sslMissing, { network: spec.network }));
     }
   }
 

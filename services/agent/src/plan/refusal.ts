@@ -1,3 +1,5 @@
+import { renderErrorMessage, type ErrorDetails } from '@netfleet/errors/error-message';
+
 /** A desired bridge netfleet will not apply, and why; the bridge is left exactly as it is. */
 export interface Refusal {
   network: string;
@@ -19,3 +21,8 @@ export const RefusalCode = {
   sslMissing: 'NF_OVS_SSL_MISSING',
 } as const;
 export type RefusalCode = (typeof RefusalCode)[keyof typeof RefusalCode];
+
+/** The refusal of one desired bridge, its message rendered from the error table as the error it becomes would be. */
+export function refusalOf<C extends RefusalCode>(spec: { network: string; bridge: string }, code: C, details: ErrorDetails<C>): Refusal {
+  return { network: spec.network, bridge: spec.bridge, code, message: renderErrorMessage(code, details) };
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { webhookAddedSchema, webhookListSchema, webhookRemovedSchema, webhookStatusSchema } from '@netfleet/api-types/webhook-answers';
 import { EVENT_DATA_SCHEMAS, isEventType } from '@netfleet/events/event-schemas';
 import { cloudEventTypeOf } from '@netfleet/events/cloud-event';
@@ -12,11 +12,9 @@ import { requireRole, Role } from '../auth/authenticate';
 import { hostName, networkName, NO_NUL, position } from '../http/schema-bounds';
 import { checkWebhookUrl } from './webhook-url';
 import { newWebhookSecret } from './webhook-signature';
-import { errorResponses } from '../http/typed-routes';
+import { errorResponses, typed } from '../http/typed-routes';
 
-interface AddBody { url: string; types?: string[]; networks?: string[]; hosts?: string[]; after?: number }
-
-const list = (items: object) => ({ type: 'array', maxItems: 100, items }) as const;
+const list = <Items extends object>(items: Items) => ({ type: 'array', maxItems: 100, items }) as const;
 const eventTypeName = { type: 'string', minLength: 1, maxLength: 128, pattern: NO_NUL } as const;
 const webhookId = { type: 'string', pattern: '^wh_[a-f0-9]{16}$' } as const;
 
@@ -25,7 +23,7 @@ const CLOUD_EVENT_TYPES = new Set(Object.keys(EVENT_DATA_SCHEMAS).map((t) => clo
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 const withLag = (w: WebhookInfo, head: number) => ({
-  ...w, createdAt: iso(w.createdAt), lastAttemptAt: iso(w.lastAttemptAt), lastSuccessAt: iso(w.lastSuccessAt), nextAttemptAt: iso(w.nextAttemptAt),
+  ...w, createdAt: w.createdAt.toISOString(), lastAttemptAt: iso(w.lastAttemptAt), lastSuccessAt: iso(w.lastSuccessAt), nextAttemptAt: w.nextAttemptAt.toISOString(),
   headPosition: head, lag: Math.max(0, head - w.deliveredPosition),
 });
 
@@ -37,8 +35,9 @@ export async function webhookRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   const { db } = opts.ctx;
   const params = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: webhookId } } as const;
   const notFound = (id: string) => new NetfleetError('NF_WEBHOOK_NOT_FOUND', { id });
+  const routes = typed(app);
 
-  app.post('/v1/webhooks', {
+  routes.post('/v1/webhooks', {
     schema: {
       description: 'Adds a webhook: every matching event from now on (or after `after`) is POSTed to `url` as a signed CloudEvent. The secret is returned only here.',
       body: {
@@ -51,7 +50,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: { ctx: ApiContex
       },
       response: { ...errorResponses, 201: webhookAddedSchema },
     },
-  }, async (request: FastifyRequest<{ Body: AddBody }>, reply) => {
+  }, async (request, reply) => {
     requireRole(request.principal, Role.Operator);
     const url = checkWebhookUrl(request.body.url);
     const types = [...new Set(request.body.types ?? [])];
@@ -66,22 +65,22 @@ export async function webhookRoutes(app: FastifyInstance, opts: { ctx: ApiContex
     return reply.status(201).send({ ...withLag(created, await headPosition(db)), secret });
   });
 
-  app.get('/v1/webhooks', {
+  routes.get('/v1/webhooks', {
     schema: { description: 'Every webhook with its delivery status and lag (never its secret).', response: { ...errorResponses, 200: webhookListSchema } },
   }, async () => {
     const [webhooks, head] = await Promise.all([listWebhooks(db), headPosition(db)]);
     return { webhooks: webhooks.map((w) => withLag(w, head)) };
   });
 
-  app.get('/v1/webhooks/:id', { schema: { description: 'One webhook\'s delivery status and lag.', params, response: { ...errorResponses, 200: webhookStatusSchema } } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  routes.get('/v1/webhooks/:id', { schema: { description: 'One webhook\'s delivery status and lag.', params, response: { ...errorResponses, 200: webhookStatusSchema } } }, async (request) => {
     const [webhook, head] = await Promise.all([getWebhook(db, request.params.id), headPosition(db)]);
     if (!webhook) throw notFound(request.params.id);
     return withLag(webhook, head);
   });
 
-  app.delete('/v1/webhooks/:id', {
+  routes.delete('/v1/webhooks/:id', {
     schema: { description: 'Removes a webhook; nothing more is delivered to it.', params, response: { ...errorResponses, 200: webhookRemovedSchema } },
-  }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  }, async (request) => {
     requireRole(request.principal, Role.Operator);
     if (!(await removeWebhook(db, request.params.id))) throw notFound(request.params.id);
     request.log.info({ webhook: request.params.id, by: request.principal.actor }, 'webhook removed');
