@@ -268,6 +268,8 @@ async function burstOf(page: Page, db: Parameters<typeof appendToStream>[0], tok
       && !!document.querySelector('[data-testid=grid-counts]')?.textContent?.includes(`${burst} failed`),
   { last, burst: BURST }, { polling: 'raf', timeout: 60_000 });
   const shown = Date.now() - t0;
+  if (process.env['BENCH_TRACE']) log(JSON.stringify(await page.evaluate((since) => (performance as unknown as { getEntriesByType(t: string): { name: string; startTime: number; duration: number; transferSize: number }[] }).getEntriesByType('resource')
+    .filter((e) => e.startTime >= since && e.name.includes('/v1/fleet/grid')).map((e) => `${e.name.replace(/^https?:\/\/[^/]+/, '')} @${(e.startTime - since).toFixed(0)} +${e.duration.toFixed(0)}`), pageT0)));
   await page.waitForFunction((last) => (window['rawLast'] as number) >= last, last, { timeout: 60_000 });
   const raw = await page.evaluate((t0) => (window['rawAt'] as number) - t0, pageT0);
   log(`burst of ${BURST}: appended in ${append} ms, shown after ${shown} ms, raw SSE reader had it after ${raw.toFixed(0)} ms`);
