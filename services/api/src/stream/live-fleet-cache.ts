@@ -41,11 +41,14 @@ export class LiveFleetCache {
     pages.onPage((envelopes) => this.onPage(envelopes));
   }
 
-  /** The fleet at (at least) the log's head when called. */
-  async current(): Promise<FleetView> {
+  /**
+   * The fleet at (at least) `minPosition` — a position the client saw on the event stream, which
+   * the reader has then folded already — or, without it, at the log's head when called.
+   */
+  async current(minPosition?: number): Promise<FleetView> {
     // The committed head, not the settled one: a long transaction anywhere in the cluster holds
     // "settled" back (and the reader with it), and then only the store's views have the head.
-    const [head, fleet] = await Promise.all([logHeadPosition(this.db), this.fleet ?? this.load()]);
+    const [head, fleet] = await Promise.all([minPosition ?? logHeadPosition(this.db), this.fleet ?? this.load()]);
     if (fleet.position >= head) return fleet;
     if (await this.reached(head, CATCH_UP_MS)) return this.fleet!;
     this.log.debug({ head, folded: this.fleet!.position }, 'the event stream\'s reader lags the log; reading the rest from the store');

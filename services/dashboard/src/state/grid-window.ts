@@ -140,6 +140,9 @@ export class GridWindow {
     if (this.filters.labels.trim()) query.set('labels', this.filters.labels.trim());
     if (this.filters.state) query.set('state', this.filters.state);
     if ('at' in this.source) query.set('at', this.source.at);
+    // A live refresh needs what the stream brought, no more: the API has it at once (its own
+    // reader fed the stream), instead of waiting for the log's head.
+    else if (kind === 'codes') query.set('minPosition', String(this.viewsAt));
     this.sinceRequest = [];
     try {
       const answer = await (firstScreen ?? this.api.get<FleetGridAnswer>(`/v1/fleet/grid?${query}`));
