@@ -51,7 +51,7 @@ const placementName = (perNetwork: number) => (perNetwork >= HOSTS ? `every netw
  * networks (events appended straight to the event store), once per placement:
  *  - time to first full render (navigation → the grid's counts and its visible cells drawn),
  *    beside GET /v1/fleet fetched and parsed in the same page (what the page loaded before it
- *    read GET /v1/fleet/grid), and the screen of GET /v1/fleet/grid the page asks for;
+ *    read GET /v1/fleet/grid), and one screen of GET /v1/fleet/grid as the page asks for it;
  *  - a burst of BURST host reports appended at once → the grid showing all of them (counts and
  *    cells), beside a raw SSE reader in the same page receiving the same burst;
  *  - responsiveness: scrolling to the middle of the grid (its rows fetched), cells in the DOM.
@@ -147,7 +147,7 @@ async function measurePlacement(browser: Awaited<ReturnType<typeof startBrowser>
       ],
       notes: [
         `${where}: ${HOSTS} hosts × ${NETWORKS} networks (${NETWORKS * perNetwork} placed cells, ${seeded.events} events seeded in ${(seeded.ms / 1000).toFixed(0)} s); GET /v1/fleet is ${(wholeBytes / 1e6).toFixed(1)} MB (median ${wholeMs.toFixed(0)} ms fetched + parsed in the page, of ${RUNS}: ${wholes.map((g) => g.toFixed(0)).join(', ')}); one screen of GET /v1/fleet/grid (${SCREEN.rows} rows, the status of ${SCREEN.hosts} columns) is ${(gridBytes / 1e3).toFixed(1)} kB (median ${median(grids).toFixed(0)} ms)`,
-        `${where}: first render is the median of ${RUNS} page loads (${renders.join(', ')} ms; the first also reads the views into the API's memory), logged in from session storage; the page fetches /v1/whoami, one row of /v1/fleet/grid (position, hosts) and one screen of it, and draws`,
+        `${where}: first render is the median of ${RUNS} page loads (${renders.join(', ')} ms; the first also reads the views into the API's memory), logged in from session storage; the page fetches /v1/whoami and, beside it, the first screen of /v1/fleet/grid (rows, codes, counts, hosts, the visible columns' status), and draws`,
         `${where}: burst of ${BURST} NetworkFailedOnHost reports appended on ${burst.streams} host streams; the event store's append took ${burst.append.toFixed(0)} ms and is inside "shown" and the raw reader's figure; "shown" = the page's grid counts ${BURST} failed cells and its live position reached the last event`,
         `${where}: virtualised grid: ${domCells} cells in the DOM out of ${NETWORKS * HOSTS}; scrolling to row ${NETWORKS / 2} drawn, its rows fetched, in ${scrollMs.toFixed(0)} ms`,
       ],
@@ -268,6 +268,8 @@ async function burstOf(page: Page, db: Parameters<typeof appendToStream>[0], tok
       && !!document.querySelector('[data-testid=grid-counts]')?.textContent?.includes(`${burst} failed`),
   { last, burst: BURST }, { polling: 'raf', timeout: 60_000 });
   const shown = Date.now() - t0;
+  if (process.env['BENCH_TRACE']) log(JSON.stringify(await page.evaluate((since) => (performance as unknown as { getEntriesByType(t: string): { name: string; startTime: number; duration: number; transferSize: number }[] }).getEntriesByType('resource')
+    .filter((e) => e.startTime >= since && e.name.includes('/v1/fleet/grid')).map((e) => `${e.name.replace(/^https?:\/\/[^/]+/, '')} @${(e.startTime - since).toFixed(0)} +${e.duration.toFixed(0)}`), pageT0)));
   await page.waitForFunction((last) => (window['rawLast'] as number) >= last, last, { timeout: 60_000 });
   const raw = await page.evaluate((t0) => (window['rawAt'] as number) - t0, pageT0);
   log(`burst of ${BURST}: appended in ${append} ms, shown after ${shown} ms, raw SSE reader had it after ${raw.toFixed(0)} ms`);

@@ -60,7 +60,7 @@ test('api - the grid filters on the server: name, host labels, state', async ({ 
 });
 
 test('api - bad grid queries are refused with 400, not answered', async ({ api }) => {
-  for (const query of ['limit=0', 'limit=501', 'offset=-1', 'state=bogus', 'name=a%00b', `name=${'x'.repeat(300)}`, 'hostLimit=101', 'hostOffset=-1', 'at=', 'at=yesterday']) {
+  for (const query of ['limit=0', 'limit=501', 'offset=-1', 'state=bogus', 'name=a%00b', `name=${'x'.repeat(300)}`, 'hostLimit=101', 'hostOffset=-1', 'at=', 'at=yesterday', 'minPosition=-1', 'minPosition=x']) {
     const response = await api.http('GET', `/v1/fleet/grid?${query}`, { token: api.tokens['vera'] });
     expect(response.status, query).toBe(400);
   }
@@ -111,6 +111,10 @@ test('api - an event appended after the grid was first read is in the next answe
     expect(grid.position).toBeGreaterThanOrEqual(events[0]!.position);
     expect(grid.cells).toEqual(['rr.']);
   }
+  // A client following the stream asks for at least the position it saw: answered at once, with it.
+  const { events } = await appendToStream(database.db, { streamId: 'host:h1', expectedVersion: 'any', events: [startedOnHost('h1', 'n1', 2, 'c3')] });
+  const seen = (await api.http<Grid>('GET', `/v1/fleet/grid?name=n1&limit=1&minPosition=${events[0]!.position}`, { token: api.tokens['vera'] })).body;
+  expect(seen.position).toBeGreaterThanOrEqual(events[0]!.position);
   const whole = await api.http<{ position: number; networks: { name: string; perHost: Record<string, { observed: string }> }[] }>('GET', '/v1/fleet', { token: api.tokens['vera'] });
   expect(whole.body.networks.find((n) => n.name === 'n1')!.perHost['h2']!.observed).toBe('running');
 });

@@ -6,7 +6,7 @@ import { CELL_STATES, fleetGrid, GRID_CODE, type CellState } from '@netfleet/fle
 import type { ApiContext } from '../api-context';
 import { Role, requireRole } from '../auth/authenticate';
 import { LiveFleetCache } from '../stream/live-fleet-cache';
-import { selector, text } from './schema-bounds';
+import { position, selector, text } from './schema-bounds';
 import { fleetGridSchema } from '@netfleet/api-types/fleet-answers';
 import { errorResponses } from './typed-routes';
 
@@ -15,7 +15,7 @@ export const GRID_MAX_ROWS = 500;
 /** Columns with their whole status at most: a screen shows ~10; 50 rows × 100 such cells are ~2 MB. */
 export const GRID_MAX_WINDOW_HOSTS = 100;
 
-interface GridQuerystring { offset: number; limit: number; hostOffset: number; hostLimit: number; name?: string; labels?: string; state?: CellState; at?: string }
+interface GridQuerystring { offset: number; limit: number; hostOffset: number; hostLimit: number; name?: string; labels?: string; state?: CellState; at?: string; minPosition?: number }
 
 const querystring = {
   type: 'object', additionalProperties: false,
@@ -27,6 +27,7 @@ const querystring = {
     name: text(256, 'part of a network name (case-insensitive)'),
     labels: selector,
     state: { type: 'string', enum: [...CELL_STATES], description: 'only networks with a cell in this state' },
+    minPosition: position('answer at least at this log position (one the client saw on the event stream); absent: at the log\'s head'),
     at: { ...text(64, 'the grid as of a log position (at most 2^53 - 1) or an ISO-8601 time, as GET /v1/fleet?at= takes it (absent: now)'), minLength: 1 },
   },
 } as const;
@@ -58,7 +59,7 @@ export async function fleetGridRoutes(app: FastifyInstance, opts: { ctx: ApiCont
   app.get('/v1/fleet/grid', { schema: { querystring, response } }, async (request: FastifyRequest<{ Querystring: GridQuerystring }>) => {
     requireRole(request.principal, Role.Viewer);
     const q = request.query;
-    const fleet: FleetView = q.at === undefined ? await live.current() : await pastFleet(q.at.trim());
+    const fleet: FleetView = q.at === undefined ? await live.current(q.minPosition) : await pastFleet(q.at.trim());
     const grid = fleetGrid({ position: fleet.position, networks: Object.values(fleet.networks), hosts: Object.values(fleet.hosts) }, {
       offset: q.offset, limit: q.limit, hostOffset: q.hostOffset, hostLimit: q.hostLimit, name: q.name ?? '', labels: q.labels ?? '', state: q.state,
     });

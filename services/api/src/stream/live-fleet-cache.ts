@@ -3,8 +3,9 @@ import { fromCloudEvent } from '@netfleet/events/cloud-event';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import type { Database } from '@netfleet/eventstore/database';
 import { readLiveFleet } from '@netfleet/eventstore/fleet-at';
+import { readFoldablePages } from '@netfleet/eventstore/read';
 import { logHeadPosition } from '@netfleet/eventstore/store-gauges';
-import { foldFleet } from '@netfleet/fleet/evolve';
+import { foldFleet, type FoldableEvent } from '@netfleet/fleet/evolve';
 import type { FleetView } from '@netfleet/fleet/fleet-view';
 import type { Logger } from '@netfleet/log/logger';
 
@@ -13,8 +14,8 @@ export interface LogPages {
   onPage(listener: (events: readonly CloudEventV1[]) => void): void;
 }
 
-/** How long a read waits for the fold to reach the log's head before reading the store instead. */
-const CATCH_UP_MS = 2000;
+/** How long a read waits for the reader to bring the log's head before reading the rest itself. */
+const CATCH_UP_MS = 300;
 
 /**
  * The fleet view now, in this API's memory: read from the store's views once (on first use),
@@ -24,7 +25,8 @@ const CATCH_UP_MS = 2000;
  *
  * Read-your-writes: `current()` first asks the store for its head and waits until the fold has
  * reached it (so a client that just appended sees its event); if the reader lags past
- * CATCH_UP_MS, it reads the store's views instead.
+ * CATCH_UP_MS, it reads the events it lacks from the store itself (a page or two: never the
+ * whole views again) and folds them.
  */
 export class LiveFleetCache {
   private fleet: FleetView | undefined;
@@ -39,15 +41,21 @@ export class LiveFleetCache {
     pages.onPage((envelopes) => this.onPage(envelopes));
   }
 
-  /** The fleet at (at least) the log's head when called. */
-  async current(): Promise<FleetView> {
+  /**
+   * The fleet at (at least) `minPosition` — a position the client saw on the event stream, which
+   * the reader has then folded already — or, without it, at the log's head when called.
+   */
+  async current(minPosition?: number): Promise<FleetView> {
     // The committed head, not the settled one: a long transaction anywhere in the cluster holds
     // "settled" back (and the reader with it), and then only the store's views have the head.
-    const [head, fleet] = await Promise.all([logHeadPosition(this.db), this.fleet ?? this.load()]);
+    const [head, fleet] = await Promise.all([minPosition ?? logHeadPosition(this.db), this.fleet ?? this.load()]);
     if (fleet.position >= head) return fleet;
     if (await this.reached(head, CATCH_UP_MS)) return this.fleet!;
-    this.log.warn({ head, folded: this.fleet?.position }, 'the in-memory fleet lags the log; reading the store\'s views');
-    return this.load();
+    this.log.debug({ head, folded: this.fleet!.position }, 'the event stream\'s reader lags the log; reading the rest from the store');
+    // Up to a committed head: appends commit in position order (netfleet_append's lock), so
+    // nothing below it is still in flight.
+    for await (const page of readFoldablePages(this.db, { after: this.fleet!.position, untilPosition: head, inFlightGuard: false })) this.fold(page);
+    return this.fleet!;
   }
 
   private onPage(envelopes: readonly CloudEventV1[]): void {
@@ -64,7 +72,7 @@ export class LiveFleetCache {
     else if (this.fleet) this.fold(events);
   }
 
-  private fold(events: readonly RecordedEvent[]): void {
+  private fold(events: readonly FoldableEvent[]): void {
     const fleet = this.fleet!;
     // The snapshot may be ahead of the reader: what it already holds is not folded twice.
     const fresh = events.filter((e) => e.position > fleet.position);

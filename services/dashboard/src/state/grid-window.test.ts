@@ -3,7 +3,7 @@ import type { FleetGridAnswer } from '@netfleet/api-types/fleet-answers';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import type { HostNetworkStatus, HostView } from '@netfleet/fleet/fleet-view';
 import type { ApiClient } from '../api/api-client';
-import { GridWindow } from './grid-window';
+import { FIRST_SCREEN, GridWindow } from './grid-window';
 import type { LiveFleet } from './live-fleet';
 
 const at = '2026-12-02T03:00:00.000Z';
@@ -29,11 +29,15 @@ const failed = (position: number, network: string, h: string): RecordedEvent => 
 });
 
 /** An API whose answers the test hands out one at a time, and a stream the test feeds. */
-function harness() {
+function harness(firstScreen?: Promise<FleetGridAnswer>) {
   const asked: { path: string; answer: (a: FleetGridAnswer) => void }[] = [];
   const api = { get: (path: string) => new Promise((resolve) => asked.push({ path, answer: resolve })) } as unknown as ApiClient;
   let listener: (events: readonly RecordedEvent[]) => void = () => undefined;
-  const live = { state: { position: 0 }, onEvents: (l: typeof listener) => { listener = l; return () => undefined; } } as unknown as LiveFleet;
+  let first = firstScreen;
+  const live = {
+    state: { position: 0 }, onEvents: (l: typeof listener) => { listener = l; return () => undefined; },
+    takeFirstScreen: () => { const f = first; first = undefined; return f; },
+  } as unknown as LiveFleet;
   const grid = new GridWindow(api, { live }, { name: '', labels: '', state: '' });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
   return { asked, grid, live: live as unknown as { state: { position: number } }, send: (events: RecordedEvent[]) => listener(events), settle };
@@ -108,5 +112,15 @@ describe('GridWindow', () => {
     asked[0]!.answer(answer(10));
     await settle();
     expect(asked).toHaveLength(2);
+  });
+
+  it('takes over the first screen the live fleet asked for at log-in, without asking again', async () => {
+    const { asked, grid, settle } = harness(Promise.resolve(answer(10)));
+    grid.start();
+    await settle();
+    expect(asked).toHaveLength(0);
+    expect(grid.state.rows.map((r) => r.name)).toEqual(['a', 'b']);
+    expect(grid.state.hostLimit).toBeGreaterThan(0);
+    expect(FIRST_SCREEN.path).toMatch(/hostLimit=\d+/);
   });
 });

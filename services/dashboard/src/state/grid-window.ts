@@ -41,6 +41,15 @@ const MAX_WINDOW_HOSTS = 100;
 
 export type GridSource = { live: LiveFleet } | { at: string };
 
+/** The range drawn before the grid has measured itself: a screen from the top left. */
+const FIRST_RANGE: GridRange = { firstRow: 0, lastRow: 40, firstCol: 0, lastCol: 12 };
+
+/** The first screen of the grid, unfiltered: what the page asks for as soon as it has a token. */
+export const FIRST_SCREEN = {
+  hostLimit: FIRST_RANGE.lastCol + COL_MARGIN,
+  path: `/v1/fleet/grid?offset=0&limit=${FIRST_RANGE.lastRow + ROW_MARGIN}&hostOffset=0&hostLimit=${FIRST_RANGE.lastCol + COL_MARGIN}`,
+};
+
 /**
  * The part of the fleet grid on screen, from GET /v1/fleet/grid: codes for the rows around
  * the view (every column), and for the columns around it each cell's whole status. Filters are
@@ -51,7 +60,7 @@ export type GridSource = { live: LiveFleet } | { at: string };
  */
 export class GridWindow {
   state: GridState = { loaded: false, error: undefined, position: 0, total: 0, counts: {}, hosts: [], offset: 0, rows: [], hostOffset: 0, hostLimit: 0 };
-  private range: GridRange = { firstRow: 0, lastRow: 40, firstCol: 0, lastCol: 12 };
+  private range: GridRange = FIRST_RANGE;
   private listeners = new Set<() => void>();
   private inFlight = false;
   /** What to ask once the request out is answered: none, counts and codes only, or everything. */
@@ -68,7 +77,10 @@ export class GridWindow {
 
   start(): void {
     if ('live' in this.source) this.unfollow = this.source.live.onEvents((events) => this.onEvents(events));
-    this.request('full');
+    // The live fleet asked for the first screen beside its log-in: taken over, not asked again.
+    const first = 'live' in this.source && !this.filters.name && !this.filters.labels && !this.filters.state ? this.source.live.takeFirstScreen() : undefined;
+    if (first) void this.fetch('full', first);
+    else this.request('full');
   }
 
   stop(): void {
@@ -112,11 +124,11 @@ export class GridWindow {
     void this.fetch(kind);
   }
 
-  private async fetch(kind: 'codes' | 'full'): Promise<void> {
+  private async fetch(kind: 'codes' | 'full', firstScreen?: Promise<FleetGridAnswer>): Promise<void> {
     this.inFlight = true;
     this.again = 'none';
     const generation = this.generation;
-    const r = this.range;
+    const r = firstScreen ? FIRST_RANGE : this.range;
     const held = this.state;
     // Codes only: the same rows and window as held, so every row keeps its view.
     const offset = kind === 'codes' ? held.offset : Math.max(0, r.firstRow - ROW_MARGIN);
@@ -128,9 +140,12 @@ export class GridWindow {
     if (this.filters.labels.trim()) query.set('labels', this.filters.labels.trim());
     if (this.filters.state) query.set('state', this.filters.state);
     if ('at' in this.source) query.set('at', this.source.at);
+    // A live refresh needs what the stream brought, no more: the API has it at once (its own
+    // reader fed the stream), instead of waiting for the log's head.
+    else if (kind === 'codes') query.set('minPosition', String(this.viewsAt));
     this.sinceRequest = [];
     try {
-      const answer = await this.api.get<FleetGridAnswer>(`/v1/fleet/grid?${query}`);
+      const answer = await (firstScreen ?? this.api.get<FleetGridAnswer>(`/v1/fleet/grid?${query}`));
       if (this.stopped || generation !== this.generation) return;
       if (kind === 'full') {
         this.applyFull(answer, hostLimit, this.sinceRequest);

@@ -4,6 +4,7 @@ import { foldFleet } from '@netfleet/fleet/evolve';
 import type { HostView } from '@netfleet/fleet/fleet-view';
 import type { ApiClient } from '../api/api-client';
 import { followEvents, type StreamStatus } from '../api/event-stream';
+import { FIRST_SCREEN } from './grid-window';
 
 export interface LiveState {
   /** Every host of the fleet, live (columns, the hosts list, the network page's liveness). */
@@ -21,8 +22,8 @@ export interface LiveState {
 const RECENT = 20;
 
 /**
- * The page's one follower of the event stream. It starts from a grid answer of one row (the
- * position and every host, a few kB whatever the fleet's size), keeps the hosts current with
+ * The page's one follower of the event stream. It starts from the grid's first screen (the
+ * position and every host with it), keeps the hosts current with
  * the API's own fold, and hands every batch of events to the views on screen (the grid's
  * window, a network's page), which fold what concerns them. Events arriving together are
  * handed over once per frame, so a burst of a thousand costs one render.
@@ -35,12 +36,24 @@ export class LiveFleet {
   private scheduled = false;
   private stopStream: (() => void) | undefined;
   private stopped = false;
+  private firstScreen: Promise<FleetGridAnswer> | undefined;
 
   constructor(private readonly api: ApiClient) {}
 
+  /** The first screen of the grid, once (then undefined: later grids ask for their own). */
+  takeFirstScreen(): Promise<FleetGridAnswer> | undefined {
+    const first = this.firstScreen;
+    this.firstScreen = undefined;
+    return first;
+  }
+
   async start(): Promise<void> {
     try {
-      const answer = await this.api.get<FleetGridAnswer>('/v1/fleet/grid?limit=1');
+      // The grid's first screen is the first read: it has the position and every host too, and
+      // the grid page takes it over instead of asking once more (one round trip less to draw).
+      const first = this.api.get<FleetGridAnswer>(FIRST_SCREEN.path);
+      this.firstScreen = first;
+      const answer = await first;
       if (this.stopped) return;
       this.set({ hosts: Object.fromEntries(answer.hosts.map((h) => [h.name, h])), position: answer.position, loaded: true, error: undefined });
       this.stopStream = followEvents(this.api, {

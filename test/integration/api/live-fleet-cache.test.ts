@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { LiveFleetCache, type LogPages } from '@netfleet/api/stream/live-fleet-cache';
+import type { CloudEventV1 } from '@netfleet/events/cloud-event';
+import { appendToStream } from '@netfleet/eventstore/append';
+import { silentLogger } from '@netfleet/log/logger';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { defined, meta, started, startedOnHost } from '../eventstore/given-events';
+
+// The fleet the API keeps in memory for GET /v1/fleet/grid, on a real PostgreSQL: read once from
+// the views, then folded from the event stream's reader — and, when the reader lags, from the
+// store itself, so an answer always has the log's head.
+
+let t: TestDatabase;
+beforeAll(async () => { t = await createTestDatabase(); });
+afterAll(async () => { await t?.drop(); });
+
+const append = async (streamId: string, events: Parameters<typeof appendToStream>[1]['events']) =>
+  (await appendToStream(t.db, { streamId, expectedVersion: 'any', events })).events.at(-1)!.position;
+
+it('has what was appended after its first read even when the reader hands nothing over (it reads the rest itself)', async () => {
+  const silentReader: LogPages = { onPage: () => undefined };
+  const cache = new LiveFleetCache(t.db, silentReader, silentLogger());
+  await append('host:h1', [{ eventId: randomUUID(), type: 'HostRegistered', v: 1, metadata: meta(), data: { host: 'h1', labels: {} } }]);
+  const defined1 = await append('network:lag', [defined('lag', ['h1']), started('lag', ['h1'])]);
+  const first = await cache.current();
+  expect(first.position).toBe(defined1);
+  expect(first.networks['lag']!.perHost['h1']!.observed).toBe('pending');
+
+  const reported = await append('host:h1', [startedOnHost('h1', 'lag', 2, 'c1')]);
+  const second = await cache.current();
+  expect(second.position).toBe(reported);
+  expect(second.networks['lag']!.perHost['h1']!.observed).toBe('running');
+});
+
+it('folds the pages the reader hands over, once each, even when they overlap what it read', async () => {
+  let listener: (events: readonly CloudEventV1[]) => void = () => undefined;
+  const reader: LogPages = { onPage: (l) => { listener = l; } };
+  const cache = new LiveFleetCache(t.db, reader, silentLogger());
+  const before = await cache.current();
+  const position = before.position;
+  // What the hub would hand over next: an event in its CloudEvents envelope — twice (a page
+  // overlapping the one before it).
+  const envelope = {
+    specversion: '1.0', id: randomUUID(), source: '/netfleet/hosts/h1', type: 'io.netfleet.network-failed-on-host', netfleettype: 'NetworkFailedOnHost',
+    dataversion: 1, time: new Date().toISOString(), actor: 'host:h1', correlationid: 'c3', position: position + 1, streamid: 'host:h1', streamversion: 99,
+    data: { host: 'h1', network: 'lag', generation: 2, code: 'NF_OVS_FAILED', error: 'boom' },
+  } as unknown as CloudEventV1;
+  expect(before.networks['lag']).toBeDefined();
+  listener([envelope]);
+  listener([envelope]);
+  await new Promise((resolve) => setImmediate(resolve));
+  const after = await cache.current();
+  expect(after.position).toBe(position + 1);
+  expect(after.networks['lag']!.perHost['h1']!.observed).toBe('failed');
+  expect(after.networks['lag']!.perHost['h1']!.lastError).toBe('boom');
+  expect(after.networks['lag']!.perHost['h1']!.updatedAt).toBe(envelope.time);
+});
