@@ -90,9 +90,7 @@ export const FAULTS: Record<string, Fault> = {
   'pg-down-30s': {
     name: 'PostgreSQL down for 30 s',
     async run(fleet) {
-      await fleet.postgres.stop('fast');
-      await sleep(30_000);
-      await fleet.postgres.start();
+      await downFor(30_000, () => fleet.postgres.stop('fast'), () => fleet.postgres.start());
       return healed('stopped 30 s');
     },
   },
@@ -100,9 +98,7 @@ export const FAULTS: Record<string, Fault> = {
     name: 'kill -9 of an API instance while it relays',
     async run(fleet, random) {
       const api = pick(random, fleet.apis);
-      await api.kill();
-      await sleep(2_000);
-      await api.start();
+      await downFor(2_000, () => api.kill(), () => api.start());
       return healed(`killed ${api.config.name}`);
     },
   },
@@ -110,9 +106,7 @@ export const FAULTS: Record<string, Fault> = {
     name: 'kill -9 of an agent mid-apply',
     async run(fleet, random) {
       const host = pick(random, fleet.hosts);
-      await host.killAgent();
-      await sleep(1_000);
-      host.startAgent();
+      await downFor(1_000, () => host.killAgent(), () => host.startAgent());
       return healed(`killed ${host.name}'s agent`, await afterOutage(fleet, host.name));
     },
   },
@@ -170,3 +164,10 @@ export const FAULTS: Record<string, Fault> = {
 
 /** Every fault, in the order the issue lists them: the long form runs each once first. */
 export const ALL_FAULTS = Object.keys(FAULTS);
+
+/** Takes something down, leaves it down that long (the outage the fault is about), brings it back. */
+async function downFor(ms: number, stop: () => unknown, start: () => unknown): Promise<void> {
+  await stop();
+  await sleep(ms);
+  await start();
+}

@@ -12,6 +12,7 @@ import type { LibvirtSandbox } from '@netfleet/ovs-sandbox/libvirt-sandbox';
 import type { TestController } from '@netfleet/ovs-sandbox/test-controller';
 import { startTestApi, type HttpAnswer, type HttpOptions, type TestApi } from './test-api';
 import { listenForCommits, type CommitListener } from './commit-listener';
+import { setUpOrStop } from './set-up-or-stop';
 import { createTestNamespace } from './test-namespace';
 import { startControllerOnFreePort, startTestLibvirt, startTestSandbox } from './test-ovs';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -84,13 +85,7 @@ export class TestFleet {
 
   static async start(options: TestFleetOptions = {}): Promise<TestFleet> {
     const fleet = new TestFleet(options);
-    try {
-      await fleet.setUp();
-      return fleet;
-    } catch (e) {
-      await fleet.stop();
-      throw e;
-    }
+    return setUpOrStop(fleet, () => fleet.setUp());
   }
 
   private async setUp(): Promise<void> {

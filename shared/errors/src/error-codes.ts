@@ -162,7 +162,7 @@ export const ERROR_CODES = {
     fix: 'See `token-list`.' },
   // NETWORK
   NF_NETWORK_NOT_FOUND: { http: 404, retriable: false,
-    message: 'network \'{network}\' is not defined; see net-list --all',
+    message: 'network \'{network}\' is not defined; see net-list --all for the defined networks',
     details: { network: 'text' },
     meaning: 'No network of that name is defined.',
     fix: 'See `net-list --all`.' },

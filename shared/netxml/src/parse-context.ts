@@ -149,3 +149,14 @@ export function textOf(at: At): string {
 export function childElements(at: At): XmlNode[] {
   return at.node.children.filter((c): c is XmlNode => typeof c !== 'string');
 }
+
+/** What `parse` reads from the one `<name>` child, or undefined when there is none (or it was refused). */
+export function parseSingleChild<T>(ctx: ParseContext, parent: At, name: string, parse: (ctx: ParseContext, at: At) => T | undefined): T | undefined {
+  const at = singleChild(ctx, parent, name);
+  return at && parse(ctx, at);
+}
+
+/** What `parse` reads from each `<name>` child, in document order, leaving out those it refused. */
+export function parseEachChild<T>(ctx: ParseContext, parent: At, name: string, parse: (ctx: ParseContext, at: At) => T | undefined): T[] {
+  return childrenNamed(parent, name).flatMap((at) => parse(ctx, at) ?? []);
+}

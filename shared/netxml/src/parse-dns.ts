@@ -1,6 +1,6 @@
 import type { DnsDef, DnsHostDef, DnsSrvDef } from './network-def.ts';
 import { parseIp } from './ip-address.ts';
-import { childrenNamed, textOf, type At, type ParseContext } from './parse-context.ts';
+import { childrenNamed, parseEachChild, textOf, type At, type ParseContext } from './parse-context.ts';
 
 /** `<dns enable forwardPlainNames>` with forwarders, TXT, SRV and host records. */
 export function parseDns(ctx: ParseContext, at: At): DnsDef | undefined {
@@ -32,15 +32,8 @@ export function parseDns(ctx: ParseContext, at: At): DnsDef | undefined {
     else if (name !== undefined && value !== undefined) def.txts.push({ name, value });
   }
 
-  for (const srvAt of childrenNamed(at, 'srv')) {
-    const srv = parseSrv(ctx, srvAt);
-    if (srv) def.srvs.push(srv);
-  }
-
-  for (const hostAt of childrenNamed(at, 'host')) {
-    const host = parseDnsHost(ctx, hostAt);
-    if (host) def.hosts.push(host);
-  }
+  def.srvs.push(...parseEachChild(ctx, at, 'srv', parseSrv));
+  def.hosts.push(...parseEachChild(ctx, at, 'host', parseDnsHost));
 
   const records = def.forwarders.length + def.txts.length + def.srvs.length + def.hosts.length;
   if (def.enable === false && (records > 0 || def.forwardPlainNames !== undefined)) {

@@ -2,7 +2,7 @@ import { NetworkType, type NetworkDef } from './network-def.ts';
 import { checkForwardModeRules } from './check-forward-mode-rules.ts';
 import { parseBandwidth } from './parse-bandwidth.ts';
 import { parseBridge } from './parse-bridge.ts';
-import { childElements, childrenNamed, singleChild, textOf, type At, type ParseContext } from './parse-context.ts';
+import { childElements, childrenNamed, parseEachChild, parseSingleChild, singleChild, textOf, type At, type ParseContext } from './parse-context.ts';
 import { parseDns } from './parse-dns.ts';
 import { parseDnsmasqOptions } from './parse-dnsmasq-options.ts';
 import { parseForward } from './parse-forward.ts';
@@ -84,36 +84,19 @@ function parseLibvirtElements(ctx: ParseContext, root: At, def: NetworkDef): voi
   if (forwardAt) def.forward = parseForward(ctx, forwardAt);
   const bridgeAt = singleChild(ctx, root, 'bridge');
   if (bridgeAt) def.bridge = parseBridge(ctx, bridgeAt);
-  const mtuAt = singleChild(ctx, root, 'mtu');
-  const mtu = mtuAt && parseMtu(ctx, mtuAt);
-  if (mtu !== undefined) def.mtu = mtu;
-  const macAt = singleChild(ctx, root, 'mac');
-  const mac = macAt && parseBridgeMac(ctx, macAt);
-  if (mac !== undefined) def.mac = mac;
-  const domainAt = singleChild(ctx, root, 'domain');
-  const domain = domainAt && parseDomain(ctx, domainAt);
-  if (domain) def.domain = domain;
-  const dnsAt = singleChild(ctx, root, 'dns');
-  const dns = dnsAt && parseDns(ctx, dnsAt);
-  if (dns) def.dns = dns;
-  const vlanAt = singleChild(ctx, root, 'vlan');
-  const vlan = vlanAt && parseVlan(ctx, vlanAt);
-  if (vlan) def.vlan = vlan;
-  const bandwidthAt = singleChild(ctx, root, 'bandwidth');
-  const bandwidth = bandwidthAt && parseBandwidth(ctx, bandwidthAt);
-  if (bandwidth) def.bandwidth = bandwidth;
-  const portAt = singleChild(ctx, root, 'port');
-  const isolated = portAt && parsePortIsolated(ctx, portAt);
-  if (isolated !== undefined) def.portIsolated = isolated;
+  // Only what the document says is set: the formatter writes back exactly that.
+  Object.assign(def, definedOnly({
+    mtu: parseSingleChild(ctx, root, 'mtu', parseMtu),
+    mac: parseSingleChild(ctx, root, 'mac', parseBridgeMac),
+    domain: parseSingleChild(ctx, root, 'domain', parseDomain),
+    dns: parseSingleChild(ctx, root, 'dns', parseDns),
+    vlan: parseSingleChild(ctx, root, 'vlan', parseVlan),
+    bandwidth: parseSingleChild(ctx, root, 'bandwidth', parseBandwidth),
+    portIsolated: parseSingleChild(ctx, root, 'port', parsePortIsolated),
+  }));
 
-  for (const ipAt of childrenNamed(root, 'ip')) {
-    const ip = parseIpElement(ctx, ipAt);
-    if (ip) def.ips.push(ip);
-  }
-  for (const routeAt of childrenNamed(root, 'route')) {
-    const route = parseRoute(ctx, routeAt);
-    if (route) def.routes.push(route);
-  }
+  def.ips.push(...parseEachChild(ctx, root, 'ip', parseIpElement));
+  def.routes.push(...parseEachChild(ctx, root, 'route', parseRoute));
   const virtualportAt = singleChild(ctx, root, 'virtualport');
   if (virtualportAt) def.virtualport = parseVirtualPort(ctx, virtualportAt);
   def.portgroups = parsePortGroups(ctx, root);
@@ -139,4 +122,9 @@ function rejectNonOvsContent(ctx: ParseContext, root: At): void {
       `element <${node.name}> is not supported in a network of type='ovs-datapath'${ctx.inNetwork} (allowed: ${OVS_DATAPATH_ELEMENTS.join(', ')})`,
     );
   }
+}
+
+/** The fields that have a value (a field left undefined is one the document did not give). */
+function definedOnly<Fields extends object>(fields: Fields): Partial<Fields> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<Fields>;
 }

@@ -122,41 +122,21 @@ export async function startOvsSandbox(options: StartOvsSandboxOptions = {}): Pro
       }
     }
 
-    const server = spawnDaemon({
-      name: 'ovsdb-server',
-      file: bins.server,
-      args: [
-        '--no-chdir',
-        `--pidfile=${join(dir, 'ovsdb-server.pid')}`,
-        `--log-file=${join(dir, 'ovsdb-server.log')}`,
-        '-vconsole:off',
-        `--remote=punix:${sockPath}`,
-        `--unixctl=${join(dir, 'ovsdb-server.ctl')}`,
-        dbPath,
-      ],
-      env: childEnv,
-      stderrFile: join(dir, 'ovsdb-server.stderr'),
-    });
-    daemons.push(server);
+    // Both daemons keep their pid, log, control socket and stderr in the sandbox, named after them.
+    const startDaemon = (name: 'ovsdb-server' | 'ovs-vswitchd', file: string, args: string[]) => {
+      const daemon = spawnDaemon({
+        name, file, env: childEnv, stderrFile: join(dir, `${name}.stderr`),
+        args: ['--no-chdir', `--pidfile=${join(dir, `${name}.pid`)}`, `--log-file=${join(dir, `${name}.log`)}`, '-vconsole:off', `--unixctl=${join(dir, `${name}.ctl`)}`, ...args],
+      });
+      daemons.push(daemon);
+      return daemon;
+    };
+
+    const server = startDaemon('ovsdb-server', bins.server, [`--remote=punix:${sockPath}`, dbPath]);
     await waitForSocket({ path: sockPath }, server, timeoutMs);
     await vsctl(db, childEnv, ['--no-wait', 'init'], Math.ceil(timeoutMs / 1000));
 
-    const vswitchd = spawnDaemon({
-      name: 'ovs-vswitchd',
-      file: bins.vswitchd,
-      args: [
-        '--no-chdir',
-        `--pidfile=${join(dir, 'ovs-vswitchd.pid')}`,
-        `--log-file=${join(dir, 'ovs-vswitchd.log')}`,
-        '-vconsole:off',
-        '--enable-dummy=override',
-        `--unixctl=${join(dir, 'ovs-vswitchd.ctl')}`,
-        db,
-      ],
-      env: childEnv,
-      stderrFile: join(dir, 'ovs-vswitchd.stderr'),
-    });
-    daemons.push(vswitchd);
+    const vswitchd = startDaemon('ovs-vswitchd', bins.vswitchd, ['--enable-dummy=override', db]);
     // Without --no-wait, ovs-vsctl bumps next_cfg and returns once vswitchd has caught up
     // (cur_cfg): then vswitchd is connected and has built every bridge already in the database.
     await Promise.race([

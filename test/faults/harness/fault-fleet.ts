@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { createDatabase, type Database } from '@netfleet/eventstore/database';
 import type { HostView } from '@netfleet/fleet/fleet-view';
+import { setUpOrStop } from '../../support/set-up-or-stop';
 import { makeTestDir, testNamespace } from '../../support/test-names';
 import { until } from '../../support/until';
 import { AgentHost } from './agent-host';
@@ -47,13 +48,7 @@ export class FaultFleet {
     process.once('SIGINT', interrupted);
     process.once('SIGTERM', interrupted);
     fleet.cleanups.unshift(async () => { process.off('SIGINT', interrupted); process.off('SIGTERM', interrupted); });
-    try {
-      await fleet.setUp();
-      return fleet;
-    } catch (e) {
-      await fleet.stop();
-      throw e;
-    }
+    return setUpOrStop(fleet, () => fleet.setUp());
   }
 
   private async setUp(): Promise<void> {

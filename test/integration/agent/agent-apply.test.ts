@@ -4,6 +4,7 @@ import { connectBus, encodeJson } from '@netfleet/bus/nats';
 import type { ApplyNetworkV1 } from '@netfleet/events/host-commands';
 import { fleetTest } from '../../support/fleet-test';
 import { NATS_URL } from '../../support/test-servers';
+import { bridgeColumns } from '../../support/bridge-columns';
 import { until } from '../../support/until';
 import { FAST_LIVENESS, ovsDatapathXml, type TestFleet } from '../../support/test-fleet';
 
@@ -28,12 +29,11 @@ describe('agent - apply through the agent', () => {
     expect(answer.hosts[0]!.warnings.join('\n')).toMatch(/mfrdesc='ACME' has no Open vSwitch equivalent/);
     expect(answer.hosts[0]!.warnings.join('\n')).toMatch(/swdesc='sw 1.0' has no Open vSwitch equivalent/);
 
-    expect(await h.vsctl('get', 'bridge', 'dpall', 'other_config:datapath-id')).toBe('"00000000000000a1"');
-    expect(await h.vsctl('get', 'bridge', 'dpall', 'other_config:dp-desc')).toBe('rfovs');
-    expect(await h.vsctl('get', 'bridge', 'dpall', 'fail_mode')).toBe('secure');
-    expect(await h.vsctl('get', 'bridge', 'dpall', 'external_ids:netfleet-mfrdesc')).toBe('ACME');
-    expect(await h.vsctl('get', 'bridge', 'dpall', 'external_ids:netfleet-swdesc')).toBe('"sw 1.0"');
-    expect(await h.vsctl('get', 'bridge', 'dpall', 'external_ids:netfleet-owner')).toBe('netfleet');
+    const expected = {
+      'other_config:datapath-id': '"00000000000000a1"', 'other_config:dp-desc': 'rfovs', fail_mode: 'secure',
+      'external_ids:netfleet-mfrdesc': 'ACME', 'external_ids:netfleet-swdesc': '"sw 1.0"', 'external_ids:netfleet-owner': 'netfleet',
+    };
+    expect(await bridgeColumns(h.vsctl, 'dpall', Object.keys(expected))).toEqual(expected);
     const controllers = JSON.parse(await h.vsctl('--format=json', '--columns=target,connection_mode,max_backoff,inactivity_probe,controller_rate_limit,controller_burst_limit', 'list', 'controller')) as { data: unknown[][] };
     const byTarget = Object.fromEntries(controllers.data.map((row) => [row[0], row.slice(1)]));
     expect(byTarget['tcp:127.0.0.1:16699']).toEqual(['out-of-band', 2000, 30000, 1000, 100]);

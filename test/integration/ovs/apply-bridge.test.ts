@@ -4,6 +4,7 @@ import { planHost } from '@netfleet/agent/plan/plan-host';
 import { observeHost } from '@netfleet/agent/ovs/observe-bridges';
 import { applyPlan, createVsctl } from '@netfleet/agent/ovs/vsctl';
 import { ovsHostTest as test } from '../../support/ovs-host-test';
+import { bridgeColumns } from '../../support/bridge-columns';
 import { until } from '../../support/until';
 
 // The RFC's example network, applied to a real (sandboxed) Open vSwitch, checked with OVS's own tools.
@@ -30,12 +31,11 @@ describe('OVS driver - apply a network', () => {
     expect(result.ops).toBe(1);
 
     // What OVS itself says, right after applyPlan returns (it waited for vswitchd).
-    expect(await ovs.vsctl('get', 'bridge', 'dp0', 'other_config:datapath-id')).toBe('"0000000000000abc"');
-    expect(await ovs.vsctl('get', 'bridge', 'dp0', 'external_ids:netfleet-owner')).toBe('netfleet');
-    expect(await ovs.vsctl('get', 'bridge', 'dp0', 'external_ids:netfleet-network')).toBe('ofnet');
-    expect(await ovs.vsctl('get', 'bridge', 'dp0', 'external_ids:netfleet-generation')).toBe('"1"');
-    expect(await ovs.vsctl('get', 'bridge', 'dp0', 'external_ids:netfleet-mfr-desc')).toBe('"ACME Corp."');
-    expect(await ovs.vsctl('get', 'bridge', 'dp0', 'datapath_id')).toBe('"0000000000000abc"');
+    const expected = {
+      'other_config:datapath-id': '"0000000000000abc"', 'external_ids:netfleet-owner': 'netfleet', 'external_ids:netfleet-network': 'ofnet',
+      'external_ids:netfleet-generation': '"1"', 'external_ids:netfleet-mfr-desc': '"ACME Corp."', datapath_id: '"0000000000000abc"',
+    };
+    expect(await bridgeColumns(ovs.vsctl, 'dp0', Object.keys(expected))).toEqual(expected);
     expect(await ovs.ofctl('dump-desc', ovs.mgmt('dp0'))).toMatch(/DP Description: rfovs/);
     expect(await ovs.ofctl('show', ovs.mgmt('dp0'))).toMatch(/dpid:0000000000000abc/);
     expect(await ovs.vsctl('--bare', '--columns=target,connection_mode', 'list', 'controller')).toBe(
