@@ -31,6 +31,8 @@ const TRANSIENT: readonly ErrorCode[] = ['NF_STORE_UNAVAILABLE', 'NF_STORE_NO_DA
 
 /** Reports of one host recorded in one append at most (one transaction, one commit). */
 export const MAX_BATCH = 64;
+/** Hosts whose reports are appended at the same time (each uses one pooled connection). */
+export const HOSTS_AT_ONCE = 4;
 /** Reports taken from the consumer but not yet recorded, beyond which the recorder stops pulling. */
 const MAX_PENDING = 1024;
 
@@ -38,9 +40,11 @@ const MAX_PENDING = 1024;
  * Records agents' reports in the event store. API instances share one durable consumer, so each
  * report is recorded once; a redelivered report has the same event id and appends nothing.
  *
- * One append at a time (appends on one network's view would only refold each other), but a
- * host's reports that arrived meanwhile go as ONE append (up to MAX_BATCH), in the order they
- * arrived (its stream's order), hosts taking turns: a host reporting a burst costs a few appends.
+ * Up to HOSTS_AT_ONCE hosts are recorded side by side, each host one append at a time: a host's
+ * reports that arrived meanwhile go as ONE append (up to MAX_BATCH), in the order they arrived
+ * (its stream's order), hosts taking turns. Different hosts' reports on one network write their
+ * own placement rows (migration 0007), so side by side they do not refold each other; one
+ * network on 100 hosts is then not 100 appends in a row.
  *
  * A report that can never be recorded is refused once and kept as a dead letter (GET
  * /v1/admin/dead-letters) with why, then terminated so JetStream never redelivers it: one that is
@@ -56,12 +60,12 @@ export class EventRecorder {
   private readonly placed = new Set<string>();
   /** Per subject host, reports waiting for the host's running append to end. */
   private readonly waiting = new Map<string, JsMsg[]>();
-  /** The running drain: one at a time, so appends never race each other on a view document. */
-  private draining: Promise<void> | undefined;
+  /** The running drains, at most HOSTS_AT_ONCE; each records one host's batch at a time. */
+  private readonly drains = new Set<Promise<void>>();
   private pending = 0;
   private roomFreed: (() => void) | undefined;
-  /** The batch being recorded now. */
-  private recording: JsMsg[] = [];
+  /** Per host, the batch being recorded now (a host is in one drain at a time: its order holds). */
+  private readonly recording = new Map<string, JsMsg[]>();
   /** Tells JetStream, twice per ack wait, that the reports taken are still being worked on. */
   private keepAlive: NodeJS.Timeout | undefined;
 
@@ -94,11 +98,11 @@ export class EventRecorder {
     clearInterval(this.keepAlive);
     await this.messages?.close();
     await this.loop;
-    await this.draining;
+    while (this.drains.size > 0) await Promise.all(this.drains);
   }
 
   private stillWorking(): void {
-    for (const m of this.recording) m.working();
+    for (const batch of this.recording.values()) for (const m of batch) m.working();
     for (const queue of this.waiting.values()) for (const m of queue) m.working();
   }
 
@@ -108,20 +112,32 @@ export class EventRecorder {
     const queue = this.waiting.get(key);
     if (queue) queue.push(m);
     else this.waiting.set(key, [m]);
-    this.draining ??= this.drain().finally(() => { this.draining = undefined; });
+    if (this.drains.size < HOSTS_AT_ONCE && !this.recording.has(key)) {
+      const drain: Promise<void> = this.drain().finally(() => { this.drains.delete(drain); });
+      this.drains.add(drain);
+    }
   }
 
-  /** Records the waiting reports, one host's batch at a time, hosts in turn, until none is left. */
+  /** The first host with reports waiting and no batch being recorded, if any. */
+  private nextHost(): string | undefined {
+    for (const key of this.waiting.keys()) if (!this.recording.has(key)) return key;
+    return undefined;
+  }
+
+  /**
+   * Records waiting reports, one host's batch at a time, hosts in turn, until no host is left
+   * that another drain is not already recording.
+   */
   private async drain(): Promise<void> {
-    while (this.waiting.size > 0) {
-      const [key, queue] = this.waiting.entries().next().value!;
+    for (let key = this.nextHost(); key !== undefined; key = this.nextHost()) {
+      const queue = this.waiting.get(key)!;
       const batch = queue.splice(0, MAX_BATCH);
       // Hosts take turns: one with more waiting goes to the back of the line.
       this.waiting.delete(key);
       if (queue.length > 0) this.waiting.set(key, queue);
-      this.recording = batch;
+      this.recording.set(key, batch);
       await this.recordBatch(batch).catch((e) => this.log.error({ err: e }, 'recording agent events failed; they will be redelivered'));
-      this.recording = [];
+      this.recording.delete(key);
       this.pending -= batch.length;
       if (this.pending < MAX_PENDING && this.roomFreed) { this.roomFreed(); this.roomFreed = undefined; }
     }
