@@ -3,6 +3,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LiveFleetCache, type LogPages } from '@netfleet/api/stream/live-fleet-cache';
 import type { CloudEventV1 } from '@netfleet/events/cloud-event';
 import { appendToStream } from '@netfleet/eventstore/append';
+import { readAll } from '@netfleet/eventstore/read';
+import { toCloudEvent } from '@netfleet/events/cloud-event';
 import { silentLogger } from '@netfleet/log/logger';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { defined, meta, started, startedOnHost } from '../eventstore/given-events';
@@ -55,4 +57,46 @@ it('folds the pages the reader hands over, once each, even when they overlap wha
   expect(after.networks['lag']!.perHost['h1']!.observed).toBe('failed');
   expect(after.networks['lag']!.perHost['h1']!.lastError).toBe('boom');
   expect(after.networks['lag']!.perHost['h1']!.updatedAt).toBe(envelope.time);
+});
+
+it('folds an event that commits after one with a higher position was already folded (a transaction in flight)', async () => {
+  const listeners: ((events: readonly CloudEventV1[]) => void)[] = [];
+  const reader: LogPages = { onPage: (l) => { listeners.push(l); } };
+  const cache = new LiveFleetCache(t.db, reader, silentLogger());
+  const start = (await cache.current()).position;
+
+  // A holds its position and stays open while B, appended after it, commits first.
+  let commitA!: () => void;
+  const aHeld = new Promise<void>((resolve) => { commitA = resolve; });
+  let aAppended!: () => void;
+  const aInFlight = new Promise<void>((resolve) => { aAppended = resolve; });
+  const a = t.db.transaction().execute(async (trx) => {
+    await appendToStream(trx, { streamId: 'network:late', expectedVersion: 'any', events: [defined('late', ['h1'])] });
+    aAppended();
+    await aHeld;
+  });
+  await aInFlight;
+  const positionB = await append('host:h1', [startedOnHost('h1', 'lag', 2, 'c-late')]);
+
+  // Both paths that can move past A while it is in flight: a fresh snapshot, and a catch-up read.
+  const fresh = new LiveFleetCache(t.db, reader, silentLogger());
+  const [seenByFresh, seenByOld] = [await fresh.current(), await cache.current()];
+  for (const seen of [seenByFresh, seenByOld]) {
+    expect(seen.position).toBe(positionB);
+    expect(seen.networks['late']).toBeUndefined();
+  }
+
+  commitA();
+  await a;
+  // What the hub's reader then hands over: A and B in position order (it never passes A in flight).
+  const page = (await readAll(t.db, { after: start })).map((e) => toCloudEvent(e, 'http://api.test'));
+  expect(page.map((e) => e.position)).toEqual([positionB - 1, positionB]);
+  for (const l of listeners) l(page);
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const [name, c] of [['fresh', fresh], ['old', cache]] as const) {
+    const after = await c.current();
+    expect(after.networks['late']?.name, name).toBe('late');
+    expect(after.position).toBe(positionB);
+    expect(after.networks['lag']!.perHost['h1']!.observed).toBe('running');
+  }
 });

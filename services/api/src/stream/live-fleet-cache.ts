@@ -27,9 +27,18 @@ const CATCH_UP_MS = 300;
  * reached it (so a client that just appended sees its event); if the reader lags past
  * CATCH_UP_MS, it reads the events it lacks from the store itself (a page or two: never the
  * whole views again) and folds them.
+ *
+ * Folded once each, by position: a transaction may commit an event at a lower position than one
+ * already folded (positions are taken at insert), so "folded up to P" is not one number. The
+ * cache keeps `floor` — every position up to it that exists is folded, moved only by the reader's
+ * pages, which never pass an event still in flight — and the positions folded above it.
  */
 export class LiveFleetCache {
   private fleet: FleetView | undefined;
+  /** Every position up to here that exists is folded into `fleet`. */
+  private floor = 0;
+  /** The positions above `floor` folded into `fleet` (from the snapshot or a catch-up read). */
+  private readonly foldedAboveFloor = new Set<number>();
   /** Pages read while the snapshot is being read: folded on top of it (those after its position). */
   private buffered: RecordedEvent[] | undefined;
   private loading: Promise<FleetView> | undefined;
@@ -52,9 +61,9 @@ export class LiveFleetCache {
     if (fleet.position >= head) return fleet;
     if (await this.reached(head, CATCH_UP_MS)) return this.fleet!;
     this.log.debug({ head, folded: this.fleet!.position }, 'the event stream\'s reader lags the log; reading the rest from the store');
-    // Up to a committed head: appends commit in position order (netfleet_append's lock), so
-    // nothing below it is still in flight.
-    for await (const page of readFoldablePages(this.db, { after: this.fleet!.position, untilPosition: head, inFlightGuard: false })) this.fold(page);
+    // Everything committed up to the head; an event below it still in flight is folded when the
+    // reader brings it (its position is neither under the floor nor among those folded).
+    for await (const page of readFoldablePages(this.db, { after: this.floor, untilPosition: head, inFlightGuard: false })) this.fold(page, false);
     return this.fleet!;
   }
 
@@ -69,18 +78,30 @@ export class LiveFleetCache {
     const events = this.pending.flatMap((page) => page.map((e) => fromCloudEvent(e)));
     this.pending = [];
     if (this.buffered) this.buffered.push(...events);
-    else if (this.fleet) this.fold(events);
+    else if (this.fleet) this.fold(events, true);
   }
 
-  private fold(events: readonly FoldableEvent[]): void {
+  /** Folds the events not folded yet; `fromReader`: a page of the reader (complete up to its last). */
+  private fold(events: readonly FoldableEvent[], fromReader: boolean): void {
     const fleet = this.fleet!;
-    // The snapshot may be ahead of the reader: what it already holds is not folded twice.
-    const fresh = events.filter((e) => e.position > fleet.position);
-    if (fresh.length > 0) this.fleet = foldFleet(fresh, fleet);
+    const fresh = events.filter((e) => e.position > this.floor && !this.foldedAboveFloor.has(e.position));
+    if (fresh.length > 0) {
+      // An older event folded late does not take the view's position back.
+      const position = Math.max(fleet.position, ...fresh.map((e) => e.position));
+      this.fleet = { ...foldFleet(fresh, fleet), position };
+      for (const e of fresh) this.foldedAboveFloor.add(e.position);
+    }
+    if (fromReader && events.length > 0) this.raiseFloor(events.at(-1)!.position);
     const position = this.fleet!.position;
     const due = this.waiters.filter((w) => w.position <= position);
     this.waiters = this.waiters.filter((w) => w.position > position);
     for (const w of due) w.resolve();
+  }
+
+  private raiseFloor(to: number): void {
+    if (to <= this.floor) return;
+    this.floor = to;
+    for (const p of this.foldedAboveFloor) if (p <= to) this.foldedAboveFloor.delete(p);
   }
 
   /**
@@ -100,9 +121,10 @@ export class LiveFleetCache {
           networks: Object.fromEntries(snapshot.networks.map((n) => [n.name, n])),
           hosts: Object.fromEntries(snapshot.hosts.map((h) => [h.name, h])),
         };
-        // A reload (the reader lagged) never goes back before what was already folded.
-        this.fleet = this.fleet && this.fleet.position > snapshot.position ? this.fleet : base;
-        this.fold(pending);
+        this.fleet = base;
+        this.floor = snapshot.settled;
+        for (const p of snapshot.seenAfterSettled) this.foldedAboveFloor.add(p);
+        this.fold(pending, true);
         return this.fleet;
       } finally {
         this.buffered = undefined;
