@@ -42,7 +42,7 @@ const MAX_ATTEMPTS = 20;
  *
  * One round trip when this process knows the view rows (it wrote or read them last), two
  * otherwise: the rows are read without locks and folded here, then one call of netfleet_append
- * (migrations/0007) writes everything, guarded by the stream version and by the positions the
+ * (append-function.ts) writes everything, guarded by the stream version and by the positions the
  * rows were read at. A host's report folds into its own placement row of the network and only
  * checks the network's own row, so hosts' reports do not race each other. An append that loses
  * a race anyway goes again reading the rows under row locks, which cannot lose (see lockDocs).
