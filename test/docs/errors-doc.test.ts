@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, isErrorCode } from '@netfleet/errors/error-codes';
-import { renderErrorsDoc } from '@netfleet/errors/errors-doc';
+import { ERROR_DOCS, renderErrorsDoc } from '@netfleet/errors/errors-doc';
 import { placeholdersOf, renderErrorMessage, templateTextOf } from '@netfleet/errors/error-message';
 
 import { REPO_ROOT as ROOT, sourceFiles as filesBelow } from '../support/source-files';
@@ -37,6 +37,15 @@ describe('the error table', () => {
     const used = await codesInSource();
     const unused = Object.keys(ERROR_CODES).filter((code) => !used.has(code));
     expect(unused).toEqual([]);
+  });
+
+  it('has its docs prose (error-docs.json) for exactly its codes, no more, none missing', () => {
+    expect(Object.keys(ERROR_DOCS).sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    for (const [code, doc] of Object.entries(ERROR_DOCS)) {
+      expect(Object.keys(doc).sort(), code).toEqual(['fix', 'meaning']);
+      expect(doc.meaning, code).not.toBe('');
+      expect(doc.fix, code).not.toBe('');
+    }
   });
 
   it('gives every code that crosses HTTP a 4xx or 5xx, and marks 503s retriable', () => {

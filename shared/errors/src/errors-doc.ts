@@ -1,4 +1,14 @@
-import { ERROR_CODES, type ErrorCodeSpec } from './error-codes';
+import { ERROR_CODES, type ErrorCode, type ErrorCodeSpec } from './error-codes';
+import errorDocs from './error-docs.json' with { type: 'json' };
+
+/** The two sentences docs/errors.md shows for a code: what went wrong, and what the user should do about it. */
+export interface ErrorDoc {
+  readonly meaning: string;
+  readonly fix: string;
+}
+
+/** The docs' prose of every code, a catalog beside the table; typed by the table so that a code without its prose fails typecheck. */
+export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = errorDocs;
 
 /** Markdown code span of any text: doubled backticks when the text has one, no pipes left to split the row. */
 const code = (text: string) => {
@@ -10,12 +20,14 @@ const detailsOf = (spec: ErrorCodeSpec) =>
   Object.entries(spec.details).map(([name, kind]) => `\`${name}\` (${kind.replace('?', ', optional')})`).join(', ') || '—';
 
 /**
- * docs/errors.md as generated from the error table (`npm run docs:errors` writes it;
- * test/docs/errors-doc.test.ts fails when the file and the table disagree).
+ * docs/errors.md as generated from the error table and its prose catalog (`npm run docs:errors`
+ * writes it; test/docs/errors-doc.test.ts fails when the file and the sources disagree).
  */
 export function renderErrorsDoc(): string {
-  const rows = Object.entries(ERROR_CODES).map(([name, spec]: [string, ErrorCodeSpec]) =>
-    `| \`${name}\` | ${spec.http ?? '—'} | ${spec.retriable ? 'yes' : 'no'} | ${spec.meaning} | ${spec.fix} | ${code(spec.message)} | ${detailsOf(spec)} |`);
+  const rows = (Object.entries(ERROR_CODES) as [ErrorCode, ErrorCodeSpec][]).map(([name, spec]) => {
+    const { meaning, fix } = ERROR_DOCS[name];
+    return `| \`${name}\` | ${spec.http ?? '—'} | ${spec.retriable ? 'yes' : 'no'} | ${meaning} | ${fix} | ${code(spec.message)} | ${detailsOf(spec)} |`;
+  });
   return [
     '# netfleet error codes',
     '',
@@ -31,8 +43,9 @@ export function renderErrorsDoc(): string {
     'line; `json` fields are for machines and never rendered). The details column lists what every',
     'error of the code carries; a NetfleetError cannot be made without them (typecheck refuses it).',
     '',
-    'This file is generated from `shared/errors/src/error-codes.ts` by `npm run docs:errors`; edit the',
-    'table there.',
+    'This file is generated from `shared/errors/src/error-codes.ts` (the table) and',
+    '`shared/errors/src/error-docs.json` (what each code means, what to do) by `npm run docs:errors`;',
+    'edit them there.',
     '',
     '| code | HTTP | retry | what it means | what to do | message template | details |',
     '|---|---|---|---|---|---|---|',
