@@ -41,8 +41,6 @@ describe('docs - layering', () => {
         if (!manifest.name) continue;
         const declared = new Set([manifest.name, ...Object.keys({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.peerDependencies })]);
         for await (const file of sourceFiles(join(dir, 'src'))) {
-          // Unit tests run from the root, with the root's devDependencies (vitest).
-          if (/\.test\.tsx?$/.test(file)) continue;
           for (const name of importsOf(await readFile(file, 'utf8'))) {
             if (name.startsWith('node:') || builtinModules.includes(name) || declared.has(name)) continue;
             missing.push(`${relative(ROOT, file)} imports ${name}, not in ${manifest.name}'s package.json`);
