@@ -1,3 +1,4 @@
+import { assertNever } from '@netfleet/errors/assert-never';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import { NetworkEventType, type NetworkEventData } from '@netfleet/events/network-events';
 import { bridgeOfXml, type BridgeClaim } from './bridge-claims';
@@ -87,7 +88,7 @@ export function decideNetwork(command: NetworkCommand, view: NetworkView | undef
       return [{ type: NetworkEventType.PlacementChanged, v: 1, data: { name: command.name, hosts, added, removed } }];
     }
     default:
-      return unknownCommand(command);
+      return assertNever(command, 'command');
   }
 }
 
@@ -124,9 +125,5 @@ function requireNetwork(view: NetworkView | undefined, name: string): NetworkVie
   return view;
 }
 
-/** A command type added to NetworkCommand without a case above stops the typecheck here. */
-function unknownCommand(command: never): never {
-  throw new Error(`no decision for command ${(command as { type: string }).type}`);
-}
 
 const unique = (values: string[]) => [...new Set(values)];

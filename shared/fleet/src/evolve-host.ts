@@ -1,5 +1,5 @@
 import { HostEventType, isHostEventType, type HostEventData } from '@netfleet/events/host-events';
-import { assertNever } from './assert-never';
+import { assertNever } from '@netfleet/errors/assert-never';
 import type { HostView } from './fleet-view';
 
 type HostFoldable = { type: string; data: unknown; metadata: { occurredAt: string } };

@@ -3,7 +3,7 @@ import { HostEventType, type HostEventData } from '@netfleet/events/host-events'
 import { NetworkEventType, isNetworkEventType, type NetworkEventData } from '@netfleet/events/network-events';
 import { ObservedState, type ControllerStatus, type PortStatus, type FleetView, type HostNetworkStatus, type NetworkView } from './fleet-view';
 import { evolveHost, hostKeyOf } from './evolve-host';
-import { assertNever } from './assert-never';
+import { assertNever } from '@netfleet/errors/assert-never';
 
 export type FoldableEvent = Pick<RecordedEvent, 'position' | 'streamVersion' | 'metadata'> & { type: string; v: number; data: unknown };
 

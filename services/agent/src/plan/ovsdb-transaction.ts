@@ -1,3 +1,4 @@
+import { assertNever } from '@netfleet/errors/assert-never';
 import { NETFLEET_OWNER, OwnershipMark, type ControllerSpec } from './bridge-spec';
 import { CONTROLLER_COLUMN, type OvsOp } from './ovs-op';
 
@@ -103,10 +104,8 @@ export function toOvsdbTransaction(ops: OvsOp[], context: TransactionContext): {
       case 'clear-ssl':
         operations.push({ op: 'update', table: DB, where: [], row: { ssl: EMPTY_SET } });
         break;
-      default: {
-        const never: never = op;
-        throw new Error(`unknown OVS op ${JSON.stringify(never)}`);
-      }
+      default:
+        assertNever(op, 'OVS op');
     }
   }
   operations.push({ op: 'mutate', table: DB, where: [], mutations: [['next_cfg', '+=', 1]] });

@@ -1,3 +1,4 @@
+import { assertNever } from '@netfleet/errors/assert-never';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import { NETFLEET_OWNER, OwnershipMark, type ControllerSpec } from './bridge-spec';
 import { CONTROLLER_COLUMN, type OvsOp } from './ovs-op';
@@ -99,10 +100,8 @@ export function toVsctlArgs(ops: OvsOp[], options: { mayExist?: boolean } = {}):
       case 'clear-ssl':
         commands.push(['clear', 'open_vswitch', '.', 'ssl']);
         break;
-      default: {
-        const never: never = op;
-        throw new Error(`unknown OVS op ${JSON.stringify(never)}`);
-      }
+      default:
+        assertNever(op, 'OVS op');
     }
   }
   return commands.flatMap((command) => ['--', ...command]);
