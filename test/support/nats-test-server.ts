@@ -2,19 +2,14 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeNatsAuthConfig } from '@netfleet/bus/credentials/write-nats-auth-config';
 import type { NatsAuthConfigInput } from '@netfleet/bus/credentials/nats-auth-config';
-import { natsServerConfig, spawnNatsServer, type NatsServerChild } from '@netfleet/devfleet/nats-server-child';
+import { natsServerConfig, spawnNatsServer, type NatsServerChild, type RunningNatsServer } from '@netfleet/devfleet/nats-server-child';
 import { freePort } from '@netfleet/ovs-sandbox/free-port';
 import { makeTestDir } from './test-names';
 import { until } from './until';
 
-export interface NatsTestServer {
-  url: string;
+export interface NatsTestServer extends RunningNatsServer {
   port: number;
   dir: string;
-  /** The auth include the server reads; rewrite it, then reload(). */
-  authConfigPath: string;
-  /** SIGHUP, as an operator would; resolves once the server logged that it reloaded. */
-  reload(): Promise<void>;
   /** Ends the server (SIGTERM, SIGKILL after 3 s) and removes its directory. */
   stop(): Promise<void>;
   /** An outage: ends the server but keeps its port, config and JetStream store for `resume()`. */

@@ -4,18 +4,13 @@ import type { BusNames } from '@netfleet/bus/names';
 import { writeNatsAuthConfig } from '@netfleet/bus/credentials/write-nats-auth-config';
 import { NetfleetError } from '@netfleet/errors/netfleet-error';
 import { freePort } from '@netfleet/ovs-sandbox/free-port';
-import { natsServerConfig, spawnNatsServer } from './nats-server-child';
+import { natsServerConfig, spawnNatsServer, type RunningNatsServer } from './nats-server-child';
 
-export interface FleetNatsServer {
-  url: string;
+/** Its `authConfigPath` is what the API gets as NETFLEET_NATS_AUTH_FILE. */
+export interface FleetNatsServer extends RunningNatsServer {
   /** The HTTP monitoring endpoint (/jsz, /subsz, /connz). */
   monitorUrl: string;
   pid: number;
-  /** The auth include the API rewrites on host-add (NETFLEET_NATS_AUTH_FILE). */
-  authConfigPath: string;
-  /** SIGHUP; resolves once the server logged the reload. */
-  reload(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /**

@@ -24,6 +24,16 @@ export function natsServerConfig(config: NatsServerConfig): string {
   ].join('\n');
 }
 
+/** A nats-server as its starter hands it out: where it is and how to make it reread its auth. */
+export interface RunningNatsServer {
+  url: string;
+  /** The auth include the server reads: rewrite it (the API does on host-add), then reload(). */
+  authConfigPath: string;
+  /** SIGHUP, as an operator would; resolves once the server logged that it reloaded. */
+  reload(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 const READY = /Server is ready/g;
 const RELOADED = /Reloaded server configuration/g;
 
