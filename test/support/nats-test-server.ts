@@ -1,23 +1,15 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
 import { writeNatsAuthConfig } from '@netfleet/bus/credentials/write-nats-auth-config';
 import type { NatsAuthConfigInput } from '@netfleet/bus/credentials/nats-auth-config';
+import { natsServerConfig, spawnNatsServer, type NatsServerChild, type RunningNatsServer } from '@netfleet/devfleet/nats-server-child';
 import { freePort } from '@netfleet/ovs-sandbox/free-port';
 import { makeTestDir } from './test-names';
 import { until } from './until';
 
-/** Debian's package puts it here; NETFLEET_NATS_SERVER overrides. */
-const NATS_SERVER = process.env['NETFLEET_NATS_SERVER'] ?? '/usr/sbin/nats-server';
-
-export interface NatsTestServer {
-  url: string;
+export interface NatsTestServer extends RunningNatsServer {
   port: number;
   dir: string;
-  /** The auth include the server reads; rewrite it, then reload(). */
-  authConfigPath: string;
-  /** SIGHUP, as an operator would; resolves once the server logged that it reloaded. */
-  reload(): Promise<void>;
   /** Ends the server (SIGTERM, SIGKILL after 3 s) and removes its directory. */
   stop(): Promise<void>;
   /** An outage: ends the server but keeps its port, config and JetStream store for `resume()`. */
@@ -26,10 +18,10 @@ export interface NatsTestServer {
   resume(): Promise<void>;
 }
 
+const STOP_GRACE_MS = 3_000;
+
 /** A server without authorization (as the shared one is): no auth include to rewrite. */
 export type OpenNatsTestServer = Omit<NatsTestServer, 'authConfigPath'>;
-
-interface RunningServer { child: ResultPromise; done: Promise<void>; log: string }
 
 /**
  * A nats-server of the test's own, laid out as deploy/nats/ is: a main config with JetStream in a
@@ -46,36 +38,31 @@ export async function startNatsTestServer(auth?: NatsAuthConfigInput): Promise<N
     const authConfigPath = auth ? join(dir, 'netfleet-auth.conf') : undefined;
     if (auth && authConfigPath) await writeNatsAuthConfig(authConfigPath, auth);
     const config = join(dir, 'nats-server.conf');
-    const launch = async (port: number): Promise<RunningServer | string> => {
-      await writeFile(config, [
-        `listen: "127.0.0.1:${port}"`,
-        `jetstream { store_dir: "${join(dir, 'jetstream')}" }`,
-        ...(authConfigPath ? ['include ./netfleet-auth.conf'] : []),
-        '',
-      ].join('\n'));
+    const launch = async (port: number): Promise<NatsServerChild | string> => {
+      await writeFile(config, natsServerConfig({ port, storeDir: join(dir, 'jetstream'), include: authConfigPath ? './netfleet-auth.conf' : undefined }));
       const log = join(dir, `nats-server-${port}.log`);
-      const child = execa(NATS_SERVER, ['-c', config, '-l', log], { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, cleanup: true, forceKillAfterDelay: false });
-      let exited = false;
-      const done = child.then(() => { exited = true; });
-      if (await waitForReady(log, () => exited, 10_000)) return { child, done, log };
-      await stopServer(child, done, undefined);
-      return `${(await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n')}\n${(await child).stderr}`;
+      const server = spawnNatsServer(config, log);
+      if (await waitForReady(server, 10_000)) return server;
+      await server.stop(STOP_GRACE_MS);
+      return `${(await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n')}\n${await server.stderr()}`;
     };
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const launched = await launch(port);
       if (typeof launched !== 'string') {
-        let running: RunningServer | undefined = launched;
+        let running: NatsServerChild | undefined = launched;
         return {
           url: `nats://127.0.0.1:${port}`, port, dir, authConfigPath: authConfigPath ?? '',
-          reload: () => (running ? reloadServer(running.child, running.log) : Promise.reject(new Error('the server is halted'))),
+          reload: () => (running
+            ? running.reload((reloaded) => until(reloaded, 'nats-server to log a reload', { timeoutMs: 10_000, pollMs: 25 }))
+            : Promise.reject(new Error('the server is halted'))),
           stop: async () => {
-            if (running) await stopServer(running.child, running.done, undefined);
+            await running?.stop(STOP_GRACE_MS);
             running = undefined;
             await rm(dir, { recursive: true, force: true });
           },
           halt: async () => {
-            if (running) await stopServer(running.child, running.done, undefined);
+            await running?.stop(STOP_GRACE_MS);
             running = undefined;
           },
           resume: async () => {
@@ -94,29 +81,11 @@ export async function startNatsTestServer(auth?: NatsAuthConfigInput): Promise<N
   }
 }
 
-const RELOADED = /Reloaded server configuration/g;
-
-async function reloadServer(child: ResultPromise, log: string): Promise<void> {
-  const count = async () => ((await readFile(log, 'utf8')).match(RELOADED) ?? []).length;
-  const before = await count();
-  child.kill('SIGHUP');
-  await until(async () => (await count()) !== before, 'nats-server to log a reload', { timeoutMs: 10_000, pollMs: 25 });
-}
-
-async function stopServer(child: ResultPromise, done: Promise<void>, dir: string | undefined): Promise<void> {
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await done;
-  clearTimeout(timer);
-  if (dir) await rm(dir, { recursive: true, force: true });
-}
-
 /**
  * Reads the server's log (a short poll: nothing announces it) until it says it is ready, it has
- * exited, or the deadline passed. The log
- * (not a TCP probe) is the judge: another process that took the port would answer a probe too.
+ * exited, or the deadline passed.
  */
-async function waitForReady(log: string, hasExited: () => boolean, timeoutMs: number): Promise<boolean> {
-  const ready = async () => ((await readFile(log, 'utf8').catch(() => '')).includes('Server is ready') ? 'ready' : hasExited() ? 'exited' : undefined);
+async function waitForReady(server: NatsServerChild, timeoutMs: number): Promise<boolean> {
+  const ready = async () => ((await server.isReady()) ? 'ready' : server.hasExited() ? 'exited' : undefined);
   return (await until(ready, 'nats-server to be ready', { timeoutMs, pollMs: 25 }).catch(() => 'late')) === 'ready';
 }

@@ -1,4 +1,5 @@
 import type { Json } from './json-schema';
+import { closedObject, listAnswer } from './object-schemas';
 
 const hostProperties = {
   name: { type: 'string' },
@@ -12,33 +13,18 @@ const hostProperties = {
 const hostRequired = ['name', 'labels', 'registered', 'online', 'since', 'agentVersion'] as const;
 
 /** A host as the fleet view holds it. */
-export const hostSchema = { type: 'object', additionalProperties: false, required: hostRequired, properties: hostProperties } as const;
+export const hostSchema = closedObject(hostRequired, hostProperties);
 export type HostAnswer = Json<typeof hostSchema>;
 
-export const hostListSchema = {
-  type: 'object', required: ['hosts'], additionalProperties: false,
-  properties: {
-    hosts: {
-      type: 'array',
-      items: {
-        type: 'object', additionalProperties: false, required: [...hostRequired, 'networks'],
-        properties: { ...hostProperties, networks: { type: 'array', items: { type: 'string' }, description: 'networks placed on it' } },
-      },
-    },
-  },
-} as const;
+export const hostListSchema = listAnswer('hosts', closedObject([...hostRequired, 'networks'], {
+  ...hostProperties, networks: { type: 'array', items: { type: 'string' }, description: 'networks placed on it' },
+}));
 export type HostListAnswer = Json<typeof hostListSchema>;
 
 /** POST /v1/hosts: the host, and its agent's NATS credentials when new ones were issued (shown once). */
-export const hostAddedSchema = {
-  type: 'object', required: ['name', 'labels'], additionalProperties: false,
-  properties: {
-    name: { type: 'string' },
-    labels: { type: 'object', additionalProperties: { type: 'string' } },
-    nats: {
-      type: 'object', required: ['user', 'password', 'inboxPrefix'], additionalProperties: false,
-      properties: { user: { type: 'string' }, password: { type: 'string' }, inboxPrefix: { type: 'string' } },
-    },
-  },
-} as const;
+export const hostAddedSchema = closedObject(['name', 'labels'], {
+  name: hostProperties.name,
+  labels: hostProperties.labels,
+  nats: closedObject(['user', 'password', 'inboxPrefix'], { user: { type: 'string' }, password: { type: 'string' }, inboxPrefix: { type: 'string' } }),
+});
 export type HostAddedAnswer = Json<typeof hostAddedSchema>;

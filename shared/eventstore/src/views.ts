@@ -173,22 +173,23 @@ const withoutNullHost = (d: StoredDoc): StoredDoc => {
   return doc;
 };
 
-export async function getNetworkView(db: Database, name: string): Promise<NetworkView | undefined> {
-  const row = await db.selectFrom('network_view').select('doc').where('name', '=', name).executeTakeFirst();
-  return row?.doc as NetworkView | undefined;
+/**
+ * The views read whole, by name: each table's doc. (Kysely types a query on a generic table name
+ * as a union it cannot call, hence `table as keyof ViewDocs`: both tables have `name` and `doc`.)
+ */
+interface ViewDocs { network_view: NetworkView; host_view: HostView }
+
+async function getView<Table extends keyof ViewDocs>(db: Database, table: Table, name: string): Promise<ViewDocs[Table] | undefined> {
+  const row = await db.selectFrom(table as keyof ViewDocs).select('doc').where('name', '=', name).executeTakeFirst();
+  return row?.doc as ViewDocs[Table] | undefined;
 }
 
-export async function listNetworkViews(db: Kysely<Tables>): Promise<NetworkView[]> {
-  const rows = await db.selectFrom('network_view').select('doc').orderBy('name').execute();
-  return rows.map((r) => r.doc as NetworkView);
+async function listViews<Table extends keyof ViewDocs>(db: Kysely<Tables>, table: Table): Promise<ViewDocs[Table][]> {
+  const rows = await db.selectFrom(table as keyof ViewDocs).select('doc').orderBy('name').execute();
+  return rows.map((r) => r.doc as ViewDocs[Table]);
 }
 
-export async function getHostView(db: Database, name: string): Promise<HostView | undefined> {
-  const row = await db.selectFrom('host_view').select('doc').where('name', '=', name).executeTakeFirst();
-  return row?.doc as HostView | undefined;
-}
-
-export async function listHostViews(db: Kysely<Tables>): Promise<HostView[]> {
-  const rows = await db.selectFrom('host_view').select('doc').orderBy('name').execute();
-  return rows.map((r) => r.doc as HostView);
-}
+export function getNetworkView(db: Database, name: string): Promise<NetworkView | undefined> { return getView(db, 'network_view', name); }
+export function listNetworkViews(db: Kysely<Tables>): Promise<NetworkView[]> { return listViews(db, 'network_view'); }
+export function getHostView(db: Database, name: string): Promise<HostView | undefined> { return getView(db, 'host_view', name); }
+export function listHostViews(db: Kysely<Tables>): Promise<HostView[]> { return listViews(db, 'host_view'); }

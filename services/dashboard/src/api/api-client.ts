@@ -1,4 +1,5 @@
 import type { WhoamiAnswer } from '@netfleet/api-types/access-answers';
+import { textChunks } from './text-chunks';
 
 /** An error the API answered with: `{ code, message, details }` and the HTTP status. */
 export class ApiError extends Error {
@@ -52,12 +53,9 @@ export class ApiClient {
 
 /** Reads an NDJSON response line by line as it arrives. */
 export async function readLines(response: Response, onLine: (value: unknown) => void): Promise<void> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
+  for await (const chunk of textChunks(response)) {
+    buffer += chunk;
     let nl: number;
     while ((nl = buffer.indexOf('\n')) >= 0) {
       const line = buffer.slice(0, nl).trim();

@@ -2,6 +2,7 @@ import { fromCloudEvent, type CloudEventV1 } from '@netfleet/events/cloud-event'
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import type { ApiClient } from './api-client';
 import { createSseParser } from './sse-parser';
+import { textChunks } from './text-chunks';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -27,12 +28,9 @@ export function followEvents(api: ApiClient, options: EventStreamOptions): () =>
         options.onStatus('live');
         pause = 500;
         const parse = createSseParser();
-        const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
+        for await (const chunk of textChunks(response)) {
           const batch: RecordedEvent[] = [];
-          for (const message of parse(value)) {
+          for (const message of parse(chunk)) {
             // Only log events have an id; the API's last message when it ends a stream
             // (netfleet-stream-closed) has none: the stream ends and this reconnects.
             if (message.id === undefined) continue;

@@ -6,6 +6,7 @@ import type { HostView, NetworkView } from '@netfleet/fleet/fleet-view';
 import { cellStateOf, GRID_CODE, type CellState, type GridView } from '@netfleet/fleet/grid-cell';
 import type { ApiClient } from '../api/api-client';
 import type { LiveFleet } from './live-fleet';
+import { ObservableState } from './observable-state';
 
 export interface GridFilters { name: string; labels: string; state: CellState | '' }
 
@@ -58,10 +59,8 @@ export const FIRST_SCREEN = {
  * request at a time, the latest wish last) when what is held cannot say it alone: counts and
  * rows of the whole fleet, rows or columns scrolled into view.
  */
-export class GridWindow {
-  state: GridState = { loaded: false, error: undefined, position: 0, total: 0, counts: {}, hosts: [], offset: 0, rows: [], hostOffset: 0, hostLimit: 0 };
+export class GridWindow extends ObservableState<GridState> {
   private range: GridRange = FIRST_RANGE;
-  private listeners = new Set<() => void>();
   private inFlight = false;
   /** What to ask once the request out is answered: none, counts and codes only, or everything. */
   private again: 'none' | 'codes' | 'full' = 'none';
@@ -73,7 +72,9 @@ export class GridWindow {
   private stopped = false;
   private unfollow: (() => void) | undefined;
 
-  constructor(private readonly api: ApiClient, private readonly source: GridSource, private filters: GridFilters) {}
+  constructor(private readonly api: ApiClient, private readonly source: GridSource, private filters: GridFilters) {
+    super({ loaded: false, error: undefined, position: 0, total: 0, counts: {}, hosts: [], offset: 0, rows: [], hostOffset: 0, hostLimit: 0 });
+  }
 
   start(): void {
     if ('live' in this.source) this.unfollow = this.source.live.onEvents((events) => this.onEvents(events));
@@ -86,11 +87,6 @@ export class GridWindow {
   stop(): void {
     this.stopped = true;
     this.unfollow?.();
-  }
-
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   setFilters(filters: GridFilters): void {
@@ -231,10 +227,5 @@ export class GridWindow {
     });
     this.viewsAt = fleet.position;
     this.set({ rows, hosts, position: Math.max(s.position, fleet.position) });
-  }
-
-  private set(patch: Partial<GridState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const l of this.listeners) l();
   }
 }

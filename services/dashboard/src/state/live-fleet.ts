@@ -5,6 +5,7 @@ import type { HostView } from '@netfleet/fleet/fleet-view';
 import type { ApiClient } from '../api/api-client';
 import { followEvents, type StreamStatus } from '../api/event-stream';
 import { FIRST_SCREEN } from './grid-window';
+import { ObservableState } from './observable-state';
 
 export interface LiveState {
   /** Every host of the fleet, live (columns, the hosts list, the network page's liveness). */
@@ -28,9 +29,7 @@ const RECENT = 20;
  * window, a network's page), which fold what concerns them. Events arriving together are
  * handed over once per frame, so a burst of a thousand costs one render.
  */
-export class LiveFleet {
-  state: LiveState = { hosts: {}, position: 0, loaded: false, status: 'connecting', statusDetail: undefined, recent: [], error: undefined };
-  private listeners = new Set<() => void>();
+export class LiveFleet extends ObservableState<LiveState> {
   private eventListeners = new Set<(events: readonly RecordedEvent[]) => void>();
   private queue: RecordedEvent[] = [];
   private scheduled = false;
@@ -38,7 +37,9 @@ export class LiveFleet {
   private stopped = false;
   private firstScreen: Promise<FleetGridAnswer> | undefined;
 
-  constructor(private readonly api: ApiClient) {}
+  constructor(private readonly api: ApiClient) {
+    super({ hosts: {}, position: 0, loaded: false, status: 'connecting', statusDetail: undefined, recent: [], error: undefined });
+  }
 
   /** The first screen of the grid, once (then undefined: later grids ask for their own). */
   takeFirstScreen(): Promise<FleetGridAnswer> | undefined {
@@ -71,11 +72,6 @@ export class LiveFleet {
     this.stopStream?.();
   }
 
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   /** Every batch of events from now on, in log order. */
   onEvents(listener: (events: readonly RecordedEvent[]) => void): () => void {
     this.eventListeners.add(listener);
@@ -101,10 +97,5 @@ export class LiveFleet {
     const hosts = foldFleet(events, { networks: {}, hosts: this.state.hosts, position: this.state.position }).hosts;
     for (const listener of this.eventListeners) listener(events);
     this.set({ hosts, position: events.at(-1)!.position, recent: [...this.state.recent, ...events.slice(-RECENT)].slice(-RECENT) });
-  }
-
-  private set(patch: Partial<LiveState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const l of this.listeners) l();
   }
 }
