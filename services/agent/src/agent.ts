@@ -15,7 +15,7 @@ import { startHeartbeat } from './heartbeat';
 import { agentStartedEvent, controllerEvent, driftEvent, outcomeEvent, portEvent } from './outcome-events';
 import { createPortWatcher } from './port-watcher';
 import { answerPlanRequests } from './plan-responder';
-import { Reconciler, type DriftFinding, type ReportedOutcome } from './reconciler';
+import { Reconciler, type ReportedDrift, type ReportedOutcome } from './reconciler';
 import { applyPlanJsonRpc } from './ovs/apply-jsonrpc';
 import { controllerHostRefusal } from './ovs/controller-host-check';
 import { LibvirtRegistrar } from './libvirt/libvirt-registrar';
@@ -82,15 +82,14 @@ export async function startAgent(config: AgentConfig): Promise<Agent> {
   const desired = new DesiredNetworks();
   const observe = () => observeHost(vsctl);
 
-  const report = async (outcomes: ReportedOutcome[], drift: DriftFinding[]) => {
+  const report = async (outcomes: ReportedOutcome[], drift: ReportedDrift[]) => {
     const at = now();
-    const passId = randomUUID();
     await Promise.all([
       ...outcomes.map((o) => {
         log.info({ network: o.network, generation: o.command.generation, outcome: o.kind, ...(o.kind === 'failed' ? { code: o.code, error: o.error } : {}) }, 'network outcome');
         return publish(outcomeEvent(host, o, o.eventId, at));
       }),
-      ...drift.map((d) => publish(driftEvent(host, d, { eventId: randomUUID(), correlationId: `reconcile:${passId}` }, at))),
+      ...drift.map((d) => publish(driftEvent(host, d, at))),
     ]);
   };
 

@@ -2,7 +2,7 @@ import type { AgentEventMessageV1 } from '@netfleet/events/agent-event-message';
 import { HostEventType, LIBVIRT_NOT_CONFIGURED } from '@netfleet/events/host-events';
 import type { ControllerConnection } from './controller-status';
 import type { PortReport } from './port-watcher';
-import type { DriftFinding, NetworkOutcome } from './reconciler';
+import type { NetworkOutcome, ReportedDrift } from './reconciler';
 
 /** Turns a pass's outcome into the event the agent reports (ids and time passed in). */
 export function outcomeEvent(host: string, outcome: NetworkOutcome, eventId: string, now: string): AgentEventMessageV1 {
@@ -20,9 +20,9 @@ export function outcomeEvent(host: string, outcome: NetworkOutcome, eventId: str
 }
 
 /** A DriftDetected report (correlation: the pass that found it). */
-export function driftEvent(host: string, drift: DriftFinding, ids: { eventId: string; correlationId: string }, now: string): AgentEventMessageV1 {
+export function driftEvent(host: string, drift: ReportedDrift, now: string): AgentEventMessageV1 {
   return {
-    eventId: ids.eventId, host, correlationId: ids.correlationId, occurredAt: now, v: 1, type: HostEventType.DriftDetected,
+    eventId: drift.eventId, host, correlationId: drift.correlationId, occurredAt: now, v: 1, type: HostEventType.DriftDetected,
     data: { host, network: drift.network, generation: drift.generation, bridge: drift.bridge, differences: drift.differences, repaired: drift.repaired },
   };
 }

@@ -254,4 +254,36 @@ describe('Reconciler - one outcome per command and host', () => {
     expect(attempts).toEqual([{ kind: 'started', eventId: 'e1' }, { kind: 'started', eventId: 'e1' }, { kind: 'stopped', eventId: 'e2' }]);
     await reconciler.stop();
   });
+
+  it('drift whose report failed goes out again under the same event id with the next report, and only once', async () => {
+    const ovs = new FakeOvs();
+    const desired = new DesiredNetworks();
+    const clock = new FakeClock();
+    let fail = false;
+    const sent: { network: string; eventId: string; correlationId: string }[][] = [];
+    let ids = 0;
+    const reconciler = new Reconciler({
+      vsctl: { db: '', timeoutSeconds: 1, commandLine: (a) => a, run: async () => '' }, desired, log: silentLogger(), clock,
+      observe: ovs.read, observeFast: ovs.read, applyFast: ovs.apply, newId: () => `e${++ids}`,
+      report: async (_outcomes, drift) => {
+        if (drift.length > 0) sent.push(drift.map((d) => ({ network: d.network, eventId: d.eventId, correlationId: d.correlationId })));
+        if (fail) throw new Error('PubAck timed out');
+      },
+    });
+    desired.offer(command('ofnet', ovsNet('ofnet', 'dp0')));
+    expect(await reconciler.request(['ofnet'])).toBe(true);
+    ovs.bridges = []; // deleted by hand
+    fail = true;
+    expect(await reconciler.request([])).toBe(false);
+    expect(ovs.bridges.map((b) => b.name)).toEqual(['dp0']); // repaired, though the report failed
+    expect(sent).toHaveLength(1);
+    fail = false;
+    // No new drift to find: the retried host pass carries the unsent finding, under its ids.
+    for (let i = 0; i < 50 && sent.length < 2; i++) { clock.advance(1); await reconciler.idle(); }
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual(sent[0]);
+    expect(await reconciler.request([])).toBe(true);
+    expect(sent).toHaveLength(2);
+    await reconciler.stop();
+  });
 });

@@ -37,6 +37,16 @@ export interface DriftFinding {
   repaired: boolean;
 }
 
+/**
+ * A drift finding as published, under its event id and its pass's correlation id. A finding whose
+ * report could not be confirmed is sent again, under the same ids, with the next report: the
+ * drift itself is repaired, so no later pass would find it again.
+ */
+export type ReportedDrift = DriftFinding & { eventId: string; correlationId: string };
+
+/** How many unconfirmed drift findings are kept for the next report (the oldest go first). */
+const MAX_UNSENT_DRIFT = 1000;
+
 export interface ReconcilerDeps {
   vsctl: Vsctl;
   desired: DesiredNetworks;
@@ -55,7 +65,7 @@ export interface ReconcilerDeps {
    * on the bus: some may be (a publish whose acknowledgement timed out), so each is sent again
    * under the same event id.
    */
-  report: (outcomes: ReportedOutcome[], drift: DriftFinding[]) => Promise<void>;
+  report: (outcomes: ReportedOutcome[], drift: ReportedDrift[]) => Promise<void>;
   /** New event ids (tests); default random UUIDs. */
   newId?: () => string;
   log: Logger;
@@ -110,6 +120,8 @@ export class Reconciler {
    * outcome, and the event id it went out under, reused when the same outcome is sent again.
    */
   private readonly unconfirmed = new Map<string, { key: string; eventId: string }>();
+  /** Drift findings whose report was not confirmed: sent again, under their ids, with the next report. */
+  private unsentDrift: ReportedDrift[] = [];
   /** Networks OVS refused (terminal), with the command it refused: left alone until it changes. */
   private readonly held = new Map<string, { command: ApplyNetworkV1; error: NetfleetError }>();
   /** Networks the host refuses this pass (deps.hostRefusal), kept out of the plan like held ones. */
@@ -270,13 +282,18 @@ export class Reconciler {
     const toReport = passError
       ? outcomes.filter((o) => mustAnswer.has(o.network) && !this.covered(o))
       : outcomes.filter((o) => (mustAnswer.has(o.network) && !answered(o)) || changed(o));
-    if (toReport.length === 0 && drift.length === 0) return true;
+    const driftToReport = [...this.unsentDrift, ...this.withIds(drift)];
+    if (toReport.length === 0 && driftToReport.length === 0) return true;
     try {
-      await this.deps.report(toReport.map((o) => ({ ...o, eventId: this.eventIdOf(o) })), drift);
+      await this.deps.report(toReport.map((o) => ({ ...o, eventId: this.eventIdOf(o) })), driftToReport);
     } catch (e) {
       this.deps.log.error({ err: e }, 'could not publish the outcome of a pass');
+      this.unsentDrift = driftToReport.slice(-MAX_UNSENT_DRIFT);
+      // Nothing else may come by to carry the drift soon (it is repaired): a host pass, backed off.
+      if (this.unsentDrift.length > 0) this.queue.addRateLimited(HOST_KEY);
       return false;
     }
+    this.unsentDrift = [];
     for (const o of toReport) {
       this.unconfirmed.delete(o.network);
       this.remember(o);
@@ -311,6 +328,14 @@ export class Reconciler {
     const eventId = (this.deps.newId ?? randomUUID)();
     this.unconfirmed.set(o.network, { key, eventId });
     return eventId;
+  }
+
+  /** A pass's drift findings under new event ids, correlated by the pass. */
+  private withIds(drift: DriftFinding[]): ReportedDrift[] {
+    if (drift.length === 0) return [];
+    const newId = this.deps.newId ?? randomUUID;
+    const correlationId = `reconcile:${newId()}`;
+    return drift.map((d) => ({ ...d, eventId: newId(), correlationId }));
   }
 
   /** This outcome is on the bus (or in the API's view already): passes report changes from it. */
