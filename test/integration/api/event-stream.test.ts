@@ -90,6 +90,36 @@ describe('api - event stream', () => {
     await fine.until(() => fine.positions.includes(position));
   });
 
+  it('a client that follows the stream from a live answer\'s resume point gets an event committed late below the answer\'s position', async () => {
+    // A takes its position and stays open while B, appended after it, commits first.
+    let commitA!: () => void;
+    const aHeld = new Promise<void>((resolve) => { commitA = resolve; });
+    let aAppended!: (position: number) => void;
+    const aInFlight = new Promise<number>((resolve) => { aAppended = resolve; });
+    const a = database.db.transaction().execute(async (trx) => {
+      aAppended((await appendToStream(trx, { streamId: 'host:hv-late-a', expectedVersion: 'any', events: [agentStarted('hv-late-a')] })).events[0]!.position);
+      await aHeld;
+    });
+    const positionA = await aInFlight;
+    const positionB = await append('hv-late-b');
+    for (const path of ['/v1/fleet', '/v1/fleet/grid?limit=1&hostLimit=0']) {
+      const answer = await (await call('GET', path)).json() as { position: number; resume: { after: number; folded: number[] }; hosts: { name: string }[] };
+      expect(answer.position, path).toBe(positionB);
+      expect(answer.hosts.map((h) => h.name), path).not.toContain('hv-late-a');
+      expect(answer.resume.after, path).toBeLessThan(positionA);
+      expect(answer.resume.folded, path).toContain(positionB);
+    }
+    const answer = await (await call('GET', '/v1/fleet')).json() as { resume: { after: number; folded: number[] } };
+    const follower = await sse(`?after=${answer.resume.after}`);
+    commitA();
+    await a;
+    await follower.until(() => follower.positions.includes(positionA) && follower.positions.includes(positionB));
+    // What the client folds: everything after its resume point that its answer did not have.
+    const toFold = follower.positions.filter((p) => !answer.resume.folded.includes(p));
+    expect(toFold).toContain(positionA);
+    expect(toFold).not.toContain(positionB);
+  });
+
   it('delivers everything once, in order, to open streams while their PostgreSQL connections are killed', async () => {
     const from = api.ctx.eventStream.position;
     const all = await sse(`?after=${from}`);

@@ -84,6 +84,9 @@ it('folds an event that commits after one with a higher position was already fol
   for (const seen of [seenByFresh, seenByOld]) {
     expect(seen.position).toBe(positionB);
     expect(seen.networks['late']).toBeUndefined();
+    // A client holding this answer follows the stream from below A, skipping B (which it has).
+    expect(seen.resume.after).toBeLessThan(positionB - 1);
+    expect(seen.resume.folded).toEqual([positionB]);
   }
 
   commitA();
@@ -98,5 +101,6 @@ it('folds an event that commits after one with a higher position was already fol
     expect(after.networks['late']?.name, name).toBe('late');
     expect(after.position).toBe(positionB);
     expect(after.networks['lag']!.perHost['h1']!.observed).toBe('running');
+    expect(after.resume).toEqual({ after: positionB, folded: [] });
   }
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fleetAt } from '@netfleet/eventstore/fleet-at';
 import { parseHistoryPoint } from '@netfleet/fleet/history-point';
+import type { StreamResume } from '@netfleet/fleet/folded-positions';
 import type { FleetView } from '@netfleet/fleet/fleet-view';
 import { CELL_STATES, fleetGrid, GRID_CODE, type CellState } from '@netfleet/fleet/grid-cell';
 import type { ApiContext } from '../api-context';
@@ -59,10 +60,10 @@ export async function fleetGridRoutes(app: FastifyInstance, opts: { ctx: ApiCont
   app.get('/v1/fleet/grid', { schema: { querystring, response } }, async (request: FastifyRequest<{ Querystring: GridQuerystring }>) => {
     requireRole(request.principal, Role.Viewer);
     const q = request.query;
-    const fleet: FleetView = q.at === undefined ? await live.current(q.minPosition) : await pastFleet(q.at.trim());
+    const fleet: FleetView & { resume?: StreamResume } = q.at === undefined ? await live.current(q.minPosition) : await pastFleet(q.at.trim());
     const grid = fleetGrid({ position: fleet.position, networks: Object.values(fleet.networks), hosts: Object.values(fleet.hosts) }, {
       offset: q.offset, limit: q.limit, hostOffset: q.hostOffset, hostLimit: q.hostLimit, name: q.name ?? '', labels: q.labels ?? '', state: q.state,
     });
-    return { ...grid, codes: CODES };
+    return { ...grid, codes: CODES, ...(fleet.resume ? { resume: fleet.resume } : {}) };
   });
 }

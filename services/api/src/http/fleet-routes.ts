@@ -22,8 +22,8 @@ export async function fleetRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
     requireRole(request.principal, Role.Viewer);
     if (request.query.at === undefined) {
       // One snapshot for the views and their checkpoint (see readLiveFleet).
-      const { position, networks, hosts } = await readLiveFleet(ctx.db);
-      return { at: null, position, networks, hosts };
+      const { position, settled, seenAfterSettled, networks, hosts } = await readLiveFleet(ctx.db);
+      return { at: null, position, networks, hosts, resume: { after: settled, folded: seenAfterSettled } };
     }
     const at = parseHistoryPoint(request.query.at);
     const fleet = await fleetAt(ctx.db, at);

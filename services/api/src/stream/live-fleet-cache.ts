@@ -6,6 +6,7 @@ import { readLiveFleet } from '@netfleet/eventstore/fleet-at';
 import { readFoldablePages } from '@netfleet/eventstore/read';
 import { logHeadPosition } from '@netfleet/eventstore/store-gauges';
 import { foldFleet, type FoldableEvent } from '@netfleet/fleet/evolve';
+import { FoldedPositions, type StreamResume } from '@netfleet/fleet/folded-positions';
 import type { FleetView } from '@netfleet/fleet/fleet-view';
 import type { Logger } from '@netfleet/log/logger';
 
@@ -13,6 +14,9 @@ import type { Logger } from '@netfleet/log/logger';
 export interface LogPages {
   onPage(listener: (events: readonly CloudEventV1[]) => void): void;
 }
+
+/** The fleet now, and where a client that holds it follows the event stream from. */
+export type LiveFleet = FleetView & { resume: StreamResume };
 
 /** How long a read waits for the reader to bring the log's head before reading the rest itself. */
 const CATCH_UP_MS = 300;
@@ -30,15 +34,14 @@ const CATCH_UP_MS = 300;
  *
  * Folded once each, by position: a transaction may commit an event at a lower position than one
  * already folded (positions are taken at insert), so "folded up to P" is not one number. The
- * cache keeps `floor` — every position up to it that exists is folded, moved only by the reader's
- * pages, which never pass an event still in flight — and the positions folded above it.
+ * cache keeps a floor — every position up to it that exists is folded, moved only by the reader's
+ * pages, which never pass an event still in flight — and the positions folded above it; a client
+ * gets both with the fleet (`resume`), to follow the stream without losing such an event.
  */
 export class LiveFleetCache {
   private fleet: FleetView | undefined;
-  /** Every position up to here that exists is folded into `fleet`. */
-  private floor = 0;
-  /** The positions above `floor` folded into `fleet` (from the snapshot or a catch-up read). */
-  private readonly foldedAboveFloor = new Set<number>();
+  /** The positions folded into `fleet`. */
+  private readonly folded = new FoldedPositions();
   /** Pages read while the snapshot is being read: folded on top of it (those after its position). */
   private buffered: RecordedEvent[] | undefined;
   private loading: Promise<FleetView> | undefined;
@@ -54,17 +57,22 @@ export class LiveFleetCache {
    * The fleet at (at least) `minPosition` — a position the client saw on the event stream, which
    * the reader has then folded already — or, without it, at the log's head when called.
    */
-  async current(minPosition?: number): Promise<FleetView> {
+  async current(minPosition?: number): Promise<LiveFleet> {
     // The committed head, not the settled one: a long transaction anywhere in the cluster holds
     // "settled" back (and the reader with it), and then only the store's views have the head.
     const [head, fleet] = await Promise.all([minPosition ?? logHeadPosition(this.db), this.fleet ?? this.load()]);
-    if (fleet.position >= head) return fleet;
-    if (await this.reached(head, CATCH_UP_MS)) return this.fleet!;
+    if (fleet.position >= head) return this.answer();
+    if (await this.reached(head, CATCH_UP_MS)) return this.answer();
     this.log.debug({ head, folded: this.fleet!.position }, 'the event stream\'s reader lags the log; reading the rest from the store');
     // Everything committed up to the head; an event below it still in flight is folded when the
     // reader brings it (its position is neither under the floor nor among those folded).
-    for await (const page of readFoldablePages(this.db, { after: this.floor, untilPosition: head, inFlightGuard: false })) this.fold(page, false);
-    return this.fleet!;
+    for await (const page of readFoldablePages(this.db, { after: this.folded.resume.after, untilPosition: head, inFlightGuard: false })) this.fold(page, false);
+    return this.answer();
+  }
+
+  /** The fleet and its resume point, taken together (no fold between them). */
+  private answer(): LiveFleet {
+    return { ...this.fleet!, resume: this.folded.resume };
   }
 
   private onPage(envelopes: readonly CloudEventV1[]): void {
@@ -84,24 +92,18 @@ export class LiveFleetCache {
   /** Folds the events not folded yet; `fromReader`: a page of the reader (complete up to its last). */
   private fold(events: readonly FoldableEvent[], fromReader: boolean): void {
     const fleet = this.fleet!;
-    const fresh = events.filter((e) => e.position > this.floor && !this.foldedAboveFloor.has(e.position));
+    const fresh = events.filter((e) => !this.folded.has(e.position));
     if (fresh.length > 0) {
       // An older event folded late does not take the view's position back.
       const position = Math.max(fleet.position, ...fresh.map((e) => e.position));
       this.fleet = { ...foldFleet(fresh, fleet), position };
-      for (const e of fresh) this.foldedAboveFloor.add(e.position);
+      for (const e of fresh) this.folded.add(e.position);
     }
-    if (fromReader && events.length > 0) this.raiseFloor(events.at(-1)!.position);
+    if (fromReader && events.length > 0) this.folded.raiseFloor(events.at(-1)!.position);
     const position = this.fleet!.position;
     const due = this.waiters.filter((w) => w.position <= position);
     this.waiters = this.waiters.filter((w) => w.position > position);
     for (const w of due) w.resolve();
-  }
-
-  private raiseFloor(to: number): void {
-    if (to <= this.floor) return;
-    this.floor = to;
-    for (const p of this.foldedAboveFloor) if (p <= to) this.foldedAboveFloor.delete(p);
   }
 
   /**
@@ -122,8 +124,7 @@ export class LiveFleetCache {
           hosts: Object.fromEntries(snapshot.hosts.map((h) => [h.name, h])),
         };
         this.fleet = base;
-        this.floor = snapshot.settled;
-        for (const p of snapshot.seenAfterSettled) this.foldedAboveFloor.add(p);
+        this.folded.reset({ after: snapshot.settled, folded: snapshot.seenAfterSettled });
         this.fold(pending, true);
         return this.fleet;
       } finally {

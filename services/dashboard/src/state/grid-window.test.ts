@@ -123,4 +123,23 @@ describe('GridWindow', () => {
     expect(grid.state.hostLimit).toBeGreaterThan(0);
     expect(FIRST_SCREEN.path).toMatch(/hostLimit=\d+/);
   });
+
+  it('folds an event committed after its answer below the answer\'s position, and skips those the answer has', async () => {
+    const { asked, grid, send, settle } = harness();
+    grid.start();
+    // Read at 12 while 11 was in flight: the answer has 12 (a's failure on hv1), not 11.
+    const at12 = answer(12, { running: 3, failed: 1 });
+    at12.cells = ['fr', 'rr'];
+    at12.views[0]!.perHost['hv1'] = { ...running('hv1'), observed: 'failed', lastError: 'boom' };
+    at12.resume = { after: 10, folded: [12] };
+    asked[0]!.answer(at12);
+    await settle();
+    // The stream, from 10: 11 commits (b fails on hv2), then 12 (had), then 13.
+    send([failed(11, 'b', 'hv2'), failed(12, 'a', 'hv1')]);
+    expect(grid.state.rows.map((r) => r.codes)).toEqual(['fr', 'rf']);
+    expect(grid.state.position).toBe(12);
+    send([failed(13, 'b', 'hv1')]);
+    expect(grid.state.rows.map((r) => r.codes)).toEqual(['fr', 'ff']);
+    expect(grid.state.position).toBe(13);
+  });
 });

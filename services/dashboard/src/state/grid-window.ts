@@ -2,6 +2,7 @@ import type { FleetGridAnswer } from '@netfleet/api-types/fleet-answers';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import { foldFleet, networkKeyOf } from '@netfleet/fleet/evolve';
 import { hostKeyOf } from '@netfleet/fleet/evolve-host';
+import { FoldedPositions } from '@netfleet/fleet/folded-positions';
 import type { HostView, NetworkView } from '@netfleet/fleet/fleet-view';
 import { cellStateOf, GRID_CODE, type CellState, type GridView } from '@netfleet/fleet/grid-cell';
 import type { ApiClient } from '../api/api-client';
@@ -64,8 +65,10 @@ export class GridWindow extends ObservableState<GridState> {
   private inFlight = false;
   /** What to ask once the request out is answered: none, counts and codes only, or everything. */
   private again: 'none' | 'codes' | 'full' = 'none';
-  /** The position the views held are folded up to (the codes and counts may stand elsewhere). */
+  /** The highest position folded into the views held (the codes and counts may stand elsewhere). */
   private viewsAt = 0;
+  /** Every position folded into the views held: an event is folded once, also one committed late. */
+  private readonly folded = new FoldedPositions();
   /** Events received while a request is out: folded on top of its answer (those after its position). */
   private sinceRequest: RecordedEvent[] | undefined;
   private generation = 0;
@@ -168,7 +171,8 @@ export class GridWindow extends ObservableState<GridState> {
       hosts, offset: answer.offset, rows, hostOffset: answer.hostOffset, hostLimit,
     };
     this.viewsAt = answer.position;
-    const fresh = later.filter((e) => e.position > answer.position);
+    this.folded.reset(answer.resume ?? { after: answer.position, folded: [] });
+    const fresh = later.filter((e) => !this.folded.has(e.position));
     if (fresh.length > 0) this.fold(fresh);
     else this.set({});
   }
@@ -196,7 +200,9 @@ export class GridWindow extends ObservableState<GridState> {
   private onEvents(events: readonly RecordedEvent[]): void {
     this.sinceRequest?.push(...events);
     if (!this.state.loaded) return;
-    const fresh = events.filter((e) => e.position > this.viewsAt);
+    const fresh = events.filter((e) => !this.folded.has(e.position));
+    // The stream is in log order and never passes an event in flight: complete up to its last.
+    this.folded.raiseFloor(events.at(-1)!.position);
     if (fresh.length === 0) return;
     this.fold(fresh);
     // Counts and rows cover the whole fleet: only the server can say them again.
@@ -219,13 +225,15 @@ export class GridWindow extends ObservableState<GridState> {
     // The fold takes whole views; the grid never shows a definition, so it holds none.
     for (const row of s.rows) if (row.view) networks[row.name] = { ...row.view, xml: '' };
     const fleet = foldFleet(events, { networks, hosts: Object.fromEntries(s.hosts.map((h) => [h.name, h])), position: this.viewsAt });
+    for (const e of events) this.folded.add(e.position);
     const hosts = s.hosts.map((h) => fleet.hosts[h.name] ?? h);
     const rows = s.rows.map((row) => {
       const view = fleet.networks[row.name];
       if (!row.view || !view) return row;
       return { ...row, active: view.active, view, codes: this.windowCodes(row.codes, view, hosts) };
     });
-    this.viewsAt = fleet.position;
-    this.set({ rows, hosts, position: Math.max(s.position, fleet.position) });
+    // An event committed late does not take the views' position back.
+    this.viewsAt = Math.max(this.viewsAt, fleet.position);
+    this.set({ rows, hosts, position: Math.max(s.position, this.viewsAt) });
   }
 }

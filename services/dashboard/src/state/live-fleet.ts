@@ -1,6 +1,7 @@
 import type { FleetGridAnswer } from '@netfleet/api-types/fleet-answers';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import { foldFleet } from '@netfleet/fleet/evolve';
+import { FoldedPositions } from '@netfleet/fleet/folded-positions';
 import type { HostView } from '@netfleet/fleet/fleet-view';
 import type { ApiClient } from '../api/api-client';
 import { followEvents, type StreamStatus } from '../api/event-stream';
@@ -36,6 +37,8 @@ export class LiveFleet extends ObservableState<LiveState> {
   private stopStream: (() => void) | undefined;
   private stopped = false;
   private firstScreen: Promise<FleetGridAnswer> | undefined;
+  /** The positions folded into `hosts`: the first answer's, then the stream's. */
+  private readonly folded = new FoldedPositions();
 
   constructor(private readonly api: ApiClient) {
     super({ hosts: {}, position: 0, loaded: false, status: 'connecting', statusDetail: undefined, recent: [], error: undefined });
@@ -57,8 +60,11 @@ export class LiveFleet extends ObservableState<LiveState> {
       const answer = await first;
       if (this.stopped) return;
       this.set({ hosts: Object.fromEntries(answer.hosts.map((h) => [h.name, h])), position: answer.position, loaded: true, error: undefined });
+      // From the answer's resume point, not its position: an event below it may commit later.
+      const resume = answer.resume ?? { after: answer.position, folded: [] };
+      this.folded.reset(resume);
       this.stopStream = followEvents(this.api, {
-        after: answer.position,
+        after: resume.after,
         onEvents: (events) => this.enqueue(events),
         onStatus: (status, detail) => this.set({ status, statusDetail: detail }),
       });
@@ -72,7 +78,7 @@ export class LiveFleet extends ObservableState<LiveState> {
     this.stopStream?.();
   }
 
-  /** Every batch of events from now on, in log order. */
+  /** Every batch of events from now on, in log order (the views on screen skip what they hold). */
   onEvents(listener: (events: readonly RecordedEvent[]) => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
@@ -94,8 +100,11 @@ export class LiveFleet extends ObservableState<LiveState> {
     this.queue = [];
     if (events.length === 0) return;
     // The fold of the hosts only: network views are the window's business (dropped here).
-    const hosts = foldFleet(events, { networks: {}, hosts: this.state.hosts, position: this.state.position }).hosts;
+    const fresh = events.filter((e) => !this.folded.has(e.position));
+    const hosts = foldFleet(fresh, { networks: {}, hosts: this.state.hosts, position: this.state.position }).hosts;
+    for (const e of fresh) this.folded.add(e.position);
+    this.folded.raiseFloor(events.at(-1)!.position);
     for (const listener of this.eventListeners) listener(events);
-    this.set({ hosts, position: events.at(-1)!.position, recent: [...this.state.recent, ...events.slice(-RECENT)].slice(-RECENT) });
+    this.set({ hosts, position: Math.max(this.state.position, events.at(-1)!.position), recent: [...this.state.recent, ...fresh.slice(-RECENT)].slice(-RECENT) });
   }
 }
