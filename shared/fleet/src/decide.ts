@@ -30,9 +30,9 @@ export type NetworkCommand =
 
 export interface DecideContext {
   /**
-   * The bridges the defined networks hold per host (bridgeClaimsOf the fleet's networks): every
-   * command that changes what runs where is checked against them. The command's own network
-   * may be among them; it never conflicts with itself.
+   * The bridges defined networks hold per host (bridgeClaimsOf), at least every claim of the
+   * bridge the command claims (claimedBridge): a command that changes what runs where is checked
+   * against them. The command's own network may be among them; it never conflicts with itself.
    */
   bridgesInUse: readonly BridgeClaim[];
 }
@@ -54,7 +54,7 @@ export function decideNetwork(command: NetworkCommand, view: NetworkView | undef
     case 'StartNetwork': {
       const current = requireNetwork(view, command.name);
       if (current.active) throw new NetfleetError('NF_NETWORK_ALREADY_ACTIVE', { network: command.name });
-      checkBridgeConflicts(command.name, bridgeOfXml(current.xml), current.hosts, context);
+      checkBridgeConflicts(command.name, claimedBridge(command, current), current.hosts, context);
       return [{ type: NetworkEventType.Started, v: 1, data: { name: command.name, hosts: current.hosts } }];
     }
     case 'DestroyNetwork': {
@@ -73,8 +73,7 @@ export function decideNetwork(command: NetworkCommand, view: NetworkView | undef
       const current = requireNetwork(view, command.name);
       if (!current.persistent) throw new NetfleetError('NF_NETWORK_TRANSIENT', { network: command.name });
       if (current.autostart === command.autostart) return [];
-      // Autostart decides what runs when an agent starts: the same rule as a start.
-      if (command.autostart) checkBridgeConflicts(command.name, bridgeOfXml(current.xml), current.hosts, context);
+      checkBridgeConflicts(command.name, claimedBridge(command, current), current.hosts, context);
       return [{ type: NetworkEventType.AutostartChanged, v: 1, data: { name: command.name, autostart: command.autostart } }];
     }
     case 'ChangePlacement': {
@@ -84,7 +83,7 @@ export function decideNetwork(command: NetworkCommand, view: NetworkView | undef
       const added = hosts.filter((h) => !current.hosts.includes(h));
       const removed = current.hosts.filter((h) => !hosts.includes(h));
       if (added.length === 0 && removed.length === 0) return [];
-      checkBridgeConflicts(command.name, bridgeOfXml(current.xml), hosts, context);
+      checkBridgeConflicts(command.name, claimedBridge(command, current), hosts, context);
       return [{ type: NetworkEventType.PlacementChanged, v: 1, data: { name: command.name, hosts, added, removed } }];
     }
     default:
@@ -100,12 +99,36 @@ function decideDefine(command: Extract<NetworkCommand, { type: 'DefineNetwork' }
   if (hosts.length === 0) {
     throw new NetfleetError('NF_NETWORK_NO_PLACEMENT', { network: command.name, problem: 'has no hosts to run on; name at least one with --host' });
   }
-  checkBridgeConflicts(command.name, bridgeOfXml(command.xml), hosts, context);
+  checkBridgeConflicts(command.name, claimedBridge(command, view), hosts, context);
   const diff = view && view.xml !== command.xml ? xmlDiff(command.name, view.xml, command.xml) : undefined;
   return [{
     type: NetworkEventType.Defined, v: 1,
     data: { name: command.name, uuid: command.uuid, networkType: command.networkType, xml: command.xml, hosts, ...(diff ? { diff } : {}) },
   }];
+}
+
+/**
+ * The OVS bridge `command` makes its network hold on its hosts, which no other network may hold on
+ * any of them; undefined when it claims none (a destroy, an undefine, autostart off, a network
+ * without an OVS bridge). The store reads only the networks that could conflict with it.
+ */
+export function claimedBridge(command: NetworkCommand, view: NetworkView | undefined): string | undefined {
+  switch (command.type) {
+    case 'DefineNetwork':
+    case 'CreateNetwork':
+      return bridgeOfXml(command.xml);
+    case 'StartNetwork':
+    case 'ChangePlacement':
+      return view ? bridgeOfXml(view.xml) : undefined;
+    case 'SetAutostart':
+      // Autostart decides what runs when an agent starts: the same rule as a start.
+      return command.autostart && view ? bridgeOfXml(view.xml) : undefined;
+    case 'DestroyNetwork':
+    case 'UndefineNetwork':
+      return undefined;
+    default:
+      return assertNever(command, 'command');
+  }
 }
 
 /** Two networks may not use the same bridge name on one host. */

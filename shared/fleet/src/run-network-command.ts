@@ -13,7 +13,7 @@ export interface NetworkCommandState {
   view: NetworkView | undefined;
   /** Its stream's version, which outlives the view (undefine, then define again, continues it). */
   streamVersion: number;
-  /** The bridges every defined network holds per host (bridgeClaimsOf the network views). */
+  /** The bridges defined networks hold per host: at least every claim of the command's bridge (see DecideContext). */
   bridgesInUse: readonly BridgeClaim[];
 }
 

@@ -68,6 +68,20 @@ describe('api - network commands', () => {
     expect((await call('POST', '/v1/networks/create', { xml: xml('fourth', 'br0'), hosts: ['hv3'] })).status).toBe(201);
   });
 
+  it('checks a bridge by its exact name: one that only contains another\'s is free, the same one is refused', async () => {
+    expect((await call('POST', '/v1/networks', { xml: xml('wide', 'brx10'), hosts: ['hv1'] })).status).toBe(201);
+    // The store reads the definitions that mention brx1 (wide's does); the check confirms by name.
+    expect((await call('POST', '/v1/networks', { xml: xml('brx10-named', 'brx1'), hosts: ['hv1'] })).status).toBe(201);
+    expect(await call('POST', '/v1/networks', { xml: xml('narrow', 'brx10'), hosts: ['hv1', 'hv2'] }))
+      .toMatchObject({ status: 409, body: { code: 'NF_NETWORK_BRIDGE_CONFLICT', details: { conflictsWith: 'wide', hosts: ['hv1'] } } });
+    // A start and an autostart claim the bridge too: a network defined elsewhere, moved onto hv1, is refused.
+    expect((await call('POST', '/v1/networks', { xml: xml('later', 'brx1'), hosts: ['hv2'] })).status).toBe(201);
+    expect(await call('PUT', '/v1/networks/later/placement', { hosts: ['hv1'] }))
+      .toMatchObject({ status: 409, body: { code: 'NF_NETWORK_BRIDGE_CONFLICT', details: { conflictsWith: 'brx10-named', hosts: ['hv1'] } } });
+    expect((await call('POST', '/v1/networks/later/start')).status).toBe(200);
+    expect((await call('PUT', '/v1/networks/later/autostart', { autostart: true })).status).toBe(200);
+  });
+
   it('decides concurrent commands on one network again on the state they lost to, instead of refusing them', async () => {
     expect((await call('POST', '/v1/networks', { xml: xml('busy', 'busy0'), hosts: ['hv1'] })).status).toBe(201);
     const placements = [['hv1', 'hv2'], ['hv2'], ['hv2', 'hv3'], ['hv3'], ['hv1', 'hv3'], ['hv1']];

@@ -55,7 +55,7 @@ export async function executeNetworkCommand(ctx: ApiContext, request: CommandReq
     // deciding it again would be refused now (a second start of a started network).
     const prior = request.commandId ? await priorResult(ctx, command.name, request.commandId) : undefined;
     if (prior) return prior;
-    const state = await readCommandState(ctx.db, command.name);
+    const state = await readCommandState(ctx.db, command);
     const version = state.view?.version ?? 0;
     if (request.expectedVersion !== undefined && request.expectedVersion !== version) {
       throw new NetfleetError('NF_STORE_CONFLICT', {

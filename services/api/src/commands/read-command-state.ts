@@ -1,15 +1,24 @@
 import { streamIds } from '@netfleet/events/event-envelope';
 import { bridgeClaimsOf } from '@netfleet/fleet/bridge-claims';
+import { claimedBridge, type NetworkCommand } from '@netfleet/fleet/decide';
 import type { NetworkCommandState } from '@netfleet/fleet/run-network-command';
 import { streamVersionOf } from '@netfleet/eventstore/append';
-import { listNetworkPlacements } from '@netfleet/eventstore/network-placements';
+import { listNetworksMentioning } from '@netfleet/eventstore/network-placements';
 import { getNetworkView } from '@netfleet/eventstore/views';
 import type { Database } from '@netfleet/eventstore/database';
 
-/** What runNetworkCommand decides a command about network `name` on, read from the store. */
-export async function readCommandState(db: Database, name: string): Promise<NetworkCommandState> {
-  const [view, placements] = await Promise.all([getNetworkView(db, name), listNetworkPlacements(db)]);
-  // A network's stream outlives its view (undefine then define again continues the stream).
-  const streamVersion = view?.version ?? (await streamVersionOf(db, streamIds.network(name)));
-  return { view, streamVersion, bridgesInUse: bridgeClaimsOf(placements) };
+/**
+ * What runNetworkCommand decides `command` on, read from the store: the network's view and
+ * stream version, and the networks that may hold the bridge the command claims (none when it
+ * claims none).
+ */
+export async function readCommandState(db: Database, command: NetworkCommand): Promise<NetworkCommandState> {
+  const view = await getNetworkView(db, command.name);
+  const bridge = claimedBridge(command, view);
+  const [streamVersion, mentioning] = await Promise.all([
+    // A network's stream outlives its view (undefine then define again continues the stream).
+    view?.version ?? streamVersionOf(db, streamIds.network(command.name)),
+    bridge === undefined ? [] : listNetworksMentioning(db, bridge),
+  ]);
+  return { view, streamVersion, bridgesInUse: bridgeClaimsOf(mentioning) };
 }

@@ -15,7 +15,7 @@ import { errorResponses, typed } from './typed-routes';
  */
 export async function wouldBeCommands(ctx: ApiContext, action: 'start' | 'destroy', name: string): Promise<ApplyNetworkV1[]> {
   const command = action === 'start' ? { type: 'StartNetwork' as const, name } : { type: 'DestroyNetwork' as const, name };
-  const outcome = runNetworkCommand(command, await readCommandState(ctx.db, name), {
+  const outcome = runNetworkCommand(command, await readCommandState(ctx.db, command), {
     metadata: { actor: 'dry-run', source: 'api', correlationId: 'dry-run', occurredAt: ctx.now().toISOString() },
     eventIdOf: () => 'dry-run',
     newId: () => `dry-run:${ctx.newId()}`,
