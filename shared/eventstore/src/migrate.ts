@@ -67,7 +67,8 @@ async function migrateHoldingLock(conn: Kysely<Tables>, options: MigrateOptions)
     const applied = await applySchemaDefinitions(conn, options.definitions ?? SCHEMA_DEFINITIONS);
     return [...results, ...applied.map((d): MigrationResult => ({ migrationName: `${d.name} (definition, revision ${d.revision})`, direction: 'Up', status: 'Success' }))];
   } catch (e) {
-    if (isNetfleetError(e)) throw e;
-    throw new NetfleetError('NF_STORE_MIGRATION_FAILED', { migration: 'the schema definitions', reason: (e as Error).message ?? String(e), results }, e);
+    if (isNetfleetError(e) && e.code === 'NF_STORE_MIGRATION_FAILED') throw e;
+    const reason = isNetfleetError(e) && typeof e.details['reason'] === 'string' ? e.details['reason'] : (e as Error).message ?? String(e);
+    throw new NetfleetError('NF_STORE_MIGRATION_FAILED', { migration: 'the schema definitions', reason, results }, e);
   }
 }

@@ -33,6 +33,7 @@ const checksumOf = (text: string) => createHash('sha256').update(text).digest('h
  * from new ones.
  */
 export async function applySchemaDefinitions<T>(db: Kysely<T>, definitions: readonly SchemaDefinition[]): Promise<DefinitionResult[]> {
+  if (definitions.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ name: string; revision: number; checksum: string }>`SELECT name, revision, checksum FROM schema_definitions`.execute(trx);
     const applied = new Map(rows.map((r) => [r.name, r]));

@@ -101,4 +101,15 @@ describe('migrations', () => {
     expect(await answerOf(t)).toBe(2);
     expect((await definitions(t)).map((d) => d.name)).not.toContain('nf_test_other');
   });
+
+  it('says which step failed when a definition does not apply, and applies nothing of it', async () => {
+    const t = await fresh();
+    const broken: SchemaDefinition = { name: 'nf_test_broken', revision: 1, sql: 'CREATE FUNCTION nf_test_broken() RETURNS integer LANGUAGE sql AS \'SELECT no_such_column FROM no_such_table\';' };
+    await expect(migrateToLatest(t.db, { definitions: [answering(1, 1), broken] })).rejects.toMatchObject({
+      code: 'NF_STORE_MIGRATION_FAILED', message: expect.stringContaining('no_such_table'), details: { migration: 'the schema definitions' },
+    });
+    expect((await definitions(t)).map((d) => d.name)).toEqual([]);
+    // The migrations before it stand; the definitions go in once fixed.
+    expect((await migrateToLatest(t.db, { definitions: [answering(1, 1)] })).map((r) => r.migrationName)).toEqual(['nf_test_answer (definition, revision 1)']);
+  });
 });
