@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bridgeClaimsOf, bridgeOfXml } from './bridge-claims';
+import { bridgeClaimsOf, bridgeOfXml, spellingsOfBridge } from './bridge-claims';
 
 const datapath = "<network type='ovs-datapath'>\n  <name>a</name>\n  <datapath name='dp0'/>\n</network>\n";
 const libvirtOvs = "<network>\n  <name>b</name>\n  <forward mode='bridge'/>\n  <bridge name='ovsbr0'/>\n  <virtualport type='openvswitch'/>\n</network>\n";
@@ -13,5 +13,12 @@ describe('bridgeClaimsOf', () => {
 
   it('answers the same for the same definition, asked again', () => {
     expect([bridgeOfXml(linuxBridge), bridgeOfXml(linuxBridge), bridgeOfXml(datapath), bridgeOfXml(datapath)]).toEqual([undefined, undefined, 'dp0', 'dp0']);
+  });
+});
+
+describe('spellingsOfBridge', () => {
+  it('is the name as written, and as the canonical writer escapes it when that differs', () => {
+    expect(spellingsOfBridge('dp0')).toEqual(['dp0']);
+    expect(spellingsOfBridge("a&b'c")).toEqual(["a&b'c", 'a&amp;b&apos;c']);
   });
 });

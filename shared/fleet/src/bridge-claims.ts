@@ -1,5 +1,6 @@
 import { parseNetworkXml } from '@netfleet/netxml/parse';
 import { ovsBridgeOf } from '@netfleet/netxml/ovs-bridge';
+import { escapeXml } from '@netfleet/netxml/xml-writer';
 import type { NetworkView } from './fleet-view';
 
 /** One network's OVS bridge and the hosts it is placed on: what a bridge conflict is checked against. */
@@ -28,6 +29,15 @@ export function bridgeOfXml(xml: string): string | undefined {
  */
 const BRIDGE_BY_XML = new Map<string, string | null>();
 const MAX_REMEMBERED = 20_000;
+
+/**
+ * How `bridge` stands in a stored (canonical) definition: as written, or escaped as the writer
+ * escapes attribute values. A definition holding the bridge contains one of these.
+ */
+export function spellingsOfBridge(bridge: string): string[] {
+  const escaped = escapeXml(bridge);
+  return escaped === bridge ? [bridge] : [bridge, escaped];
+}
 
 /** The bridges defined networks hold, per network with its hosts. */
 export function bridgeClaimsOf(views: readonly Pick<NetworkView, 'name' | 'hosts' | 'xml'>[]): BridgeClaim[] {

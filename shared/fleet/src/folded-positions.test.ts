@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FoldedPositions } from './folded-positions';
+import { FoldedPositions, resumeOf } from './folded-positions';
 
 describe('FoldedPositions', () => {
   it('has every position up to the floor and those added above it, and no other', () => {
@@ -20,5 +20,13 @@ describe('FoldedPositions', () => {
     expect(folded.has(13)).toBe(false);
     folded.reset({ after: 3, folded: [] });
     expect(folded.has(4)).toBe(false);
+  });
+});
+
+describe('resumeOf', () => {
+  it('is the answer\'s resume point, or its position when it has none (a past view)', () => {
+    expect(resumeOf({ position: 7, resume: { after: 5, folded: [7] } })).toEqual({ after: 5, folded: [7] });
+    expect(resumeOf({ position: 7 })).toEqual({ after: 7, folded: [] });
+    expect(new FoldedPositions({ after: 5, folded: [7] }).after).toBe(5);
   });
 });

@@ -9,6 +9,11 @@ export interface StreamResume {
   folded: number[];
 }
 
+/** An answer's resume point; an answer without one (a past view) stands exactly at its position. */
+export function resumeOf(answer: { position: number; resume?: StreamResume }): StreamResume {
+  return answer.resume ?? { after: answer.position, folded: [] };
+}
+
 /**
  * Which log positions a view has folded: every existing one up to `floor` (a point no event in
  * flight is below), and a set above it. An event is folded once: `has` says whether it already is.
@@ -40,6 +45,11 @@ export class FoldedPositions {
     if (to <= this.floor) return;
     this.floor = to;
     for (const p of this.above) if (p <= to) this.above.delete(p);
+  }
+
+  /** Every existing position up to here is folded. */
+  get after(): number {
+    return this.floor;
   }
 
   get resume(): StreamResume {

@@ -1,5 +1,5 @@
 import { streamIds } from '@netfleet/events/event-envelope';
-import { bridgeClaimsOf } from '@netfleet/fleet/bridge-claims';
+import { bridgeClaimsOf, spellingsOfBridge } from '@netfleet/fleet/bridge-claims';
 import { claimedBridge, type NetworkCommand } from '@netfleet/fleet/decide';
 import type { NetworkCommandState } from '@netfleet/fleet/run-network-command';
 import { streamVersionOf } from '@netfleet/eventstore/append';
@@ -18,7 +18,7 @@ export async function readCommandState(db: Database, command: NetworkCommand): P
   const [streamVersion, mentioning] = await Promise.all([
     // A network's stream outlives its view (undefine then define again continues the stream).
     view?.version ?? streamVersionOf(db, streamIds.network(command.name)),
-    bridge === undefined ? [] : listNetworksMentioning(db, bridge),
+    bridge === undefined ? [] : listNetworksMentioning(db, spellingsOfBridge(bridge)),
   ]);
   return { view, streamVersion, bridgesInUse: bridgeClaimsOf(mentioning) };
 }

@@ -66,7 +66,7 @@ export class LiveFleetCache {
     this.log.debug({ head, folded: this.fleet!.position }, 'the event stream\'s reader lags the log; reading the rest from the store');
     // Everything committed up to the head; an event below it still in flight is folded when the
     // reader brings it (its position is neither under the floor nor among those folded).
-    for await (const page of readFoldablePages(this.db, { after: this.folded.resume.after, untilPosition: head, inFlightGuard: false })) this.fold(page, false);
+    for await (const page of readFoldablePages(this.db, { after: this.folded.after, untilPosition: head, inFlightGuard: false })) this.fold(page, false);
     return this.answer();
   }
 

@@ -2,7 +2,7 @@ import type { FleetGridAnswer } from '@netfleet/api-types/fleet-answers';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import { foldFleet, networkKeyOf } from '@netfleet/fleet/evolve';
 import { hostKeyOf } from '@netfleet/fleet/evolve-host';
-import { FoldedPositions } from '@netfleet/fleet/folded-positions';
+import { FoldedPositions, resumeOf } from '@netfleet/fleet/folded-positions';
 import type { HostView, NetworkView } from '@netfleet/fleet/fleet-view';
 import { cellStateOf, GRID_CODE, type CellState, type GridView } from '@netfleet/fleet/grid-cell';
 import type { ApiClient } from '../api/api-client';
@@ -69,7 +69,7 @@ export class GridWindow extends ObservableState<GridState> {
   private viewsAt = 0;
   /** Every position folded into the views held: an event is folded once, also one committed late. */
   private readonly folded = new FoldedPositions();
-  /** Events received while a request is out: folded on top of its answer (those after its position). */
+  /** Events received while a request is out: folded on top of its answer (those it does not hold). */
   private sinceRequest: RecordedEvent[] | undefined;
   private generation = 0;
   private stopped = false;
@@ -171,7 +171,7 @@ export class GridWindow extends ObservableState<GridState> {
       hosts, offset: answer.offset, rows, hostOffset: answer.hostOffset, hostLimit,
     };
     this.viewsAt = answer.position;
-    this.folded.reset(answer.resume ?? { after: answer.position, folded: [] });
+    this.folded.reset(resumeOf(answer));
     const fresh = later.filter((e) => !this.folded.has(e.position));
     if (fresh.length > 0) this.fold(fresh);
     else this.set({});

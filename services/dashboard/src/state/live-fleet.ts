@@ -1,7 +1,7 @@
 import type { FleetGridAnswer } from '@netfleet/api-types/fleet-answers';
 import type { RecordedEvent } from '@netfleet/events/event-envelope';
 import { foldFleet } from '@netfleet/fleet/evolve';
-import { FoldedPositions } from '@netfleet/fleet/folded-positions';
+import { FoldedPositions, resumeOf } from '@netfleet/fleet/folded-positions';
 import type { HostView } from '@netfleet/fleet/fleet-view';
 import type { ApiClient } from '../api/api-client';
 import { followEvents, type StreamStatus } from '../api/event-stream';
@@ -61,7 +61,7 @@ export class LiveFleet extends ObservableState<LiveState> {
       if (this.stopped) return;
       this.set({ hosts: Object.fromEntries(answer.hosts.map((h) => [h.name, h])), position: answer.position, loaded: true, error: undefined });
       // From the answer's resume point, not its position: an event below it may commit later.
-      const resume = answer.resume ?? { after: answer.position, folded: [] };
+      const resume = resumeOf(answer);
       this.folded.reset(resume);
       this.stopStream = followEvents(this.api, {
         after: resume.after,
